@@ -1,0 +1,17 @@
+# Flags for the kernel library. The shipped library runs on any x86-64 CPU: no -march by default;
+# hot loops carry NNK_CLONES, which makes GCC emit AVX-512, AVX2 and baseline versions and pick one
+# at load time (ifunc). No -ffast-math: it changes results (erf-based GELU, NaN handling).
+set(NNK_MARCH "" CACHE STRING "optional -march for a machine-specific build (the jar is then not portable)")
+option(NNK_TARGET_CLONES "emit AVX-512/AVX2/baseline clones of the hot kernels" ON)
+
+function(nnk_apply_flags target)
+  target_compile_options(${target} PRIVATE -O3 -fno-math-errno -fno-trapping-math -Wall -Wextra)
+  if(NNK_MARCH)
+    target_compile_options(${target} PRIVATE -march=${NNK_MARCH})
+  endif()
+  if(NNK_TARGET_CLONES AND CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
+    target_compile_definitions(${target} PRIVATE "NNK_CLONES=__attribute__((target_clones(\"avx512f\",\"avx2\",\"default\")))")
+  else()
+    target_compile_definitions(${target} PRIVATE "NNK_CLONES=")
+  endif()
+endfunction()

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.gradus.backend;
+
+import dev.gradus.Activation;
+import dev.gradus.Labels;
+import dev.gradus.Loss;
+import dev.gradus.Tensor;
+import dev.gradus.optim.AdagradConfig;
+import dev.gradus.optim.AdamConfig;
+import dev.gradus.optim.RmspropConfig;
+import dev.gradus.optim.SgdConfig;
+
+/**
+ * The one seam between the model and the arithmetic: every kernel the model and the optimizers
+ * need. {@code ReferenceBackend} is pure Java (plain loops, the oracle); {@code NativeBackend} runs
+ * OpenBLAS {@code cblas_sgemm} and our C++ kernels. Both compute the same functions; tests prove it.
+ *
+ * <p><b>Sizes.</b> {@code N} = batch rows, {@code C} = features of a row (in features of a layer),
+ * {@code OC} = out features. Everything is row-major float32; a dense weight is {@code (OC, C)}.
+ *
+ * <p><b>Contract</b> (the same for every implementation, checked in Java before any native call):
+ * <ul>
+ * <li>Shapes are checked; a mismatch throws {@link IllegalArgumentException} naming the shapes.
+ *     A closed tensor throws {@link IllegalStateException}.</li>
+ * <li>Forward kernels overwrite their outputs. Backward kernels <em>overwrite</em> activation
+ *     gradients ({@code dinp}, {@code dpred}, {@code dlogits}: per-step workspaces, so no pass is
+ *     spent zeroing them) and <em>accumulate</em> ({@code +=}) into parameter gradients
+ *     ({@code dbias}, and GEMM with {@code beta = 1} for weights), so gradients of several batches can
+ *     be summed; callers zero parameter gradients before a step.</li>
+ * <li>Aliasing: an output may not overlap any input, except where a method says that the
+ *     very same tensor may be passed (in place). Partial overlap is always rejected.</li>
+ * <li>Kernels never allocate.</li>
+ * </ul>
+ */
+public interface Backend {
+
+    /** "native" or "java", as on the command line. */
+    String name();
+
+    // ---- linear algebra ------------------------------------------------------------------
+
+    /**
+     * {@code c = alpha · op(a) · op(b) + beta · c}, op being the identity or the transpose.
+     * op(a) is (M, K), op(b) is (K, N'), c is (M, N'). {@code c} may not overlap {@code a} or {@code b}.
+     * With {@code beta == 0}, c's previous contents are ignored (even NaN), as in BLAS.
+     */
+    void gemm(Tensor c, Tensor a, Transpose transA, Tensor b, Transpose transB, float alpha, float beta);
+
+    // ---- activations (bias fused in) -------------------------------------------------------
+
+    /**
+     * {@code inp += bias} (row-broadcast, in place, when {@code bias} is not null), then
+     * {@code out = act(inp)}. inp and out are (N, C), bias is (1, C) or null. After the call
+     * {@code inp} holds the pre-activation that {@link #activationBackward} needs.
+     * {@code out} may be the very same tensor as {@code inp} (in place; the pre-activation is then lost).
+     */
+    void activationForward(Activation act, Tensor out, Tensor inp, Tensor bias);
+
+    /**
+     * {@code dinp = dout ⊙ act'(inp)} (for softmax: the row-wise Jacobian product
+     * {@code out ⊙ (dout − Σ dout·out)}), then, when {@code dbias} is not null, {@code dbias += Σ_rows dinp}.
+     * dinp, dout, inp, out are (N, C): {@code inp} is the pre-activation and {@code out} the activation
+     * from {@link #activationForward}; a kernel reads whichever it needs. dbias is (1, C) or null.
+     * {@code dinp} may be the very same tensor as {@code dout} (in place).
+     */
+    void activationBackward(Activation act, Tensor dinp, Tensor dout, Tensor inp, Tensor out, Tensor dbias);
+
+    /** {@code z += bias}, row-broadcast; z is (N, C), bias (1, C). */
+    default void biasAdd(Tensor z, Tensor bias) {
+        activationForward(Activation.IDENTITY, z, z, bias);
+    }
+
+    /** {@code dbias += Σ_rows dout} (the bias gradient); dout is (N, C), dbias (1, C). */
+    default void columnSums(Tensor dbias, Tensor dout) {
+        activationBackward(Activation.IDENTITY, dout, dout, dout, dout, dbias);
+    }
+
+    // ---- losses ----------------------------------------------------------------------------
+
+    /**
+     * The mean loss of predictions against float targets, both (N, C), for every loss but
+     * cross-entropy (see {@link Loss} for the definitions). Accumulated in double.
+     */
+    float lossForward(Loss loss, Tensor pred, Tensor target);
+
+    /** {@code dpred = ∂ mean-loss / ∂ pred}; dpred, pred, target are (N, C). */
+    void lossBackward(Loss loss, Tensor dpred, Tensor pred, Tensor target);
+
+    /**
+     * Softmax cross-entropy on logits (N, C) with integer labels (N), the mean over the batch.
+     * Every label must be in {@code [0, C)}.
+     */
+    float crossEntropyForward(Tensor logits, Labels labels);
+
+    /** {@code dlogits = (softmax(logits) − onehot(labels)) / N}; dlogits and logits are (N, C). */
+    void crossEntropyBackward(Tensor dlogits, Tensor logits, Labels labels);
+
+    // ---- dropout ---------------------------------------------------------------------------
+
+    /**
+     * Inverted dropout: {@code mask[i] = keep(seed, i) ? 1/(1−p) : 0}, {@code out = inp ⊙ mask}.
+     * {@code keep} is a counter-based hash of (seed, i), the same in every backend, so results
+     * do not depend on the backend or the thread count. {@code 0 <= p < 1}. out may be inp (in place).
+     */
+    void dropoutForward(Tensor out, Tensor mask, Tensor inp, float p, long seed);
+
+    /** {@code dinp = dout ⊙ mask}; dinp may be dout (in place). */
+    void dropoutBackward(Tensor dinp, Tensor dout, Tensor mask);
+
+    // ---- optimizer updates: one pass over a contiguous parameter buffer ---------------------
+
+    /**
+     * One step of {@code torch.optim.SGD}, {@code step} counting from 1. {@code lr} is the current
+     * (possibly scheduled) rate; {@code c.lr()} is ignored. {@code momentumBuf} is null when
+     * {@code c.momentum() == 0}. The rule is in {@code dev.gradus.optim.Sgd}.
+     */
+    void sgdUpdate(Tensor param, Tensor grad, Tensor momentumBuf, SgdConfig c, float lr, long step);
+
+    /** One step of {@code torch.optim.Adagrad}; rule in {@code dev.gradus.optim.Adagrad}. */
+    void adagradUpdate(Tensor param, Tensor grad, Tensor sum, AdagradConfig c, float lr, long step);
+
+    /**
+     * One step of {@code torch.optim.RMSprop}; {@code momentumBuf} is null when momentum is 0 and
+     * {@code gradAvg} is null unless centered. Rule in {@code dev.gradus.optim.Rmsprop}.
+     */
+    void rmspropUpdate(Tensor param, Tensor grad, Tensor squareAvg, Tensor momentumBuf, Tensor gradAvg,
+                       RmspropConfig c, float lr, long step);
+
+    /**
+     * One step of {@code torch.optim.Adam} (weight decay added to the gradient, L2); {@code maxExpAvgSq}
+     * is null unless AMSGrad. Rule in {@code dev.gradus.optim.Adam}.
+     */
+    void adamUpdate(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq,
+                    AdamConfig c, float lr, long step);
+
+    /** One step of {@code torch.optim.AdamW} (decoupled weight decay); otherwise as {@link #adamUpdate}. */
+    void adamwUpdate(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq,
+                     AdamConfig c, float lr, long step);
+
+    // ---- gradient clipping -------------------------------------------------------------------
+
+    /** Σ x², accumulated in double (the squared global norm when x is the whole gradient buffer). */
+    double sumOfSquares(Tensor x);
+
+    /** {@code x *= s}, in place. */
+    void scale(Tensor x, float s);
+
+    /** {@code x = min(max(x, lo), hi)}, in place (clipping by value); lo <= hi. */
+    void clamp(Tensor x, float lo, float hi);
+}
