@@ -184,15 +184,20 @@ public final class Evaluation {
                 w = Math.max(w, Long.toString(v).length());
             }
         }
+        int lw = "true\\pred".length();
+        for (String n : classNames) {
+            lw = Math.max(lw, n.length());
+        }
         StringBuilder sb = new StringBuilder();
         String cell = "%" + (w + 1) + "s";
-        sb.append(String.format(Locale.ROOT, "%-" + (w + 1) + "s", "true\\pred"));
+        String label = "%-" + lw + "s";
+        sb.append(String.format(Locale.ROOT, label, "true\\pred"));
         for (String n : classNames) {
             sb.append(String.format(Locale.ROOT, cell, n));
         }
         sb.append('\n');
         for (int i = 0; i < confusion.length; i++) {
-            sb.append(String.format(Locale.ROOT, "%-" + (w + 1) + "s", classNames.get(i)));
+            sb.append(String.format(Locale.ROOT, label, classNames.get(i)));
             for (long v : confusion[i]) {
                 sb.append(String.format(Locale.ROOT, cell, v));
             }
