@@ -35,7 +35,7 @@ public final class MnistSubsetGenerator {
         Path mnist = Path.of(args[0]);
         Path out = Path.of(args[1]);
         Files.createDirectories(out);
-        for (String[] part : new String[][] {{"train", "train"}, {"t10k", "test"}}) {
+        for (String[] part : new String[][] {{"train", "train"}, {"t10k", "t10k"}}) {
             int count = part[0].equals("train") ? TRAIN : TEST;
             byte[][] subset = select(mnist, part[0], count);
             gzip(out.resolve(part[1] + "-images-idx3-ubyte.gz"), subset[0]);

@@ -19,7 +19,7 @@ class MnistSubsetTest {
         Path mnist = Path.of(System.getProperty("gradus.shared", "../shared"), "data", "mnist");
         assertTrue(Files.isDirectory(mnist), "the full MNIST is expected in " + mnist.toAbsolutePath()
                 + " (set -Dgradus.shared=DIR)");
-        String[][] parts = {{"train", "train", "" + MnistSubsetGenerator.TRAIN}, {"t10k", "test", "" + MnistSubsetGenerator.TEST}};
+        String[][] parts = {{"train", "train", "" + MnistSubsetGenerator.TRAIN}, {"t10k", "t10k", "" + MnistSubsetGenerator.TEST}};
         for (String[] p : parts) {
             byte[][] expected = MnistSubsetGenerator.select(mnist, p[0], Integer.parseInt(p[2]));
             assertArrayEquals(expected[0], resource(p[1] + "-images-idx3-ubyte.gz"), p[1] + " images");
