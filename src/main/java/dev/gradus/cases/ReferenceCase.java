@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.gradus.cases;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.gradus.Activation;
+import dev.gradus.Loss;
+import dev.gradus.nn.ActivationSpec;
+import dev.gradus.nn.DenseSpec;
+import dev.gradus.nn.Init;
+import dev.gradus.nn.LayerSpec;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** One {@code gradus-case/1} file, parsed; malformed content throws IllegalArgumentException naming the field. */
+record ReferenceCase(String name, List<LayerSpec> layers, Loss loss, Array x, Array target, int[] labels,
+                     Map<String, Array> params, Array output, double lossValue, Map<String, Array> grads,
+                     JsonObject optimizer, int steps, double[] losses, Map<String, Array> paramsAfter,
+                     double rtol, double atol) {
+
+    static final String FORMAT = "gradus-case/1";
+
+    /** A row-major array and its shape (one or two dimensions). */
+    record Array(int[] shape, double[] data) {
+        int rows() { return shape.length == 1 ? 1 : shape[0]; }
+        int cols() { return shape[shape.length - 1]; }
+        float[] floats() {
+            float[] f = new float[data.length];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = (float) data[i];
+            }
+            return f;
+        }
+    }
+
+    static ReferenceCase read(Path file) throws IOException {
+        JsonObject o;
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            JsonElement e = JsonParser.parseReader(r);
+            if (!e.isJsonObject()) {
+                throw new IllegalArgumentException("the file is not a JSON object");
+            }
+            o = e.getAsJsonObject();
+        } catch (com.google.gson.JsonParseException e) {
+            throw new IllegalArgumentException("not valid JSON: " + e.getMessage());
+        }
+        String format = string(o, "format");
+        if (!FORMAT.equals(format)) {
+            throw new IllegalArgumentException("format is '" + format + "', expected '" + FORMAT + "'");
+        }
+        List<LayerSpec> layers = new ArrayList<>();
+        for (JsonElement l : array(o, "layers")) {
+            layers.add(layer(l.getAsJsonObject()));
+        }
+        Loss loss = loss(object(o, "loss"));
+        Array target = o.has("target") ? array2(object(o, "target"), "target") : null;
+        int[] labels = null;
+        if (o.has("labels")) {
+            JsonArray ls = array(o, "labels");
+            labels = new int[ls.size()];
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = ls.get(i).getAsInt();
+            }
+        }
+        if ((target == null) == (labels == null)) {
+            throw new IllegalArgumentException("a case needs exactly one of 'target' and 'labels'");
+        }
+        JsonObject expect = object(o, "expect");
+        JsonObject train = object(o, "train");
+        JsonObject tol = object(o, "tolerance");
+        return new ReferenceCase(string(o, "name"), layers, loss, array2(object(o, "x"), "x"), target, labels,
+                named(array(o, "params"), "params"), array2(object(expect, "output"), "expect.output"),
+                number(expect, "loss"), named(array(expect, "grads"), "expect.grads"), object(train, "optimizer"),
+                (int) number(train, "steps"), doubles(array(train, "losses")),
+                named(array(train, "params_after"), "train.params_after"), number(tol, "rtol"), number(tol, "atol"));
+    }
+
+    private static LayerSpec layer(JsonObject l) {
+        String type = string(l, "type");
+        return switch (type) {
+            case "dense" -> new DenseSpec((int) number(l, "in"), (int) number(l, "out"), Init.ZEROS);
+            case "leaky_relu" -> new ActivationSpec(Activation.leakyRelu((float) optional(l, "slope", 0.01)));
+            case "elu" -> new ActivationSpec(Activation.elu((float) optional(l, "alpha", 1.0)));
+            default -> new ActivationSpec(Activation.parse(type));
+        };
+    }
+
+    private static Loss loss(JsonObject l) {
+        String type = string(l, "type");
+        return type.equals("huber") ? Loss.huber((float) optional(l, "delta", 1.0)) : Loss.parse(type);
+    }
+
+    private static Map<String, Array> named(JsonArray a, String field) {
+        Map<String, Array> m = new LinkedHashMap<>();
+        for (JsonElement e : a) {
+            JsonObject p = e.getAsJsonObject();
+            m.put(string(p, "name"), array2(p, field + "." + string(p, "name")));
+        }
+        return m;
+    }
+
+    private static Array array2(JsonObject a, String field) {
+        JsonArray s = array(a, "shape");
+        if (s.size() < 1 || s.size() > 2) {
+            throw new IllegalArgumentException(field + ": shape must have 1 or 2 dimensions, got " + s);
+        }
+        int[] shape = new int[s.size()];
+        long n = 1;
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = s.get(i).getAsInt();
+            n *= shape[i];
+        }
+        double[] data = doubles(array(a, "data"));
+        if (data.length != n) {
+            throw new IllegalArgumentException(field + ": shape " + s + " needs " + n + " values, got " + data.length);
+        }
+        return new Array(shape, data);
+    }
+
+    private static double[] doubles(JsonArray a) {
+        double[] d = new double[a.size()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = a.get(i).getAsDouble();
+        }
+        return d;
+    }
+
+    static String string(JsonObject o, String key) {
+        return member(o, key).getAsString();
+    }
+
+    static double number(JsonObject o, String key) {
+        return member(o, key).getAsDouble();
+    }
+
+    static double optional(JsonObject o, String key, double fallback) {
+        return o.has(key) ? o.get(key).getAsDouble() : fallback;
+    }
+
+    static boolean optionalFlag(JsonObject o, String key, boolean fallback) {
+        return o.has(key) ? o.get(key).getAsBoolean() : fallback;
+    }
+
+    private static JsonObject object(JsonObject o, String key) {
+        JsonElement e = member(o, key);
+        if (!e.isJsonObject()) {
+            throw new IllegalArgumentException("field '" + key + "' must be an object");
+        }
+        return e.getAsJsonObject();
+    }
+
+    private static JsonArray array(JsonObject o, String key) {
+        JsonElement e = member(o, key);
+        if (!e.isJsonArray()) {
+            throw new IllegalArgumentException("field '" + key + "' must be an array");
+        }
+        return e.getAsJsonArray();
+    }
+
+    private static JsonElement member(JsonObject o, String key) {
+        JsonElement e = o.get(key);
+        if (e == null || e.isJsonNull()) {
+            throw new IllegalArgumentException("missing field '" + key + "'");
+        }
+        return e;
+    }
+
+    /** Rejects fields outside {@code known}: a misspelt hyperparameter must not silently take a default. */
+    static void onlyKnown(JsonObject o, String what, Set<String> known) {
+        for (String k : o.keySet()) {
+            if (!known.contains(k)) {
+                throw new IllegalArgumentException(what + ": unknown field '" + k + "' (known: " + known + ")");
+            }
+        }
+    }
+}

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.gradus.data;
+
+import dev.gradus.Labels;
+import dev.gradus.Tensor;
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Reads MNIST-style IDX files (LeCun's format: a 4-byte magic {@code 00 00 08 D} — unsigned bytes, D
+ * dimensions — then D big-endian int32 sizes, then the bytes). A file may be raw or gzip-compressed;
+ * which one is told by its first two bytes ({@code 1f 8b}), not by its name.
+ *
+ * <p>Images (D ≥ 2, e.g. {@code [n, 28, 28]}) become a {@code [n, 28·28]} float tensor with every pixel
+ * divided by 255 in float32, exactly as torchvision's {@code ToTensor()}. Labels (D = 1) must lie in
+ * {@code [0, classes)}. Everything is validated — magic, dimension count, sizes, the amount of data
+ * (no more, no less), the label range, and that there are as many labels as images — and a violation
+ * throws {@link MalformedDataException} naming the file, the byte offset (in the uncompressed stream
+ * for gzip files) and the problem.
+ */
+public final class MnistIdx {
+    /** The IDX type code for unsigned bytes, the only one MNIST uses. */
+    private static final int UBYTE = 0x08;
+    private static final int CHUNK = 1 << 16;
+
+    private MnistIdx() {}
+
+    /** MNIST's training set in {@code dir}: {@code train-images-idx3-ubyte} and {@code train-labels-idx1-ubyte}, raw or {@code .gz}. */
+    public static Dataset train(Path dir) throws IOException {
+        return load(find(dir, "train-images-idx3-ubyte"), find(dir, "train-labels-idx1-ubyte"), 10);
+    }
+
+    /** MNIST's test set in {@code dir}: {@code t10k-images-idx3-ubyte} and {@code t10k-labels-idx1-ubyte}, raw or {@code .gz}. */
+    public static Dataset test(Path dir) throws IOException {
+        return load(find(dir, "t10k-images-idx3-ubyte"), find(dir, "t10k-labels-idx1-ubyte"), 10);
+    }
+
+    /**
+     * The file {@code dir/name}, {@code dir/name.gz}, or the same with the variant spelling
+     * {@code -images.idx3-ubyte} that some mirrors use.
+     *
+     * @throws NoSuchFileException naming every path tried
+     */
+    public static Path find(Path dir, String name) throws NoSuchFileException {
+        String dotted = name.replace("-idx", ".idx");
+        String[] candidates = {name, name + ".gz", dotted, dotted + ".gz"};
+        for (String c : candidates) {
+            Path p = dir.resolve(c);
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        throw new NoSuchFileException(dir.resolve(name).toString(), null,
+                "no MNIST file " + name + " (raw or .gz) in " + dir);
+    }
+
+    /** Images and labels as a classification dataset with {@code classes} classes named "0" …. */
+    public static Dataset load(Path images, Path labels, int classes) throws IOException {
+        Tensor x = readImages(images);
+        try {
+            Labels y = readLabels(labels, classes);
+            if (y.length() != x.rows()) {
+                int n = y.length();
+                y.close();
+                throw new MalformedDataException(labels, "offset 4",
+                        n + " labels but " + images + " holds " + x.rows() + " images");
+            }
+            return Dataset.classification(x, y, classes);
+        } catch (RuntimeException | IOException e) {
+            x.close();
+            throw e;
+        }
+    }
+
+    /** An IDX file of unsigned bytes with at least 2 dimensions, as a {@code [n, product of the rest]} tensor of pixel/255. */
+    public static Tensor readImages(Path file) throws IOException {
+        try (Reader in = new Reader(file)) {
+            int[] dims = in.header();
+            if (dims.length < 2) {
+                throw in.error(3, "images need at least 2 dimensions (count, then pixels), the header says " + dims.length);
+            }
+            long width = 1;
+            for (int i = 1; i < dims.length; i++) {
+                width *= dims[i];
+            }
+            long total = width * dims[0];
+            if (width == 0 || total > Integer.MAX_VALUE) {
+                throw in.error(4, "image sizes " + java.util.Arrays.toString(dims) + " give " + total
+                        + " pixels (must be 1 … 2^31−1)");
+            }
+            Tensor t = Tensor.allocate(dims[0], (int) width);
+            try {
+                FloatBuffer out = t.buffer();
+                byte[] chunk = new byte[CHUNK];
+                int done = 0;
+                while (done < total) {
+                    int len = (int) Math.min(CHUNK, total - done);
+                    in.readFully(chunk, len, total - done);
+                    for (int i = 0; i < len; i++) {
+                        out.put(done + i, (chunk[i] & 0xFF) / 255f);
+                    }
+                    done += len;
+                }
+                in.expectEnd();
+                return t;
+            } catch (RuntimeException | IOException e) {
+                t.close();
+                throw e;
+            }
+        }
+    }
+
+    /** An IDX file of unsigned bytes with exactly 1 dimension; every label must lie in {@code [0, classes)}. */
+    public static Labels readLabels(Path file, int classes) throws IOException {
+        if (classes < 1 || classes > 256) {
+            throw new IllegalArgumentException("IDX byte labels allow 1 … 256 classes, got " + classes);
+        }
+        try (Reader in = new Reader(file)) {
+            int[] dims = in.header();
+            if (dims.length != 1) {
+                throw in.error(3, "labels need exactly 1 dimension, the header says " + dims.length);
+            }
+            int n = dims[0];
+            byte[] bytes = new byte[n];
+            in.readFully(bytes, n, n);
+            in.expectEnd();
+            long dataStart = 8;
+            for (int i = 0; i < n; i++) {
+                int v = bytes[i] & 0xFF;
+                if (v >= classes) {
+                    throw in.error(dataStart + i, "label " + v + " of item " + i + " is out of range [0, " + classes + ")");
+                }
+            }
+            Labels labels = Labels.allocate(n);
+            IntBuffer b = labels.buffer();
+            for (int i = 0; i < n; i++) {
+                b.put(i, bytes[i] & 0xFF);
+            }
+            return labels;
+        }
+    }
+
+    /** A stream over the (decompressed) bytes that knows its offset and turns every failure into a located error. */
+    private static final class Reader implements AutoCloseable {
+        private final Path file;
+        private final InputStream in;
+        private final boolean gzip;
+        private long offset;
+
+        Reader(Path file) throws IOException {
+            this.file = file;
+            BufferedInputStream raw = new BufferedInputStream(Files.newInputStream(file), CHUNK);
+            raw.mark(2);
+            int b0 = raw.read();
+            int b1 = raw.read();
+            raw.reset();
+            this.gzip = b0 == 0x1f && b1 == 0x8b;
+            InputStream s = raw;
+            if (gzip) {
+                try {
+                    s = new BufferedInputStream(new GZIPInputStream(raw, CHUNK), CHUNK);
+                } catch (EOFException | ZipException e) {
+                    raw.close();
+                    throw new MalformedDataException(file, "offset 0", "broken gzip header: " + e.getMessage(), e);
+                }
+            }
+            this.in = s;
+        }
+
+        /** Reads and checks magic and sizes; returns the dimensions. */
+        int[] header() throws IOException {
+            byte[] magic = new byte[4];
+            readFully(magic, 4, 4);
+            if (magic[0] != 0 || magic[1] != 0 || magic[2] != UBYTE) {
+                throw error(0, String.format("bad magic 0x%02x%02x%02x%02x: an IDX file of unsigned bytes starts with 0x000008",
+                        magic[0], magic[1], magic[2], magic[3]) + (gzip ? "" : " (and a gzip file with 0x1f8b)"));
+            }
+            int d = magic[3] & 0xFF;
+            if (d == 0) {
+                throw error(3, "the header says 0 dimensions");
+            }
+            int[] dims = new int[d];
+            byte[] four = new byte[4];
+            for (int i = 0; i < d; i++) {
+                long at = offset;
+                readFully(four, 4, 4L * (d - i));
+                dims[i] = ((four[0] & 0xFF) << 24) | ((four[1] & 0xFF) << 16) | ((four[2] & 0xFF) << 8) | (four[3] & 0xFF);
+                if (dims[i] <= 0) {
+                    throw error(at, "dimension " + i + " is " + dims[i] + ", must be positive");
+                }
+            }
+            return dims;
+        }
+
+        /** Reads exactly {@code len} bytes; {@code expected} (bytes still wanted) only words the error. */
+        void readFully(byte[] dst, int len, long expected) throws IOException {
+            int got;
+            try {
+                got = in.readNBytes(dst, 0, len);
+            } catch (EOFException e) {
+                throw error(offset, "truncated gzip stream (" + e.getMessage() + "); " + expected
+                        + " more bytes were expected", e);
+            } catch (ZipException e) {
+                throw error(offset, "corrupt gzip data: " + e.getMessage(), e);
+            }
+            if (got < len) {
+                throw error(offset + got, "file ends here, " + (expected - got) + " bytes short of what its header promises");
+            }
+            offset += len;
+        }
+
+        /** Checks that nothing follows the data. */
+        void expectEnd() throws IOException {
+            long extra;
+            try {
+                extra = in.skip(Long.MAX_VALUE);
+                while (in.read() >= 0) {
+                    extra += 1 + in.skip(Long.MAX_VALUE);
+                }
+            } catch (EOFException e) {
+                throw error(offset, "truncated gzip stream after the data (" + e.getMessage() + ")", e);
+            } catch (ZipException e) {
+                throw error(offset, "corrupt gzip data after the data: " + e.getMessage(), e);
+            }
+            if (extra > 0) {
+                throw error(offset, extra + " bytes follow the data the header describes (wrong sizes in the header?)");
+            }
+        }
+
+        MalformedDataException error(long at, String problem) {
+            return new MalformedDataException(file, where(at), problem);
+        }
+
+        MalformedDataException error(long at, String problem, Throwable cause) {
+            return new MalformedDataException(file, where(at), problem, cause);
+        }
+
+        private String where(long at) {
+            return (gzip ? "uncompressed offset " : "offset ") + at;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+}

@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.gradus.nn;
+
+import dev.gradus.Activation;
+
+/** An elementwise (or, for softmax, row-wise) activation; no parameters. */
+public record ActivationSpec(Activation activation) implements LayerSpec {
+    public ActivationSpec {
+        if (activation == null) {
+            throw new IllegalArgumentException("activation must not be null");
+        }
+    }
+
+    @Override
+    public String describe() {
+        return activation.toString();
+    }
+}

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.gradus.nn;
+
+import dev.gradus.Tensor;
+import dev.gradus.backend.Backend;
+
+/**
+ * The runtime side of a {@link LayerSpec}: layer i's forward writes {@code ws.cur[i]} from its input,
+ * its backward reads {@code ws.dcur[i]}, accumulates its parameter gradients and, when a layer
+ * before it has parameters, sets {@code ws.dcur[i - 1]}.
+ */
+sealed interface Layer permits DenseLayer, ActivationLayer, DropoutLayer {
+
+    int outFeatures();
+
+    /** Whether a layer before this one has parameters, so that the gradient w.r.t. this layer's input is needed. */
+    boolean needsInputGrad();
+
+    void forward(Backend b, Workspace ws, int i, Tensor in, boolean training, long seed);
+
+    void backward(Backend b, Workspace ws, int i, Tensor in);
+}

@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.gradus.nn;
+
+import dev.gradus.Activation;
+import dev.gradus.Labels;
+import dev.gradus.Loss;
+import dev.gradus.Tensor;
+import dev.gradus.backend.Backend;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A sequential network of layers ({@link LayerSpec}) with a loss, computing through one {@link Backend}.
+ *
+ * <p><b>Memory.</b> Every parameter lives in one contiguous tensor ({@link #parameterBuffer()}) and every
+ * gradient in another ({@link #gradientBuffer()}), in layer order, weight before bias; layers and
+ * {@link #parameters()} hold views, so an optimizer step is one kernel call. Activations and gradient
+ * workspaces are allocated once per batch size (the last few sizes are kept) and reused, so a
+ * steady-state training step allocates nothing. The gradient with respect to the network's input is
+ * never computed.
+ *
+ * <p><b>One training step:</b> {@link #zeroGrad()}, {@link #forward(Tensor, Tensor)} (or with
+ * {@link Labels} for cross-entropy), {@link #backward()}, then the optimizer's {@code step()}. Backward
+ * accumulates into the gradients, as in PyTorch. The input and target of a forward must stay unchanged
+ * until its backward.
+ *
+ * <p><b>Modes.</b> A new network is in training mode (dropout active), as a PyTorch module.
+ * {@link #train(boolean) train(false)} turns dropout off. {@link #predict} always runs with dropout off.
+ *
+ * <p>Not thread-safe. Close it to free its off-heap memory.
+ */
+public final class Network implements AutoCloseable {
+    private static final int CACHED_BATCH_SIZES = 4;
+
+    private final Backend backend;
+    private final List<LayerSpec> specs;
+    private final Loss loss;
+    private final long seed;
+    private final Layer[] layers;
+    private final Tensor params;
+    private final Tensor grads;
+    private final List<Parameter> parameters;
+    private final int inFeatures;
+    private final Workspace[] cache = new Workspace[CACHED_BATCH_SIZES];
+    private long uses;
+    private boolean training = true;
+    private long dropoutStep;
+    private Workspace pending;   // the forward whose backward has not run yet
+    private Tensor pendingTarget;
+    private Labels pendingLabels;
+    private Workspace last;      // the most recent forward or predict
+    private boolean closed;
+
+    /**
+     * Builds a network from its layers, initializing the dense layers' parameters from {@code seed}
+     * (a {@link SplittableRandom}, layer by layer; see {@link Init}). Also seeds the dropout masks.
+     *
+     * @throws IllegalArgumentException if the list is empty, has no dense layer, or a dense layer's
+     *         {@code in} differs from the width before it
+     */
+    public Network(Backend backend, List<LayerSpec> layerSpecs, Loss loss, long seed) {
+        if (backend == null || layerSpecs == null || loss == null) {
+            throw new IllegalArgumentException("backend, layers and loss must not be null");
+        }
+        this.backend = backend;
+        this.specs = List.copyOf(layerSpecs);
+        this.loss = loss;
+        this.seed = seed;
+        this.inFeatures = inputWidth(specs);
+        long count = 0;
+        for (LayerSpec s : specs) {
+            if (s instanceof DenseSpec d) {
+                count += d.parameterCount();
+            }
+        }
+        if (count > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("network has " + count + " parameters, more than 2^31-1");
+        }
+        this.params = Tensor.allocate(1, (int) count);
+        this.grads = Tensor.allocate(1, (int) count);
+        this.layers = new Layer[specs.size()];
+        List<Parameter> ps = new ArrayList<>();
+        build(ps, new SplittableRandom(seed));
+        this.parameters = Collections.unmodifiableList(ps);
+    }
+
+    /**
+     * A multilayer perceptron: dense layers of the given sizes (PyTorch's default init) with
+     * {@code hidden} between them and nothing after the last one, so the output is logits for
+     * cross_entropy and bce_with_logits, or a linear output for regression losses.
+     * {@code mlp(b, new int[] {784, 128, 10}, Activation.RELU, Loss.CROSS_ENTROPY, 42)}.
+     */
+    public static Network mlp(Backend backend, int[] sizes, Activation hidden, Loss loss, long seed) {
+        if (sizes == null || sizes.length < 2) {
+            throw new IllegalArgumentException("an MLP needs at least an input and an output size");
+        }
+        List<LayerSpec> specs = new ArrayList<>();
+        for (int i = 0; i + 1 < sizes.length; i++) {
+            if (i > 0) {
+                specs.add(new ActivationSpec(hidden));
+            }
+            specs.add(new DenseSpec(sizes[i], sizes[i + 1]));
+        }
+        return new Network(backend, specs, loss, seed);
+    }
+
+    private static int inputWidth(List<LayerSpec> specs) {
+        for (LayerSpec s : specs) {
+            if (s instanceof DenseSpec d) {
+                return d.in();
+            }
+        }
+        throw new IllegalArgumentException("a network needs at least one dense layer, got " + specs);
+    }
+
+    private void build(List<Parameter> ps, SplittableRandom rng) {
+        int width = inFeatures;
+        long offset = 0;
+        boolean paramsBefore = false;
+        for (int i = 0; i < specs.size(); i++) {
+            LayerSpec s = specs.get(i);
+            if (s instanceof DenseSpec d) {
+                if (d.in() != width) {
+                    throw new IllegalArgumentException("layer " + i + " " + d.describe() + " takes " + d.in()
+                            + " inputs but the layer before gives " + width);
+                }
+                Tensor w = params.view(offset, d.out(), d.in());
+                Tensor dw = grads.view(offset, d.out(), d.in());
+                Parameter pw = new Parameter(i + ".weight", w, dw, offset);
+                offset += (long) d.out() * d.in();
+                Tensor b = params.view(offset, 1, d.out());
+                Tensor db = grads.view(offset, 1, d.out());
+                Parameter pb = new Parameter(i + ".bias", b, db, offset);
+                offset += d.out();
+                float[] wv = new float[d.out() * d.in()];
+                float[] bv = new float[d.out()];
+                d.init().fill(wv, bv, d.in(), d.out(), rng);
+                w.copyFrom(wv);
+                b.copyFrom(bv);
+                ps.add(pw);
+                ps.add(pb);
+                boolean fused = i + 1 < specs.size() && specs.get(i + 1) instanceof ActivationSpec;
+                layers[i] = new DenseLayer(w, b, dw, db, fused, paramsBefore);
+                paramsBefore = true;
+                width = d.out();
+            } else if (s instanceof ActivationSpec a) {
+                DenseLayer before = i > 0 && layers[i - 1] instanceof DenseLayer dl ? dl : null;
+                layers[i] = new ActivationLayer(a.activation(), width, before == null ? null : before.bias,
+                        before == null ? null : before.dbias, paramsBefore);
+            } else if (s instanceof DropoutSpec dr) {
+                layers[i] = new DropoutLayer(dr.p(), width, paramsBefore);
+            } else {
+                throw new IllegalArgumentException("layer " + i + " is null");
+            }
+        }
+    }
+
+    // ---- the passes ----------------------------------------------------------------------------
+
+    /**
+     * Forwards {@code x} (N, in) and returns the mean loss against float {@code target} (N, out).
+     * The network's output stays readable through {@link #output()} until the next pass.
+     */
+    public float forward(Tensor x, Tensor target) {
+        if (loss.usesLabels()) {
+            throw new IllegalArgumentException("loss " + loss + " takes integer labels: call forward(x, labels)");
+        }
+        checkInput(x);
+        if (target == null || target.rows() != x.rows() || target.cols() != outFeatures()) {
+            throw new IllegalArgumentException("target " + (target == null ? "null" : target.shape())
+                    + " must be [" + x.rows() + ", " + outFeatures() + "] for input " + x.shape());
+        }
+        Workspace ws = run(x, training);
+        float value = backend.lossForward(loss, ws.cur[layers.length - 1], target);
+        pending = ws;
+        pendingTarget = target;
+        pendingLabels = null;
+        return value;
+    }
+
+    /** Forwards {@code x} (N, in) and returns the mean softmax cross-entropy against {@code labels} (N). */
+    public float forward(Tensor x, Labels labels) {
+        if (!loss.usesLabels()) {
+            throw new IllegalArgumentException("loss " + loss + " takes float targets: call forward(x, target)");
+        }
+        checkInput(x);
+        if (labels == null || labels.length() != x.rows()) {
+            throw new IllegalArgumentException((labels == null ? "null labels" : labels.length() + " labels")
+                    + " for input " + x.shape() + " (one label per row)");
+        }
+        Workspace ws = run(x, training);
+        float value = backend.crossEntropyForward(ws.cur[layers.length - 1], labels);
+        pending = ws;
+        pendingTarget = null;
+        pendingLabels = labels;
+        return value;
+    }
+
+    /** Back-propagates the loss of the last forward, accumulating into the gradients. Once per forward. */
+    public void backward() {
+        checkOpen();
+        Workspace ws = pending;
+        if (ws == null) {
+            throw new IllegalStateException("backward() needs a forward(x, target) first (once per forward)");
+        }
+        pending = null;
+        ws.ensureGrads(layers);
+        int n = layers.length;
+        Tensor dpred = ws.grad[n - 1];
+        if (pendingLabels != null) {
+            backend.crossEntropyBackward(dpred, ws.cur[n - 1], pendingLabels);
+        } else {
+            backend.lossBackward(loss, dpred, ws.cur[n - 1], pendingTarget);
+        }
+        ws.dcur[n - 1] = dpred;
+        for (int i = n - 1; i >= 0; i--) {
+            layers[i].backward(backend, ws, i, i == 0 ? ws.input : ws.cur[i - 1]);
+        }
+        pendingTarget = null;
+        pendingLabels = null;
+    }
+
+    /**
+     * The network's output for {@code x} (N, in), with dropout off and no loss: logits for cross_entropy
+     * and bce_with_logits (apply softmax/sigmoid for probabilities; argmax is the same). The returned
+     * tensor belongs to the network: it is valid until the next pass with this batch size or close();
+     * copy it to keep it.
+     */
+    public Tensor predict(Tensor x) {
+        checkInput(x);
+        pending = null;
+        return run(x, false).cur[layers.length - 1];
+    }
+
+    /** The output of the last forward or predict (owned by the network, as for {@link #predict}). */
+    public Tensor output() {
+        checkOpen();
+        if (last == null) {
+            throw new IllegalStateException("no forward pass has run yet");
+        }
+        return last.cur[layers.length - 1];
+    }
+
+    private Workspace run(Tensor x, boolean dropoutOn) {
+        Workspace ws = workspace(x.rows());
+        ws.input = x;
+        long step = dropoutStep;
+        if (dropoutOn) {
+            dropoutStep++;
+        }
+        Tensor in = x;
+        for (int i = 0; i < layers.length; i++) {
+            layers[i].forward(backend, ws, i, in, dropoutOn, dropoutSeed(i, step));
+            in = ws.cur[i];
+        }
+        last = ws;
+        return ws;
+    }
+
+    /** SplitMix64's finalizer over (seed, layer, step): distinct, well-mixed mask seeds. */
+    private long dropoutSeed(int layer, long step) {
+        long z = seed ^ 0x9E3779B97F4A7C15L * (step + 1) ^ 0xBF58476D1CE4E5B9L * (layer + 1);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    private Workspace workspace(int rows) {
+        uses++;
+        int oldest = 0;
+        for (int k = 0; k < cache.length; k++) {
+            Workspace ws = cache[k];
+            if (ws != null && ws.rows == rows) {
+                ws.lastUse = uses;
+                return ws;
+            }
+            if (ws == null || (cache[oldest] != null && ws.lastUse < cache[oldest].lastUse)) {
+                oldest = k;
+            }
+        }
+        if (cache[oldest] != null) {
+            Workspace evicted = cache[oldest];
+            if (evicted == pending) {
+                pending = null;
+            }
+            if (evicted == last) {
+                last = null;
+            }
+            evicted.close();
+        }
+        Workspace ws = new Workspace(rows, layers);
+        ws.lastUse = uses;
+        cache[oldest] = ws;
+        return ws;
+    }
+
+    private void checkInput(Tensor x) {
+        checkOpen();
+        if (x == null || x.cols() != inFeatures || x.rows() < 1) {
+            throw new IllegalArgumentException("input " + (x == null ? "null" : x.shape()) + " must be [N >= 1, "
+                    + inFeatures + "]");
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("network is closed");
+        }
+    }
+
+    // ---- parameters and state --------------------------------------------------------------------
+
+    /** Sets every gradient to 0 (one memset over the gradient buffer). */
+    public void zeroGrad() {
+        checkOpen();
+        grads.zero();
+    }
+
+    /** The named parameters in layer order ("0.weight", "0.bias", "2.weight", ...): views, owned by the network. */
+    public List<Parameter> parameters() { return parameters; }
+
+    /** The parameter with this PyTorch name. */
+    public Parameter parameter(String name) {
+        for (Parameter p : parameters) {
+            if (p.name().equals(name)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("no parameter named '" + name + "'; the network has " + parameterNames());
+    }
+
+    private List<String> parameterNames() {
+        List<String> names = new ArrayList<>();
+        for (Parameter p : parameters) {
+            names.add(p.name());
+        }
+        return names;
+    }
+
+    /** All parameter values, one contiguous (1, parameterCount) tensor. */
+    public Tensor parameterBuffer() { checkOpen(); return params; }
+
+    /** All gradients, one contiguous (1, parameterCount) tensor, laid out as {@link #parameterBuffer()}. */
+    public Tensor gradientBuffer() { checkOpen(); return grads; }
+
+    public int parameterCount() { return params.size(); }
+
+    /**
+     * The name of the first parameter whose gradient holds a NaN or an infinity, or null when all are
+     * finite. One {@code sumOfSquares} per parameter: call it when the global check has failed.
+     */
+    public String firstNonFiniteGradient() {
+        for (Parameter p : parameters) {
+            if (!Double.isFinite(backend.sumOfSquares(p.grad()))) {
+                return p.name();
+            }
+        }
+        return null;
+    }
+
+    /** The name of the first parameter whose value holds a NaN or an infinity, or null. */
+    public String firstNonFiniteParameter() {
+        for (Parameter p : parameters) {
+            if (!Double.isFinite(backend.sumOfSquares(p.value()))) {
+                return p.name();
+            }
+        }
+        return null;
+    }
+
+    /** Training mode (dropout active) when {@code on}, evaluation mode otherwise; returns this. */
+    public Network train(boolean on) {
+        training = on;
+        return this;
+    }
+
+    public boolean isTraining() { return training; }
+
+    /**
+     * How many training-mode forward passes have run: dropout masks are a function of (seed, layer,
+     * this count), so saving and restoring it (with the parameters) resumes training exactly.
+     */
+    public long dropoutStep() { return dropoutStep; }
+
+    public void setDropoutStep(long step) {
+        if (step < 0) {
+            throw new IllegalArgumentException("dropout step must be >= 0, got " + step);
+        }
+        dropoutStep = step;
+    }
+
+    /** The dropout mask layer i applied in the last forward (for tests); null for other layers. */
+    Tensor dropoutMask(int i) {
+        return last == null ? null : last.mask[i];
+    }
+
+    public Backend backend() { return backend; }
+    public Loss loss() { return loss; }
+    public long seed() { return seed; }
+    /** The layer specs, in order (what a model file stores). */
+    public List<LayerSpec> layers() { return specs; }
+    public int inFeatures() { return inFeatures; }
+    public int outFeatures() { return layers[layers.length - 1].outFeatures(); }
+
+    /** A readable table: one row per layer with its output shape and parameter count, then the totals. */
+    public String summary() {
+        return Summary.of(this);
+    }
+
+    /** Frees the parameters, gradients and workspaces; every view becomes invalid. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (int k = 0; k < cache.length; k++) {
+            if (cache[k] != null) {
+                cache[k].close();
+                cache[k] = null;
+            }
+        }
+        params.close();
+        grads.close();
+    }
+}
