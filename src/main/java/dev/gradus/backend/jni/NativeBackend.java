@@ -13,6 +13,7 @@ import dev.gradus.Threads;
 import dev.gradus.backend.Backend;
 import dev.gradus.backend.Checks;
 import dev.gradus.backend.Transpose;
+import dev.gradus.backend.reference.ShortestDecimal;
 import dev.gradus.optim.AdagradConfig;
 import dev.gradus.optim.AdamConfig;
 import dev.gradus.optim.RmspropConfig;
@@ -231,11 +232,12 @@ public final class NativeBackend implements Backend {
     }
 
     /**
-     * The Python float (double) a float32 hyperparameter stands for, as torch computes its scalars
-     * from it. TODO: the shortest decimal that rounds to the float, shared with the reference backend.
+     * The Python float (double) a float32 hyperparameter stands for, from which torch computes its
+     * scalars: the shortest decimal that rounds to it (0.999f is 0.999), allocation-free. The same
+     * function as the reference backend's, so both hand the kernels the same float32 scalars.
      */
     private static double python(float v) {
-        return v;
+        return ShortestDecimal.of(v);
     }
 
     // ---- gradient clipping
