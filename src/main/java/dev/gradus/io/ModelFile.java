@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.gradus.io;
+
+import dev.gradus.Tensor;
+import dev.gradus.backend.Backend;
+import dev.gradus.nn.Network;
+import dev.gradus.nn.Parameter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A trained network in one file: a safetensors file (so {@code safetensors.torch.load_file} and a
+ * {@code torch.nn.Sequential} of the same layers read the weights as they are) whose
+ * {@code __metadata__} holds
+ * <ul>
+ * <li>{@code format}: {@value #FORMAT} — the name and version this reader checks first;</li>
+ * <li>{@code architecture}: the layers and the loss as JSON ({@link Architecture});</li>
+ * <li>{@code seed}: the seed the network was built with (its dropout masks derive from it);</li>
+ * <li>any entries the caller adds (the CLI stores the class names, for instance).</li>
+ * </ul>
+ * The tensors are the parameters in network order with PyTorch names and shapes: {@code 0.weight}
+ * {@code [out, in]}, {@code 0.bias} {@code [out]}. One file rather than a directory, so that a model is
+ * written with one atomic rename and copied as one thing; the metadata is small text beside the data.
+ * A {@link Checkpoint} is the same file with the optimizer and the training position added, so it
+ * loads as a model too.
+ */
+public final class ModelFile {
+    public static final String FORMAT = "gradus-model/1";
+    static final String KEY_FORMAT = "format";
+    static final String KEY_ARCHITECTURE = "architecture";
+    static final String KEY_SEED = "seed";
+    private static final Set<String> RESERVED = Set.of(KEY_FORMAT, KEY_ARCHITECTURE, KEY_SEED);
+
+    private ModelFile() {}
+
+    /** A loaded network and the caller's metadata entries. Closing it closes the network. */
+    public record Loaded(Network network, Map<String, String> info) implements AutoCloseable {
+        @Override
+        public void close() { network.close(); }
+    }
+
+    /** Saves {@code network} with extra metadata {@code info} (keys other than format, architecture, seed). */
+    public static void save(Path file, Network network, Map<String, String> info) throws IOException {
+        SafetensorsFile.write(file, metadata(FORMAT, network, info), parameterTensors(network));
+    }
+
+    /** Loads a model (or the model of a checkpoint) onto {@code backend}, checking everything first. */
+    public static Loaded load(Path file, Backend backend) throws IOException {
+        SafetensorsFile st = SafetensorsFile.read(file);
+        checkFormat(st, FORMAT, Checkpoint.FORMAT);
+        Network network = network(st, backend);
+        return new Loaded(network, info(st));
+    }
+
+    // ---- shared with Checkpoint ------------------------------------------------------------------
+
+    static Map<String, String> metadata(String format, Network network, Map<String, String> info) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put(KEY_FORMAT, format);
+        meta.put(KEY_ARCHITECTURE, new Architecture(network.layers(), network.loss()).toJson());
+        meta.put(KEY_SEED, Long.toString(network.seed()));
+        for (Map.Entry<String, String> e : info.entrySet()) {
+            if (RESERVED.contains(e.getKey()) || e.getKey().startsWith(Checkpoint.KEY_PREFIX)) {
+                throw new IllegalArgumentException("metadata key '" + e.getKey() + "' is reserved");
+            }
+            meta.put(e.getKey(), e.getValue());
+        }
+        return meta;
+    }
+
+    static List<StoredTensor> parameterTensors(Network network) {
+        List<StoredTensor> out = new ArrayList<>();
+        for (Parameter p : network.parameters()) {
+            out.add(new StoredTensor(p.name(), longs(p.shape()), p.value().toArray()));
+        }
+        return out;
+    }
+
+    static Map<String, String> info(SafetensorsFile st) {
+        Map<String, String> info = new LinkedHashMap<>(st.metadata());
+        info.keySet().removeIf(k -> RESERVED.contains(k) || k.startsWith(Checkpoint.KEY_PREFIX));
+        return info;
+    }
+
+    /** Checks that the file is one of {@code formats}, with a message for older, newer and foreign files. */
+    static void checkFormat(SafetensorsFile st, String... formats) {
+        String format = st.metadata().get(KEY_FORMAT);
+        if (format == null) {
+            throw new FileFormatException(st.path(), "is a safetensors file but not a Gradus model (no 'format' metadata)");
+        }
+        if (Arrays.asList(formats).contains(format)) {
+            return;
+        }
+        int slash = format.lastIndexOf('/');
+        String name = slash < 0 ? format : format.substring(0, slash);
+        for (String f : formats) {
+            if (f.startsWith(name + "/")) {
+                throw new FileFormatException(st.path(), "has format version " + format + "; this Gradus reads " + f);
+            }
+        }
+        throw new FileFormatException(st.path(), "has format '" + format + "', expected " + String.join(" or ", formats));
+    }
+
+    /** Builds the network of the file's architecture and fills its parameters from the file's tensors. */
+    static Network network(SafetensorsFile st, Backend backend) {
+        Architecture arch;
+        long seed;
+        try {
+            arch = Architecture.parse(st.meta(KEY_ARCHITECTURE));
+            seed = Long.parseLong(st.metadata().getOrDefault(KEY_SEED, "0"));
+        } catch (FileFormatException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new FileFormatException(st.path(), e.getMessage());
+        }
+        Network network;
+        try {
+            network = new Network(backend, arch.layers(), arch.loss(), seed);
+        } catch (IllegalArgumentException e) {
+            throw new FileFormatException(st.path(), "architecture is not a valid network: " + e.getMessage());
+        }
+        try {
+            Set<String> expected = new HashSet<>();
+            for (Parameter p : network.parameters()) {
+                expected.add(p.name());
+                copyInto(st, p.name(), longs(p.shape()), p.value());
+            }
+            for (String name : st.tensors().keySet()) {
+                if (!expected.contains(name) && !name.startsWith(Checkpoint.TENSOR_PREFIX)) {
+                    throw new FileFormatException(st.path(), "has tensor '" + name + "' that the architecture has no place for");
+                }
+            }
+            return network;
+        } catch (RuntimeException e) {
+            network.close();
+            throw e;
+        }
+    }
+
+    /** Copies tensor {@code name} into {@code into} after checking its shape and that every value is finite. */
+    static void copyInto(SafetensorsFile st, String name, long[] shape, Tensor into) {
+        StoredTensor t = st.tensor(name);
+        if (!Arrays.equals(t.shape(), shape)) {
+            throw new FileFormatException(st.path(), "tensor '" + name + "' has shape " + t.shapeText()
+                    + ", the architecture needs " + Arrays.toString(shape));
+        }
+        float[] data = t.data();
+        for (int i = 0; i < data.length; i++) {
+            if (!Float.isFinite(data[i])) {
+                throw new FileFormatException(st.path(), "tensor '" + name + "' holds " + data[i] + " at index " + i);
+            }
+        }
+        into.copyFrom(data);
+    }
+
+    static long[] longs(int[] shape) {
+        long[] out = new long[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            out[i] = shape[i];
+        }
+        return out;
+    }
+}

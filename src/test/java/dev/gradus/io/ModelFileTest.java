@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.gradus.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gradus.Activation;
+import dev.gradus.Loss;
+import dev.gradus.Tensor;
+import dev.gradus.backend.Backend;
+import dev.gradus.nn.ActivationSpec;
+import dev.gradus.nn.DenseSpec;
+import dev.gradus.nn.DropoutSpec;
+import dev.gradus.nn.Init;
+import dev.gradus.nn.LayerSpec;
+import dev.gradus.nn.Network;
+import dev.gradus.optim.AdamConfig;
+import dev.gradus.optim.Optimizer;
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelFileTest {
+    @TempDir Path dir;
+
+    /** Saving and loading only allocate and copy: a backend that computes nothing is enough here. */
+    static final Backend NO_MATH = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
+            new Class<?>[] {Backend.class}, (proxy, method, args) -> {
+                if (method.getName().equals("name")) {
+                    return "none";
+                }
+                throw new UnsupportedOperationException("no arithmetic in file tests: " + method.getName());
+            });
+
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+    }
+
+    private <T extends AutoCloseable> T keep(T t) {
+        open.add(t);
+        return t;
+    }
+
+    static List<LayerSpec> everyKindOfLayer() {
+        return List.of(new DenseSpec(5, 4, Init.XAVIER_NORMAL), new ActivationSpec(Activation.leakyRelu(0.03f)),
+                new DropoutSpec(0.25f), new DenseSpec(4, 4, Init.constant(0.5f)), new ActivationSpec(Activation.elu(0.7f)),
+                new DenseSpec(4, 3), new ActivationSpec(Activation.GELU));
+    }
+
+    @Test
+    void architectureRoundTripsThroughJson() {
+        Architecture a = new Architecture(everyKindOfLayer(), Loss.huber(0.3f));
+        Architecture back = Architecture.parse(a.toJson());
+        assertEquals(a, back);
+        assertTrue(a.toJson().contains("{\"type\":\"leaky_relu\",\"slope\":0.03}"), a.toJson());
+    }
+
+    @Test
+    void savedModelLoadsWithTheSameArchitectureAndBitIdenticalParameters() throws IOException {
+        Network net = keep(new Network(NO_MATH, everyKindOfLayer(), Loss.huber(0.3f), 99));
+        Path f = dir.resolve("model.safetensors");
+        ModelFile.save(f, net, Map.of("classes", "[\"a\",\"b\",\"c\"]"));
+        ModelFile.Loaded loaded = keep(ModelFile.load(f, NO_MATH));
+        assertEquals(net.layers(), loaded.network().layers());
+        assertEquals(net.loss(), loaded.network().loss());
+        assertEquals(Map.of("classes", "[\"a\",\"b\",\"c\"]"), loaded.info());
+        assertArrayEquals(net.parameterBuffer().toArray(), loaded.network().parameterBuffer().toArray());
+        SafetensorsFile st = SafetensorsFile.read(f);
+        assertEquals(List.of("0.weight", "0.bias", "3.weight", "3.bias", "5.weight", "5.bias"), List.copyOf(st.tensors().keySet()));
+        assertEquals("[4]", st.tensor("0.bias").shapeText(), "biases are 1-D as in torch.nn.Linear");
+        assertEquals(ModelFile.FORMAT, st.meta("format"));
+    }
+
+    @Test
+    void checkpointRestoresOptimizerStateStepCountLrAndPosition() throws IOException {
+        Network net = keep(Network.mlp(NO_MATH, new int[] {3, 4, 2}, Activation.RELU, Loss.CROSS_ENTROPY, 5));
+        Optimizer adam = keep(new OptimizerSpec("adam", AdamConfig.adam(0.002f).withAmsgrad(true)).create(net));
+        int k = 0;
+        for (Tensor t : adam.state().values()) {
+            for (int i = 0; i < t.size(); i++) {
+                t.set(i, (float) Math.sin(++k));
+            }
+        }
+        adam.setStepCount(17);
+        adam.setLr(0.0007f);
+        net.setDropoutStep(123);
+        Path f = dir.resolve("ckpt.safetensors");
+        TrainingPosition pos = new TrainingPosition(2, 5, 42, 123);
+        Checkpoint.save(f, net, adam, pos, Map.of("note", "x"));
+
+        Checkpoint.Restored r = keep(Checkpoint.load(f, NO_MATH));
+        assertEquals(pos, r.position());
+        assertEquals("adam", r.optimizer().name());
+        assertEquals(AdamConfig.adam(0.002f).withAmsgrad(true), r.optimizerSpec().config());
+        assertEquals(17, r.optimizer().stepCount());
+        assertEquals(0.0007f, r.optimizer().lr());
+        assertEquals(123, r.network().dropoutStep());
+        assertEquals(List.copyOf(adam.state().keySet()), List.copyOf(r.optimizer().state().keySet()));
+        for (String name : adam.state().keySet()) {
+            assertArrayEquals(adam.state().get(name).toArray(), r.optimizer().state().get(name).toArray(), name);
+        }
+        assertArrayEquals(net.parameterBuffer().toArray(), r.network().parameterBuffer().toArray());
+        assertEquals(Map.of("note", "x"), r.info());
+        // a checkpoint is also a model file
+        assertArrayEquals(net.parameterBuffer().toArray(), keep(ModelFile.load(f, NO_MATH)).network().parameterBuffer().toArray());
+    }
+
+    @Test
+    void aModelFileIsNotACheckpoint() throws IOException {
+        Network net = keep(Network.mlp(NO_MATH, new int[] {3, 2}, Activation.RELU, Loss.MSE, 5));
+        Path f = dir.resolve("m.safetensors");
+        ModelFile.save(f, net, Map.of());
+        expectBad(() -> Checkpoint.load(f, NO_MATH), f, "is a model file, not a checkpoint");
+    }
+
+    @Test
+    void badModelFilesAreRejectedWithTheFileAndTheReason() throws IOException {
+        Network net = keep(Network.mlp(NO_MATH, new int[] {3, 4, 2}, Activation.TANH, Loss.MSE, 5));
+        Map<String, String> meta = ModelFile.metadata(ModelFile.FORMAT, net, Map.of());
+        List<StoredTensor> tensors = ModelFile.parameterTensors(net);
+
+        expectBad(with(meta, "format", null), tensors, "not a Gradus model");
+        expectBad(with(meta, "format", "gradus-model/2"), tensors, "format version gradus-model/2");
+        expectBad(with(meta, "format", "llama/1"), tensors, "has format 'llama/1'");
+        expectBad(with(meta, "architecture", "{\"layers\": 3}"), tensors, "needs a \"layers\" array");
+        expectBad(with(meta, "architecture", "{\"layers\":[{\"type\":\"dense\",\"in\":3,\"out\":4},{\"type\":\"swish\"}],"
+                + "\"loss\":{\"type\":\"mse\"}}"), tensors, "unknown activation 'swish'");
+        expectBad(with(meta, "architecture", "{\"layers\":[{\"type\":\"dense\",\"in\":3,\"out\":4},"
+                + "{\"type\":\"dense\",\"in\":5,\"out\":2}],\"loss\":{\"type\":\"mse\"}}"), tensors, "not a valid network");
+
+        List<StoredTensor> wrongShape = new ArrayList<>(tensors);
+        wrongShape.set(0, new StoredTensor("0.weight", new long[] {3, 4}, tensors.get(0).data()));
+        expectBad(meta, wrongShape, "tensor '0.weight' has shape [3, 4], the architecture needs [4, 3]");
+        expectBad(meta, tensors.subList(0, 3), "has no tensor '2.bias'");
+        List<StoredTensor> extra = new ArrayList<>(tensors);
+        extra.add(new StoredTensor("9.weight", new long[] {1}, new float[] {1}));
+        expectBad(meta, extra, "tensor '9.weight' that the architecture has no place for");
+        List<StoredTensor> nan = new ArrayList<>(tensors);
+        float[] d = tensors.get(1).data().clone();
+        d[2] = Float.NaN;
+        nan.set(1, new StoredTensor("0.bias", new long[] {4}, d));
+        expectBad(meta, nan, "tensor '0.bias' holds NaN at index 2");
+    }
+
+    private void expectBad(Map<String, String> meta, List<StoredTensor> tensors, String reason) throws IOException {
+        Path f = dir.resolve("bad.safetensors");
+        SafetensorsFile.write(f, meta, tensors);
+        expectBad(() -> ModelFile.load(f, NO_MATH), f, reason);
+    }
+
+    private static void expectBad(org.junit.jupiter.api.function.Executable load, Path f, String reason) {
+        FileFormatException e = assertThrows(FileFormatException.class, load);
+        assertTrue(e.getMessage().startsWith(f.toString()), "message names the file: " + e.getMessage());
+        assertTrue(e.getMessage().contains(reason), "message says '" + reason + "': " + e.getMessage());
+    }
+
+    private static Map<String, String> with(Map<String, String> meta, String key, String value) {
+        Map<String, String> m = new LinkedHashMap<>(meta);
+        if (value == null) {
+            m.remove(key);
+        } else {
+            m.put(key, value);
+        }
+        return m;
+    }
+}
