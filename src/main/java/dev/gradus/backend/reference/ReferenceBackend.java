@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.gradus.backend.reference;
+
+import dev.gradus.Activation;
+import dev.gradus.Labels;
+import dev.gradus.Loss;
+import dev.gradus.Tensor;
+import dev.gradus.backend.Backend;
+import dev.gradus.backend.Checks;
+import dev.gradus.backend.Transpose;
+import dev.gradus.optim.AdagradConfig;
+import dev.gradus.optim.AdamConfig;
+import dev.gradus.optim.RmspropConfig;
+import dev.gradus.optim.SgdConfig;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+
+/**
+ * The pure-Java backend: plain loops, obviously correct, the oracle that the native kernels are
+ * tested against and the fallback where no native library loads. Every method runs the matching
+ * {@link Checks} method first, then reads and writes the tensors through {@link Tensor#buffer()}.
+ *
+ * <p>Arithmetic: sums (GEMM, column sums, losses, softmax) accumulate in double; activations and
+ * losses are evaluated in double and rounded once to float32. The optimizer updates are the
+ * exception: they run in float32, operation by operation as {@code torch.optim} 1.13's
+ * single-tensor path does (see {@link OptimizerRules}).
+ *
+ * <p>Which tensors the activation backward reads: sigmoid, tanh, relu and softmax read {@code out}
+ * (as torch does), leaky_relu, elu, gelu and softplus read {@code inp}; identity reads neither.
+ * So only the former may be run forward in place.
+ *
+ * <p>Stateless and allocation-free; safe to share between threads that use disjoint tensors.
+ */
+public final class ReferenceBackend implements Backend {
+
+    @Override
+    public String name() {
+        return "java";
+    }
+
+    // ---- linear algebra ------------------------------------------------------------------
+
+    /** Triple loop over {@code c(M,N') = alpha·op(a)(M,K)·op(b)(K,N') + beta·c}, dot products in double. */
+    @Override
+    public void gemm(Tensor c, Tensor a, Transpose transA, Tensor b, Transpose transB, float alpha, float beta) {
+        Checks.gemm(c, a, transA, b, transB);
+        FloatBuffer cb = c.buffer();
+        FloatBuffer ab = a.buffer();
+        FloatBuffer bb = b.buffer();
+        int m = c.rows();
+        int n = c.cols();
+        int k = transA == Transpose.NO ? a.cols() : a.rows();
+        int lda = a.cols();
+        int ldb = b.cols();
+        boolean ta = transA == Transpose.YES;
+        boolean tb = transB == Transpose.YES;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double dot = 0;
+                for (int p = 0; p < k; p++) {
+                    float av = ta ? ab.get(p * lda + i) : ab.get(i * lda + p);
+                    float bv = tb ? bb.get(j * ldb + p) : bb.get(p * ldb + j);
+                    dot += (double) av * bv;
+                }
+                double r = alpha * dot;
+                if (beta != 0) {   // beta == 0: c's old contents are ignored, even NaN (BLAS)
+                    r += (double) beta * cb.get(i * n + j);
+                }
+                cb.put(i * n + j, (float) r);
+            }
+        }
+    }
+
+    // ---- activations ---------------------------------------------------------------------
+
+    @Override
+    public void activationForward(Activation act, Tensor out, Tensor inp, Tensor bias) {
+        Checks.activationForward(act, out, inp, bias);
+        FloatBuffer x = inp.buffer();
+        FloatBuffer y = out.buffer();
+        int rows = inp.rows();
+        int cols = inp.cols();
+        if (bias != null) {
+            FloatBuffer bb = bias.buffer();
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < cols; j++) {
+                    int i = r * cols + j;
+                    x.put(i, x.get(i) + bb.get(j));
+                }
+            }
+        }
+        if (act.kind() == Activation.Kind.SOFTMAX) {
+            softmaxRows(y, x, rows, cols);
+            return;
+        }
+        double param = act.param();
+        for (int i = 0, size = rows * cols; i < size; i++) {
+            double v = x.get(i);
+            double r = switch (act.kind()) {
+                case IDENTITY -> v;
+                case SIGMOID -> Pointwise.sigmoid(v);
+                case TANH -> Math.tanh(v);
+                case RELU -> v <= 0 ? 0.0 : v;   // torch: relu(-0.0) = 0 and relu(NaN) = NaN
+                case LEAKY_RELU -> Pointwise.leakyRelu(v, param);
+                case ELU -> Pointwise.elu(v, param);
+                case GELU -> Pointwise.gelu(v);
+                case SOFTPLUS -> Pointwise.softplus(v);
+                case SOFTMAX -> throw new AssertionError("handled above");
+            };
+            y.put(i, (float) r);
+        }
+    }
+
+    /** Each row: exp(x − max) / Σ exp(x − max), the sum in double. {@code y} may be {@code x}. */
+    private static void softmaxRows(FloatBuffer y, FloatBuffer x, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < cols; j++) {
+                max = Math.max(max, x.get(base + j));
+            }
+            double sum = 0;
+            for (int j = 0; j < cols; j++) {
+                sum += Math.exp(x.get(base + j) - max);
+            }
+            for (int j = 0; j < cols; j++) {
+                y.put(base + j, (float) (Math.exp(x.get(base + j) - max) / sum));
+            }
+        }
+    }
+
+    @Override
+    public void activationBackward(Activation act, Tensor dinp, Tensor dout, Tensor inp, Tensor out, Tensor dbias) {
+        Checks.activationBackward(act, dinp, dout, inp, out, dbias);
+        FloatBuffer dx = dinp.buffer();
+        FloatBuffer dy = dout.buffer();
+        int rows = dinp.rows();
+        int cols = dinp.cols();
+        Activation.Kind kind = act.kind();
+        if (kind == Activation.Kind.SOFTMAX) {
+            softmaxBackwardRows(dx, dy, out.buffer(), rows, cols);
+        } else if (kind != Activation.Kind.IDENTITY || !dinp.sameElements(dout)) {
+            FloatBuffer x = inp.buffer();
+            FloatBuffer y = out.buffer();
+            double param = act.param();
+            for (int i = 0, size = rows * cols; i < size; i++) {
+                double g = dy.get(i);
+                double r = switch (kind) {
+                    case IDENTITY -> g;
+                    case SIGMOID -> { double s = y.get(i); yield g * (1.0 - s) * s; }
+                    case TANH -> { double t = y.get(i); yield g * (1.0 - t * t); }
+                    case RELU -> y.get(i) > 0 ? g : 0.0;
+                    case LEAKY_RELU -> x.get(i) > 0 ? g : g * param;
+                    // torch's elu_backward on the input (nn.ELU is not in place): alpha·eˣ for x <= 0
+                    case ELU -> x.get(i) > 0 ? g : g * param * Math.exp(x.get(i));
+                    case GELU -> g * Pointwise.geluDerivative(x.get(i));
+                    case SOFTPLUS -> g * Pointwise.softplusDerivative(x.get(i));
+                    case SOFTMAX -> throw new AssertionError("handled above");
+                };
+                dx.put(i, (float) r);
+            }
+        }
+        if (dbias != null) {
+            addColumnSums(dbias.buffer(), dx, rows, cols);
+        }
+    }
+
+    /** Each row: dx = y ⊙ (dy − Σ dy·y), the sum in double. dx may be dy. */
+    private static void softmaxBackwardRows(FloatBuffer dx, FloatBuffer dy, FloatBuffer y, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            double dot = 0;
+            for (int j = 0; j < cols; j++) {
+                dot += (double) dy.get(base + j) * y.get(base + j);
+            }
+            for (int j = 0; j < cols; j++) {
+                dx.put(base + j, (float) (y.get(base + j) * (dy.get(base + j) - dot)));
+            }
+        }
+    }
+
+    /** dbias[j] += Σ_rows g[r, j], each column summed in double. */
+    private static void addColumnSums(FloatBuffer dbias, FloatBuffer g, int rows, int cols) {
+        for (int j = 0; j < cols; j++) {
+            double sum = dbias.get(j);
+            for (int r = 0; r < rows; r++) {
+                sum += g.get(r * cols + j);
+            }
+            dbias.put(j, (float) sum);
+        }
+    }
+
+    // ---- losses --------------------------------------------------------------------------
+
+    @Override
+    public float lossForward(Loss loss, Tensor pred, Tensor target) {
+        Checks.lossForward(loss, pred, target);
+        FloatBuffer p = pred.buffer();
+        FloatBuffer t = target.buffer();
+        int n = pred.size();
+        double delta = loss.delta();
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            double x = p.get(i);
+            double y = t.get(i);
+            double d = x - y;
+            sum += switch (loss.kind()) {
+                case MSE -> d * d;
+                case L1 -> Math.abs(d);
+                case HUBER -> Math.abs(d) < delta ? 0.5 * d * d : delta * (Math.abs(d) - 0.5 * delta);
+                // torch clamps each log at -100, so p = 0 or 1 gives a finite loss
+                case BCE -> -(y * Math.max(Math.log(x), -100.0) + (1.0 - y) * Math.max(Math.log1p(-x), -100.0));
+                // stable form: max(x, 0) − x·y + log(1 + e^−|x|)
+                case BCE_WITH_LOGITS -> Math.max(x, 0.0) - x * y + Math.log1p(Math.exp(-Math.abs(x)));
+                case CROSS_ENTROPY -> throw new AssertionError("rejected by Checks");
+            };
+        }
+        return (float) (sum / n);
+    }
+
+    @Override
+    public void lossBackward(Loss loss, Tensor dpred, Tensor pred, Tensor target) {
+        Checks.lossBackward(loss, dpred, pred, target);
+        FloatBuffer p = pred.buffer();
+        FloatBuffer t = target.buffer();
+        FloatBuffer dp = dpred.buffer();
+        int n = pred.size();
+        double delta = loss.delta();
+        for (int i = 0; i < n; i++) {
+            double x = p.get(i);
+            double y = t.get(i);
+            double d = x - y;
+            double g = switch (loss.kind()) {
+                case MSE -> 2.0 * d;
+                case L1 -> Math.signum(d);   // sign(0) = 0, as torch
+                case HUBER -> Math.max(-delta, Math.min(delta, d));
+                // ATen binary_cross_entropy_backward: (x − y) / max((1 − x)·x, 1e-12)
+                case BCE -> d / Math.max((1.0 - x) * x, 1e-12);
+                case BCE_WITH_LOGITS -> Pointwise.sigmoid(x) - y;
+                case CROSS_ENTROPY -> throw new AssertionError("rejected by Checks");
+            };
+            dp.put(i, (float) (g / n));
+        }
+    }
+
+    @Override
+    public float crossEntropyForward(Tensor logits, Labels labels) {
+        Checks.crossEntropyForward(logits, labels);
+        FloatBuffer z = logits.buffer();
+        IntBuffer l = labels.buffer();
+        int rows = logits.rows();
+        int cols = logits.cols();
+        double sum = 0;
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < cols; j++) {
+                max = Math.max(max, z.get(base + j));
+            }
+            double s = 0;
+            for (int j = 0; j < cols; j++) {
+                s += Math.exp(z.get(base + j) - max);
+            }
+            sum += max + Math.log(s) - z.get(base + l.get(r));   // logsumexp − logit of the label
+        }
+        return (float) (sum / rows);
+    }
+
+    @Override
+    public void crossEntropyBackward(Tensor dlogits, Tensor logits, Labels labels) {
+        Checks.crossEntropyBackward(dlogits, logits, labels);
+        FloatBuffer z = logits.buffer();
+        FloatBuffer dz = dlogits.buffer();
+        IntBuffer l = labels.buffer();
+        int rows = logits.rows();
+        int cols = logits.cols();
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < cols; j++) {
+                max = Math.max(max, z.get(base + j));
+            }
+            double s = 0;
+            for (int j = 0; j < cols; j++) {
+                s += Math.exp(z.get(base + j) - max);
+            }
+            int label = l.get(r);
+            for (int j = 0; j < cols; j++) {
+                double softmax = Math.exp(z.get(base + j) - max) / s;
+                dz.put(base + j, (float) ((softmax - (j == label ? 1.0 : 0.0)) / rows));
+            }
+        }
+    }
+
+    // ---- dropout -------------------------------------------------------------------------
+
+    /** mask[i] = keep ? 1/(1−p) : 0 with {@link DropoutHash}; the scale rounded as torch: 1f / (float)(1 − p). */
+    @Override
+    public void dropoutForward(Tensor out, Tensor mask, Tensor inp, float p, long seed) {
+        Checks.dropoutForward(out, mask, inp, p);
+        FloatBuffer x = inp.buffer();
+        FloatBuffer m = mask.buffer();
+        FloatBuffer y = out.buffer();
+        float scale = 1f / (float) (1.0 - ShortestDecimal.of(p));
+        long threshold = DropoutHash.threshold(p);
+        for (int i = 0, n = inp.size(); i < n; i++) {
+            float mi = DropoutHash.keep(seed, i, threshold) ? scale : 0f;
+            m.put(i, mi);
+            y.put(i, x.get(i) * mi);
+        }
+    }
+
+    @Override
+    public void dropoutBackward(Tensor dinp, Tensor dout, Tensor mask) {
+        Checks.dropoutBackward(dinp, dout, mask);
+        FloatBuffer dx = dinp.buffer();
+        FloatBuffer dy = dout.buffer();
+        FloatBuffer m = mask.buffer();
+        for (int i = 0, n = dinp.size(); i < n; i++) {
+            dx.put(i, dy.get(i) * m.get(i));
+        }
+    }
+
+    // ---- optimizer updates -------------------------------------------------------------------
+
+    @Override
+    public void sgdUpdate(Tensor param, Tensor grad, Tensor momentumBuf, SgdConfig c, float lr, long step) {
+        Checks.sgdUpdate(param, grad, momentumBuf, c, lr, step);
+        OptimizerRules.sgd(param.buffer(), grad.buffer(), momentumBuf == null ? null : momentumBuf.buffer(),
+                c, lr, step, param.size());
+    }
+
+    @Override
+    public void adagradUpdate(Tensor param, Tensor grad, Tensor sum, AdagradConfig c, float lr, long step) {
+        Checks.adagradUpdate(param, grad, sum, c, lr, step);
+        OptimizerRules.adagrad(param.buffer(), grad.buffer(), sum.buffer(), c, lr, step, param.size());
+    }
+
+    @Override
+    public void rmspropUpdate(Tensor param, Tensor grad, Tensor squareAvg, Tensor momentumBuf, Tensor gradAvg,
+                              RmspropConfig c, float lr, long step) {
+        Checks.rmspropUpdate(param, grad, squareAvg, momentumBuf, gradAvg, c, lr, step);
+        OptimizerRules.rmsprop(param.buffer(), grad.buffer(), squareAvg.buffer(),
+                momentumBuf == null ? null : momentumBuf.buffer(), gradAvg == null ? null : gradAvg.buffer(),
+                c, lr, param.size());
+    }
+
+    @Override
+    public void adamUpdate(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq,
+                           AdamConfig c, float lr, long step) {
+        Checks.adamUpdate("adamUpdate", param, grad, expAvg, expAvgSq, maxExpAvgSq, c, lr, step);
+        OptimizerRules.adam(param.buffer(), grad.buffer(), expAvg.buffer(), expAvgSq.buffer(),
+                maxExpAvgSq == null ? null : maxExpAvgSq.buffer(), c, lr, step, param.size());
+    }
+
+    @Override
+    public void adamwUpdate(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq,
+                            AdamConfig c, float lr, long step) {
+        Checks.adamUpdate("adamwUpdate", param, grad, expAvg, expAvgSq, maxExpAvgSq, c, lr, step);
+        OptimizerRules.adamw(param.buffer(), grad.buffer(), expAvg.buffer(), expAvgSq.buffer(),
+                maxExpAvgSq == null ? null : maxExpAvgSq.buffer(), c, lr, step, param.size());
+    }
+
+    // ---- gradient clipping -----------------------------------------------------------------
+
+    @Override
+    public double sumOfSquares(Tensor x) {
+        Checks.open("x", x);
+        FloatBuffer b = x.buffer();
+        double sum = 0;
+        for (int i = 0, n = x.size(); i < n; i++) {
+            double v = b.get(i);
+            sum += v * v;
+        }
+        return sum;
+    }
+
+    @Override
+    public void scale(Tensor x, float s) {
+        Checks.open("x", x);
+        FloatBuffer b = x.buffer();
+        for (int i = 0, n = x.size(); i < n; i++) {
+            b.put(i, b.get(i) * s);
+        }
+    }
+
+    /** NaN stays NaN (as torch.clamp). */
+    @Override
+    public void clamp(Tensor x, float lo, float hi) {
+        Checks.clamp(x, lo, hi);
+        FloatBuffer b = x.buffer();
+        for (int i = 0, n = x.size(); i < n; i++) {
+            b.put(i, Math.min(Math.max(b.get(i), lo), hi));
+        }
+    }
+}
