@@ -80,7 +80,10 @@ public final class Trainer {
      * Continues from a checkpoint: the next {@code fit} starts at batch {@code p.batch()} of epoch
      * {@code p.epoch()} and appends to {@code earlier}. The caller restores the parameters, the optimizer
      * state and {@link Network#setDropoutStep} first. Early stopping's counters are rebuilt from
-     * {@code earlier}; its copy of the best weights starts from the resumed parameters.
+     * {@code earlier}; its copy of the best weights starts from the resumed parameters (the weights of
+     * an earlier best epoch are not in a checkpoint). With a schedule, the rate is recomputed from the
+     * base rate before every epoch or iteration, so restoring the optimizer's rate does not matter, but
+     * the base rate is the optimizer's rate when the trainer was made: make the trainer first.
      */
     public Trainer resume(Position p, History earlier) {
         if (p == null || earlier == null) {

@@ -12,7 +12,6 @@ import dev.gradus.Labels;
 import dev.gradus.Loss;
 import dev.gradus.Tensor;
 import dev.gradus.backend.Backend;
-import dev.gradus.backend.reference.ReferenceBackend;
 import dev.gradus.data.Dataset;
 import dev.gradus.nn.ActivationSpec;
 import dev.gradus.nn.DenseSpec;
@@ -37,10 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TrainerTest {
 
     static Backend backend(String name) {
-        return switch (name) {
-            case "java" -> new ReferenceBackend();
-            default -> throw new IllegalArgumentException("backend " + name + " has not landed yet");
-        };
+        return Backend.named(name);
     }
 
     /** Three Gaussian blobs in 4 dimensions, 150 samples, seeded. */
@@ -82,7 +78,7 @@ class TrainerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"java"})
+    @ValueSource(strings = {"java", "native"})
     void lossFallsOnASyntheticProblem(String name) {
         Backend b = backend(name);
         try (Dataset data = blobs(1); Network n = net(b, 7); Optimizer opt = new Adam(n, AdamConfig.adam(0.01f))) {
@@ -128,7 +124,7 @@ class TrainerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"java"})
+    @ValueSource(strings = {"java", "native"})
     void sameSeedGivesBitIdenticalParameters(String name) {
         Backend b = backend(name);
         float[] first = run(b, config());
@@ -317,7 +313,7 @@ class TrainerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"java"})
+    @ValueSource(strings = {"java", "native"})
     void steadyStateStepsAllocateNothingOnTheHeap(String name) {
         Backend b = backend(name);
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
