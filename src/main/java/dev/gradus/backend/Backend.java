@@ -101,6 +101,15 @@ public interface Backend {
      * Inverted dropout: {@code mask[i] = keep(seed, i) ? 1/(1−p) : 0}, {@code out = inp ⊙ mask}.
      * {@code keep} is a counter-based hash of (seed, i), the same in every backend, so results
      * do not depend on the backend or the thread count. {@code 0 <= p < 1}. out may be inp (in place).
+     * The hash, bit for bit (64-bit unsigned arithmetic modulo 2^64; {@code i} is the row-major element index):
+     * <pre>
+     *   splitmix64(x): z = x + 0x9E3779B97F4A7C15; z = (z ^ (z &gt;&gt; 30)) * 0xBF58476D1CE4E5B9;
+     *                  z = (z ^ (z &gt;&gt; 27)) * 0x94D049BB133111EB; return z ^ (z &gt;&gt; 31)
+     *   keep(seed, i) = (splitmix64(seed ^ (i * 0x9E3779B97F4A7C15)) &gt;&gt; 40) &gt;= floor((double) p * 2^24)
+     *   scale = 1.0f / (float) (1.0 - p_decimal)      (p_decimal: p read as the decimal that was written,
+     *                                                  {@code ShortestDecimal.of(p)}; as torch: noise.div_(1 - p))
+     * </pre>
+     * {@code dev.gradus.backend.reference.DropoutHash} is the reference implementation.
      */
     void dropoutForward(Tensor out, Tensor mask, Tensor inp, float p, long seed);
 
