@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Measures Gradus and writes benchmarks/report/REPORT.md with SVG charts. See benchmarks/README.md.
+#
+#   benchmarks/run.sh --quick     a subset of shapes and kernels, short iterations: about 5 minutes on 2 cores
+#   benchmarks/run.sh --full      every shape, kernel and size, longer iterations: about an hour on 2 cores
+#
+# Options: --threads N (default 2), --no-torch (skip the PyTorch baseline), --out DIR (default benchmarks/report),
+#          --skip-build (reuse the installed library and benchmarks/target/benchmarks.jar).
+set -euo pipefail
+
+MODE=""
+THREADS=2
+TORCH=auto
+OUT=benchmarks/report
+BUILD=yes
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) MODE=quick ;;
+    --full) MODE=full ;;
+    --threads) THREADS="$2"; shift ;;
+    --no-torch) TORCH=no ;;
+    --out) OUT="$2"; shift ;;
+    --skip-build) BUILD=no ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+if [ -z "$MODE" ]; then
+  echo "run.sh: say --quick or --full (try --help)" >&2
+  exit 2
+fi
+
+cd "$(dirname "$0")/.."                      # the repository root
+ROOT=$(pwd)
+SHARED=${GRADUS_SHARED:-$ROOT/../shared}     # PyTorch script and MNIST, beside the checkout
+RAW="$OUT/raw"
+mkdir -p "$RAW"
+rm -f "$RAW"/*.json "$RAW"/*.txt
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ "$COMMIT" != unknown ] && ! git diff --quiet HEAD -- src native cmake pom.xml benchmarks/src 2>/dev/null; then
+  COMMIT="$COMMIT-dirty"
+fi
+START=$(date +%s)
+say() { echo "== [$(( $(date +%s) - START ))s] $*"; }
+
+if [ "$BUILD" = yes ]; then
+  say "building the library (mvn install) and the benchmarks"
+  mvn -B -q install -DskipTests
+  mvn -B -q -f benchmarks/pom.xml package
+fi
+JAR=benchmarks/target/benchmarks.jar
+
+if [ "$MODE" = quick ]; then
+  JMH=(-f 1 -wi 1 -w 300ms -i 3 -r 300ms -p threads="$THREADS")
+  GEMM_FAST='A.1.fwd:32x128x784:NT,A.1.dW:128x784x32:TN,A.2.fwd:32x10x128:NT,B.1.fwd:256x1024x784:NT,B.2.fwd:256x1024x1024:NT,B.2.dinp:256x1024x1024:NN,B.2.dW:1024x1024x256:TN,sq:256x256x256:NN,sq:1024x1024x1024:NN'
+  GEMM_JAVA='A.1.fwd:32x128x784:NT,A.1.dW:128x784x32:TN,A.2.fwd:32x10x128:NT,B.2.fwd:256x1024x1024:NT,sq:256x256x256:NN'
+  KERNELS='relu_forward,relu_backward,gelu_forward,softmax_forward,cross_entropy_backward,sgd_update,adam_update,sum_of_squares'
+  SIZES='262144,16777216'
+  STEP=(-f 1 -wi 2 -w 500ms -i 3 -r 500ms -p threads="$THREADS")
+  EPOCH_A=(--trials 3 --java-max-steps 300)
+  EPOCH_B=(--trials 3 --java-max-steps 5)
+  TORCH_ARGS=(--trials 3)
+else
+  JMH=(-f 1 -wi 2 -w 1s -i 5 -r 1s -p threads="$THREADS")
+  GEMM_FAST=''        # every shape of GemmBenchmark
+  # the Java reference only on products of at most ~0.6 GFLOP (every network shape, squares up to 512)
+  GEMM_JAVA='A.1.fwd:32x128x784:NT,A.1.dinp:32x784x128:NN,A.1.dW:128x784x32:TN,A.2.fwd:32x10x128:NT,A.2.dinp:32x128x10:NN,A.2.dW:10x128x32:TN,B.1.fwd:256x1024x784:NT,B.1.dinp:256x784x1024:NN,B.1.dW:1024x784x256:TN,B.2.fwd:256x1024x1024:NT,B.2.dinp:256x1024x1024:NN,B.2.dW:1024x1024x256:TN,B.3.fwd:256x10x1024:NT,B.3.dinp:256x1024x10:NN,B.3.dW:10x1024x256:TN,sq:64x64x64:NN,sq:128x128x128:NN,sq:256x256x256:NN,sq:512x512x512:NN'
+  KERNELS=''          # every kernel of KernelBenchmark
+  SIZES='4096,262144,16777216'
+  STEP=(-f 1 -wi 3 -w 1s -i 5 -r 2s -p threads="$THREADS")
+  EPOCH_A=(--trials 3)
+  EPOCH_B=(--trials 3 --java-max-steps 20)
+  TORCH_ARGS=(--trials 3)
+fi
+
+say "JMH: GEMM, native and direct cblas_sgemm"
+java -jar "$JAR" 'GemmBenchmark' "${JMH[@]}" -p backend=native,direct ${GEMM_FAST:+-p shape=$GEMM_FAST} \
+  -rf json -rff "$RAW/gemm-native.json" > "$RAW/gemm-native.log"
+say "JMH: GEMM, Java reference (shapes up to ~0.6 GFLOP)"
+java -jar "$JAR" 'GemmBenchmark' "${JMH[@]}" -p backend=java -p shape="$GEMM_JAVA" \
+  -rf json -rff "$RAW/gemm-java.json" > "$RAW/gemm-java.log"
+say "JMH: elementwise kernels"
+java -jar "$JAR" 'KernelBenchmark' "${JMH[@]}" -p size="$SIZES" ${KERNELS:+-p kernel=$KERNELS} \
+  -rf json -rff "$RAW/kernels.json" > "$RAW/kernels.log"
+say "JMH: training step with the gc profiler"
+java -jar "$JAR" 'TrainStepBenchmark' "${STEP[@]}" -prof gc -rf json -rff "$RAW/trainstep.json" > "$RAW/trainstep.log"
+
+say "epoch runner: network A"
+java -Xmx4g -cp "$JAR" dev.gradus.bench.EpochThroughput --nets A --threads "$THREADS" --commit "$COMMIT" \
+  --data "$SHARED/data/mnist" "${EPOCH_A[@]}" > "$RAW/epochs.txt"
+say "epoch runner: network B"
+java -Xmx4g -cp "$JAR" dev.gradus.bench.EpochThroughput --nets B --threads "$THREADS" --commit "$COMMIT" \
+  --data "$SHARED/data/mnist" "${EPOCH_B[@]}" >> "$RAW/epochs.txt"
+
+TORCH_FILES=()
+if [ "$TORCH" = auto ] && LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+  for NET in A B; do
+    say "PyTorch baseline: network $NET (OpenMP OpenBLAS, $THREADS threads)"
+    LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp MNIST_DIR="$SHARED/data/mnist" \
+      /usr/bin/python3 "$SHARED/bench/torch_mlp.py" "$NET" --threads "$THREADS" "${TORCH_ARGS[@]}" >> "$RAW/torch.txt"
+  done
+  TORCH_FILES=(--torch "$RAW/torch.txt")
+elif [ "$TORCH" = auto ]; then
+  say "PyTorch baseline skipped: /usr/bin/python3 cannot import torch"
+fi
+
+say "writing the report"
+java -cp target/gradus.jar dev.gradus.report.ReportMain --out "$OUT" \
+  --jmh "$RAW/gemm-native.json" --jmh "$RAW/gemm-java.json" --jmh "$RAW/kernels.json" --jmh "$RAW/trainstep.json" \
+  --results "$RAW/epochs.txt" "${TORCH_FILES[@]}" --commit "$COMMIT" \
+  --command "benchmarks/run.sh --$MODE --threads $THREADS (took $(( $(date +%s) - START )) s)"
+say "done: $OUT/REPORT.md"

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.gradus.report;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One benchmark result of a JMH JSON file ({@code -rf json}): which benchmark with which parameters, its
+ * score with JMH's error (99.9% confidence half-width), the median and range of the measurement
+ * iterations, and the allocation per operation when the run used {@code -prof gc}.
+ *
+ * @param benchmark   class and method, without the package: {@code GemmBenchmark.gemm}
+ * @param params      the {@code @Param} values, in JMH's order
+ * @param score       JMH's score (the mean over iterations), in {@code unit}
+ * @param error       JMH's error, NaN when JMH had too few iterations to give one
+ * @param unit        e.g. {@code us/op}
+ * @param iterations  every measurement iteration of every fork, in {@code unit}
+ * @param allocBytes  {@code gc.alloc.rate.norm} in B/op, NaN without the gc profiler
+ */
+public record JmhResult(String benchmark, Map<String, String> params, double score, double error, String unit,
+                        double[] iterations, double allocBytes) {
+
+    public JmhResult {
+        params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        iterations = iterations.clone();
+    }
+
+    /** A parameter's value, or throws naming the benchmark and what it has. */
+    public String param(String name) {
+        String v = params.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException("benchmark " + benchmark + " has no parameter '" + name
+                    + "' (has " + params.keySet() + ")");
+        }
+        return v;
+    }
+
+    /** The score converted to microseconds per operation. */
+    public double micros() {
+        return toMicros(score);
+    }
+
+    /** JMH's error in microseconds (NaN if JMH gave none). */
+    public double errorMicros() {
+        return toMicros(error);
+    }
+
+    /** The median, minimum and maximum of the measurement iterations, in microseconds. */
+    public Spread spreadMicros() {
+        double[] us = Arrays.stream(iterations).map(this::toMicros).toArray();
+        return Spread.of(us);
+    }
+
+    @Override
+    public double[] iterations() {
+        return iterations.clone();
+    }
+
+    private double toMicros(double v) {
+        return switch (unit) {
+            case "ns/op" -> v / 1e3;
+            case "us/op" -> v;
+            case "ms/op" -> v * 1e3;
+            case "s/op" -> v * 1e6;
+            default -> throw new IllegalArgumentException("benchmark " + benchmark + ": unit '" + unit
+                    + "' is not a time per operation (run JMH with -bm avgt)");
+        };
+    }
+
+    /** Every result in a JMH JSON file. */
+    public static List<JmhResult> read(Path file) throws IOException {
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return parse(JsonParser.parseReader(r), file.toString());
+        } catch (JsonParseException | IllegalStateException e) {
+            throw new IllegalArgumentException(file + ": not a JMH JSON result file: " + e.getMessage(), e);
+        }
+    }
+
+    /** Every result of an already parsed JMH JSON document; {@code source} names it in messages. */
+    static List<JmhResult> parse(JsonElement root, String source) {
+        if (!root.isJsonArray()) {
+            throw new IllegalArgumentException(source + ": a JMH JSON result file is an array of results");
+        }
+        List<JmhResult> out = new ArrayList<>();
+        for (JsonElement e : root.getAsJsonArray()) {
+            out.add(parseOne(e.getAsJsonObject(), source));
+        }
+        return out;
+    }
+
+    private static JmhResult parseOne(JsonObject o, String source) {
+        if (!o.has("benchmark") || !o.has("primaryMetric")) {
+            throw new IllegalArgumentException(source + ": a result without 'benchmark' or 'primaryMetric'");
+        }
+        String full = o.get("benchmark").getAsString();
+        String[] parts = full.split("\\.");
+        String name = parts.length >= 2 ? parts[parts.length - 2] + "." + parts[parts.length - 1] : full;
+        Map<String, String> params = new LinkedHashMap<>();
+        if (o.has("params")) {
+            for (Map.Entry<String, JsonElement> p : o.getAsJsonObject("params").entrySet()) {
+                params.put(p.getKey(), p.getValue().getAsString());
+            }
+        }
+        JsonObject pm = o.getAsJsonObject("primaryMetric");
+        double alloc = Double.NaN;
+        if (o.has("secondaryMetrics")) {
+            JsonObject sm = o.getAsJsonObject("secondaryMetrics");
+            // JMH 1.37 names it "gc.alloc.rate.norm"; older versions prefix a middle dot
+            for (String key : new String[] {"gc.alloc.rate.norm", "\u00b7gc.alloc.rate.norm"}) {
+                if (sm.has(key)) {
+                    alloc = number(sm.getAsJsonObject(key).get("score"));
+                }
+            }
+        }
+        return new JmhResult(name, params, number(pm.get("score")), number(pm.get("scoreError")),
+                pm.get("scoreUnit").getAsString(), raw(pm), alloc);
+    }
+
+    private static double[] raw(JsonObject metric) {
+        List<Double> values = new ArrayList<>();
+        if (metric.has("rawData")) {
+            for (JsonElement fork : metric.getAsJsonArray("rawData")) {
+                for (JsonElement v : (JsonArray) fork) {
+                    values.add(number(v));
+                }
+            }
+        }
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** JMH writes "NaN" as a string when it has no value. */
+    private static double number(JsonElement e) {
+        if (e == null || e.isJsonNull()) {
+            return Double.NaN;
+        }
+        if (e.getAsJsonPrimitive().isString()) {
+            String s = e.getAsString();
+            return s.equals("NaN") ? Double.NaN : Double.parseDouble(s);
+        }
+        return e.getAsDouble();
+    }
+}

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.gradus.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The measurements of one benchmark run, grouped into the rows the report shows, with the derived figures
+ * (GFLOP/s, GB/s, samples/s, native/Java speed-up, percentage of the direct OpenBLAS call, Gradus/PyTorch).
+ * {@link ReportWriter} renders it; {@link ReportMain} is the command.
+ *
+ * @param jmh     every JMH result (from one or more JSON files)
+ * @param epochs  every whole-epoch result (Gradus and PyTorch)
+ * @param machine where it ran, or null if unknown
+ */
+public record Report(List<JmhResult> jmh, List<EpochResult> epochs, Machine machine) {
+
+    static final String GEMM = "GemmBenchmark.gemm";
+    static final String KERNEL = "KernelBenchmark.run";
+    static final String TRAIN_STEP = "TrainStepBenchmark.step";
+    /** Batch sizes of the benchmark networks (../shared/bench/README.md). */
+    static final Map<String, Integer> BATCH = Map.of("A", 32, "B", 256);
+    private static final Pattern SHAPE = Pattern.compile("(\\d+)x(\\d+)x(\\d+):([NT])([NT])$");
+
+    public Report {
+        jmh = List.copyOf(jmh);
+        epochs = List.copyOf(epochs);
+    }
+
+    /** {@code perOp} units per operation turned into units per second by a result's time (NaN if null). */
+    static double perSecond(double perOp, JmhResult r) {
+        return r == null ? Double.NaN : perOp / (r.micros() * 1e-6);
+    }
+
+    // ---- GEMM ---------------------------------------------------------------------------------
+
+    /**
+     * One GEMM shape: {@code c(M,N) = op(a)·op(b)}, K inner, with its result per backend (null when not run).
+     */
+    public record GemmRow(String shape, int m, int n, int k, String threads, JmhResult nativeResult,
+                          JmhResult javaResult, JmhResult direct) {
+        /** 2·M·N·K: one multiply and one add per term. */
+        public double flops() {
+            return 2.0 * m * n * k;
+        }
+
+        /** GFLOP/s of one backend's result (NaN if null). */
+        public double gflops(JmhResult r) {
+            return perSecond(flops(), r) / 1e9;
+        }
+
+        /** Direct cblas_sgemm time / native time, in %: 100 = the wrapper costs nothing, 98 = 2% slower. */
+        public double percentOfDirect() {
+            return nativeResult == null || direct == null ? Double.NaN
+                    : 100 * direct.micros() / nativeResult.micros();
+        }
+
+        /** Java time / native time. */
+        public double speedup() {
+            return nativeResult == null || javaResult == null ? Double.NaN
+                    : javaResult.micros() / nativeResult.micros();
+        }
+    }
+
+    /** GEMM rows in the order the shapes were run. */
+    public List<GemmRow> gemmRows() {
+        Map<String, Map<String, JmhResult>> byShape = group(GEMM, "shape", "backend");
+        List<GemmRow> rows = new ArrayList<>();
+        for (Map.Entry<String, Map<String, JmhResult>> e : byShape.entrySet()) {
+            Map<String, JmhResult> b = e.getValue();
+            JmhResult any = b.values().iterator().next();
+            String shape = any.param("shape");
+            Matcher s = SHAPE.matcher(shape);
+            if (!s.find()) {
+                throw new IllegalArgumentException("GEMM shape '" + shape + "' is not of the form name:MxNxK:TT");
+            }
+            rows.add(new GemmRow(shape, Integer.parseInt(s.group(1)), Integer.parseInt(s.group(2)),
+                    Integer.parseInt(s.group(3)), any.params().getOrDefault("threads", "?"), b.get("native"),
+                    b.get("java"), b.get("direct")));
+        }
+        return rows;
+    }
+
+    // ---- elementwise kernels ------------------------------------------------------------------
+
+    /** One kernel at one size, native and Java (either may be null). */
+    public record KernelRow(String kernel, long size, String threads, JmhResult nativeResult, JmhResult javaResult) {
+        /** Bytes the kernel must move (see {@link KernelTraffic}). */
+        public double bytes() {
+            return (double) size * KernelTraffic.bytesPerElement(kernel);
+        }
+
+        /** GB/s of one backend's result (NaN if null). */
+        public double gbps(JmhResult r) {
+            return perSecond(bytes(), r) / 1e9;
+        }
+
+        /** Java time / native time. */
+        public double speedup() {
+            return nativeResult == null || javaResult == null ? Double.NaN
+                    : javaResult.micros() / nativeResult.micros();
+        }
+    }
+
+    /** Kernel rows, by kernel (in run order), then by size. */
+    public List<KernelRow> kernelRows() {
+        Map<String, Map<String, JmhResult>> byKernel = group(KERNEL, "kernel\u0000size", "backend");
+        List<KernelRow> rows = new ArrayList<>();
+        for (Map<String, JmhResult> b : byKernel.values()) {
+            JmhResult any = b.values().iterator().next();
+            rows.add(new KernelRow(any.param("kernel"), Long.parseLong(any.param("size")),
+                    any.params().getOrDefault("threads", "?"), b.get("native"), b.get("java")));
+        }
+        rows.sort((x, y) -> {
+            int kx = kernelOrder(x.kernel());
+            int ky = kernelOrder(y.kernel());
+            return kx != ky ? Integer.compare(kx, ky) : Long.compare(x.size(), y.size());
+        });
+        return rows;
+    }
+
+    private int kernelOrder(String kernel) {
+        int i = 0;
+        for (String k : KernelTraffic.kernels()) {
+            if (k.equals(kernel)) {
+                return i;
+            }
+            i++;
+        }
+        return i;
+    }
+
+    // ---- training step ------------------------------------------------------------------------
+
+    /** One network's JMH training step on one backend. */
+    public record TrainRow(String net, String backend, String threads, JmhResult result) {
+        public int batch() {
+            Integer b = BATCH.get(net);
+            if (b == null) {
+                throw new IllegalArgumentException("unknown benchmark network '" + net + "' (known: A, B)");
+            }
+            return b;
+        }
+
+        public double samplesPerSecond() {
+            return perSecond(batch(), result);
+        }
+    }
+
+    public List<TrainRow> trainRows() {
+        List<TrainRow> rows = new ArrayList<>();
+        for (JmhResult r : jmh) {
+            if (r.benchmark().equals(TRAIN_STEP)) {
+                rows.add(new TrainRow(r.param("net"), r.param("backend"), r.params().getOrDefault("threads", "?"), r));
+            }
+        }
+        rows.sort((x, y) -> x.net().equals(y.net()) ? x.backend().compareTo(y.backend()) : x.net().compareTo(y.net()));
+        return rows;
+    }
+
+    /** Java step time / native step time for {@code net}, NaN if either is missing. */
+    public double trainSpeedup(String net) {
+        JmhResult nat = null;
+        JmhResult java = null;
+        for (TrainRow r : trainRows()) {
+            if (r.net().equals(net)) {
+                if (r.backend().equals("native")) {
+                    nat = r.result();
+                } else if (r.backend().equals("java")) {
+                    java = r.result();
+                }
+            }
+        }
+        return nat == null || java == null ? Double.NaN : java.micros() / nat.micros();
+    }
+
+    // ---- whole epochs -------------------------------------------------------------------------
+
+    /** One network: its epoch results per backend ("native", "java", "pytorch"; null when not run). */
+    public record EpochRow(String net, EpochResult nativeResult, EpochResult javaResult, EpochResult pytorch) {
+        /** Median native samples/s over median PyTorch samples/s. */
+        public double versusPytorch() {
+            return nativeResult == null || pytorch == null ? Double.NaN
+                    : nativeResult.samplesPerSecond().median() / pytorch.samplesPerSecond().median();
+        }
+
+        /** Median Java samples/s over median PyTorch samples/s. */
+        public double javaVersusPytorch() {
+            return javaResult == null || pytorch == null ? Double.NaN
+                    : javaResult.samplesPerSecond().median() / pytorch.samplesPerSecond().median();
+        }
+
+        /** Median native samples/s over median Java samples/s. */
+        public double speedup() {
+            return nativeResult == null || javaResult == null ? Double.NaN
+                    : nativeResult.samplesPerSecond().median() / javaResult.samplesPerSecond().median();
+        }
+    }
+
+    /** Epoch rows by network name; the last result per (network, backend) wins. */
+    public List<EpochRow> epochRows() {
+        Map<String, Map<String, EpochResult>> byNet = new LinkedHashMap<>();
+        for (EpochResult e : epochs) {
+            byNet.computeIfAbsent(e.net(), k -> new LinkedHashMap<>()).put(e.backend(), e);
+        }
+        List<EpochRow> rows = new ArrayList<>();
+        byNet.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> rows.add(
+                new EpochRow(e.getKey(), e.getValue().get("native"), e.getValue().get("java"),
+                        e.getValue().get("pytorch"))));
+        return rows;
+    }
+
+    // ---- grouping -----------------------------------------------------------------------------
+
+    /**
+     * Results of {@code benchmark} keyed by the values of {@code keyParams} (joined by NUL; threads always
+     * part of the key), then by the value of {@code inner}. Insertion order is run order.
+     */
+    private Map<String, Map<String, JmhResult>> group(String benchmark, String keyParams, String inner) {
+        Map<String, Map<String, JmhResult>> out = new LinkedHashMap<>();
+        for (JmhResult r : jmh) {
+            if (!r.benchmark().equals(benchmark)) {
+                continue;
+            }
+            StringBuilder key = new StringBuilder(r.params().getOrDefault("threads", ""));
+            for (String p : keyParams.split("\u0000")) {
+                key.append('\u0000').append(r.param(p));
+            }
+            out.computeIfAbsent(key.toString(), k -> new LinkedHashMap<>()).put(r.param(inner), r);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.gradus.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Renders a {@link Report} as {@code REPORT.md} plus SVG charts in one directory. Every time is the JMH score
+ * ± JMH's error (99.9% confidence) with the median and range of the iterations beside it; whole-epoch figures
+ * are medians with their range over trials. A result whose error exceeds 10% of its score, or whose iterations
+ * spread over more than 20% of their median, is marked ⚠ (noisy) instead of being dropped.
+ */
+public final class ReportWriter {
+    static final String MARKDOWN = "REPORT.md";
+    static final String EPOCH_CHART = "epoch-throughput.svg";
+    static final String GEMM_CHART = "gemm-gflops.svg";
+    static final String SPEEDUP_CHART = "kernel-speedup.svg";
+    static final String BANDWIDTH_CHART = "kernel-bandwidth.svg";
+
+    private final Report report;
+    private final String command;
+    private final List<String> inputs;
+
+    /**
+     * @param report  what to render
+     * @param command the command that produced the measurements, shown in the report (may be null)
+     * @param inputs  the input files, listed at the end
+     */
+    public ReportWriter(Report report, String command, List<String> inputs) {
+        this.report = report;
+        this.command = command;
+        this.inputs = List.copyOf(inputs);
+    }
+
+    /** Writes REPORT.md and the charts that have data into {@code dir}; returns the files written. */
+    public List<Path> write(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        List<Path> written = new ArrayList<>();
+        StringBuilder md = new StringBuilder();
+        md.append("# Gradus benchmark report\n\n");
+        if (report.machine() != null) {
+            md.append("Measured ").append(report.machine().date()).append(" on ").append(report.machine().cpu())
+                    .append(", Gradus ").append(report.machine().gradus()).append(" (commit ")
+                    .append(report.machine().commit()).append(").\n");
+        }
+        if (command != null) {
+            md.append("Produced by `").append(command).append("`.\n");
+        }
+        md.append("\nTimes are JMH scores ± JMH's error (99.9% confidence interval), with the median [min–max] of the "
+                + "measurement iterations; whole-epoch throughput is the median [min–max] over trials. "
+                + "⚠ marks a noisy result (error > 10% of the score, or iterations spread over > 20% of their median): "
+                + "the machine is shared, so compare ratios measured in one sitting rather than absolute figures.\n\n");
+        headline(md);
+        machine(md);
+        written.addAll(epochs(md, dir));
+        trainSteps(md);
+        written.addAll(gemm(md, dir));
+        written.addAll(kernels(md, dir));
+        md.append("## Inputs\n\n");
+        for (String in : inputs) {
+            md.append("- `").append(in).append("`\n");
+        }
+        Path file = dir.resolve(MARKDOWN);
+        Files.writeString(file, md.toString(), StandardCharsets.UTF_8);
+        written.add(0, file);
+        return written;
+    }
+
+    private void headline(StringBuilder md) {
+        md.append("## Headline\n\n");
+        for (Report.EpochRow r : report.epochRows()) {
+            if (r.nativeResult() != null) {
+                md.append("- Network ").append(r.net()).append(", one epoch: native ")
+                        .append(Format.number(r.nativeResult().samplesPerSecond().median())).append(" samples/s");
+                if (r.pytorch() != null) {
+                    md.append(", PyTorch ").append(Format.number(r.pytorch().samplesPerSecond().median()))
+                            .append(" → Gradus/PyTorch **").append(Format.ratio(r.versusPytorch())).append("**");
+                }
+                if (r.javaResult() != null) {
+                    md.append(", native/Java ").append(Format.ratio(r.speedup()));
+                }
+                md.append(".\n");
+            }
+        }
+        List<Double> pct = new ArrayList<>();
+        for (Report.GemmRow g : report.gemmRows()) {
+            if (!Double.isNaN(g.percentOfDirect())) {
+                pct.add(g.percentOfDirect());
+            }
+        }
+        if (!pct.isEmpty()) {
+            Spread s = Spread.of(pct.stream().mapToDouble(Double::doubleValue).toArray());
+            md.append("- GEMM through NativeBackend: median ").append(Format.percent(s.median()))
+                    .append(" of a direct `cblas_sgemm` call's speed over ").append(s.count())
+                    .append(" shapes (range ").append(Format.percent(s.min())).append("–")
+                    .append(Format.percent(s.max())).append("; target ≥ 98%).\n");
+        }
+        for (Report.TrainRow t : report.trainRows()) {
+            if (!Double.isNaN(t.result().allocBytes())) {
+                md.append("- Training step ").append(t.net()).append(" (").append(t.backend()).append("): ")
+                        .append(Format.number(t.result().allocBytes())).append(" B/op allocated (target ≤ 64).\n");
+            }
+        }
+        md.append('\n');
+    }
+
+    private void machine(StringBuilder md) {
+        Machine m = report.machine();
+        md.append("## Machine\n\n");
+        if (m == null) {
+            md.append("Unknown: no MACHINE line was given.\n\n");
+            return;
+        }
+        md.append("| | |\n|---|---|\n");
+        row(md, "CPU", m.cpu());
+        row(md, "CPU flags (SIMD)", m.flagList());
+        row(md, "cores available", Integer.toString(m.cores()));
+        row(md, "load average when probed", m.loadAverage());
+        row(md, "JDK", m.jdk());
+        row(md, "OS", m.os());
+        row(md, "OpenBLAS", m.openblas());
+        row(md, "OpenBLAS threads", Integer.toString(m.blasThreads()));
+        row(md, "Gradus kernels ISA", m.kernelIsa());
+        row(md, "Gradus kernel threads", m.kernelThreads() == 0 ? "unknown" : Integer.toString(m.kernelThreads()));
+        row(md, "Gradus", m.gradus() + ", commit " + m.commit());
+        md.append('\n');
+    }
+
+    private static void row(StringBuilder md, String key, String value) {
+        md.append("| ").append(key).append(" | ").append(value.replace("|", "\\|")).append(" |\n");
+    }
+
+    private List<Path> epochs(StringBuilder md, Path dir) throws IOException {
+        List<Report.EpochRow> rows = report.epochRows();
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        md.append("## Whole-epoch training throughput\n\n")
+                .append("One epoch of MNIST (60,000 images) with SGD (momentum 0.9, lr 0.01) and softmax cross-entropy, "
+                        + "after a warm-up; samples/s of the training loop only. A: 784-128-10, batch 32; "
+                        + "B: 784-1024-1024-10, batch 256 (../shared/bench/README.md). "
+                        + "\"partial\" = each trial stopped after a fixed number of steps (slow backend).\n\n")
+                .append("| network | backend | version | threads | samples/s median [min–max] | trials | steps/trial | "
+                        + "test acc | vs PyTorch |\n|---|---|---|---|---|---|---|---|---|\n");
+        List<String> nets = new ArrayList<>();
+        List<double[]> values = new ArrayList<>();
+        for (Report.EpochRow r : rows) {
+            EpochResult[] all = {r.nativeResult(), r.javaResult(), r.pytorch()};
+            double[] v = new double[3];
+            for (int i = 0; i < 3; i++) {
+                EpochResult e = all[i];
+                v[i] = e == null ? Double.NaN : e.samplesPerSecond().median();
+                if (e == null) {
+                    continue;
+                }
+                double vs = r.pytorch() == null ? Double.NaN
+                        : e.samplesPerSecond().median() / r.pytorch().samplesPerSecond().median();
+                md.append("| ").append(r.net()).append(" | ").append(e.backend()).append(" | ").append(e.version())
+                        .append(" | ").append(e.threads()).append(" | ").append(Format.spread(e.samplesPerSecond()))
+                        .append(noisy(e.samplesPerSecond().relativeRange(), 0.2)).append(" | ").append(e.perTrial().length)
+                        .append(" | ").append(e.steps()).append(e.partial() ? " (partial)" : "").append(" | ")
+                        .append(Double.isNaN(e.testAcc()) ? "" : Format.number(e.testAcc())).append(" | ")
+                        .append(e.backend().equals("pytorch") ? "1×" : Format.ratio(vs)).append(" |\n");
+            }
+            nets.add("network " + r.net());
+            values.add(v);
+        }
+        md.append('\n');
+        BarChart chart = new BarChart("Training throughput, one epoch of MNIST", "samples/s (median of trials)",
+                nets, List.of("Gradus native", "Gradus java", "PyTorch"), values.toArray(new double[0][]), true,
+                Double.NaN);
+        return List.of(chart(md, dir, EPOCH_CHART, chart));
+    }
+
+    private void trainSteps(StringBuilder md) {
+        List<Report.TrainRow> rows = report.trainRows();
+        if (rows.isEmpty()) {
+            return;
+        }
+        md.append("## Training step (JMH)\n\n")
+                .append("zeroGrad, forward, loss, backward and an SGD-momentum step on a fixed batch; allocation from "
+                        + "JMH's gc profiler (`gc.alloc.rate.norm`).\n\n")
+                .append("| network | backend | threads | µs/step (± error) | median [min–max] | samples/s | "
+                        + "alloc B/op |\n|---|---|---|---|---|---|---|\n");
+        for (Report.TrainRow t : rows) {
+            JmhResult r = t.result();
+            md.append("| ").append(t.net()).append(" | ").append(t.backend()).append(" | ").append(t.threads())
+                    .append(" | ").append(Format.withError(r.micros(), r.errorMicros())).append(noisy(r)).append(" | ")
+                    .append(Format.spread(r.spreadMicros())).append(" | ").append(Format.number(t.samplesPerSecond()))
+                    .append(" | ").append(Format.number(r.allocBytes())).append(" |\n");
+        }
+        for (String net : Report.BATCH.keySet().stream().sorted().toList()) {
+            double s = report.trainSpeedup(net);
+            if (!Double.isNaN(s)) {
+                md.append("\nNetwork ").append(net).append(": native/Java speed-up per step ").append(Format.ratio(s)).append('.');
+            }
+        }
+        md.append("\n\n");
+    }
+
+    private List<Path> gemm(StringBuilder md, Path dir) throws IOException {
+        List<Report.GemmRow> rows = report.gemmRows();
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        md.append("## GEMM\n\n")
+                .append("`c(M,N) = op(a)·op(b)`; a shape is `net.layer.product:MxNxK:TT` (T = transposed operand; "
+                        + "fwd = `inp·Wᵀ`, dinp = `dout·W`, dW = `doutᵀ·inp` accumulated with beta 1). "
+                        + "GFLOP/s = 2·M·N·K / time. \"% of direct\" = direct `cblas_sgemm` time / NativeBackend time "
+                        + "(100% = the wrapper costs nothing). Blank = not run (the Java reference skips large shapes).\n\n")
+                .append("| shape | native µs (± error) | median [min–max] | GFLOP/s | direct µs (± error) | GFLOP/s | "
+                        + "% of direct | java µs (± error) | GFLOP/s | native/java |\n"
+                        + "|---|---|---|---|---|---|---|---|---|---|\n");
+        List<String> names = new ArrayList<>();
+        List<double[]> values = new ArrayList<>();
+        for (Report.GemmRow g : rows) {
+            md.append("| ").append(g.shape()).append(" | ").append(time(g.nativeResult())).append(" | ")
+                    .append(g.nativeResult() == null ? "" : Format.spread(g.nativeResult().spreadMicros())).append(" | ")
+                    .append(rate(g.gflops(g.nativeResult()))).append(" | ").append(time(g.direct())).append(" | ")
+                    .append(rate(g.gflops(g.direct()))).append(" | ").append(Format.percent(g.percentOfDirect()))
+                    .append(" | ").append(time(g.javaResult())).append(" | ").append(rate(g.gflops(g.javaResult())))
+                    .append(" | ").append(Format.ratio(g.speedup())).append(" |\n");
+            names.add(g.shape());
+            values.add(new double[] {g.gflops(g.direct()), g.gflops(g.nativeResult()), g.gflops(g.javaResult())});
+        }
+        md.append('\n');
+        BarChart chart = new BarChart("GEMM throughput per shape", "GFLOP/s", names,
+                List.of("direct cblas_sgemm", "NativeBackend", "ReferenceBackend (java)"),
+                values.toArray(new double[0][]), false, Double.NaN);
+        return List.of(chart(md, dir, GEMM_CHART, chart));
+    }
+
+    private List<Path> kernels(StringBuilder md, Path dir) throws IOException {
+        List<Report.KernelRow> rows = report.kernelRows();
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        md.append("## Elementwise kernels\n\n")
+                .append("Tensors of (size/1024, 1024) floats. GB/s = bytes the kernel must move / time, the bytes per "
+                        + "element listed below (write-allocate traffic not counted). For scale: a STREAM-like triad on "
+                        + "these 2 cores reaches about 40 GB/s from DRAM (16 Mi floats = 64 MiB per array) and 150–190 "
+                        + "GB/s within L2/L3.\n\n")
+                .append("| kernel | size | B/elem | native µs (± error) | GB/s | java µs (± error) | GB/s | native/java |\n"
+                        + "|---|---|---|---|---|---|---|---|\n");
+        Set<Long> sizes = new java.util.TreeSet<>();
+        Set<String> kernels = new LinkedHashSet<>();
+        for (Report.KernelRow k : rows) {
+            sizes.add(k.size());
+            kernels.add(k.kernel());
+            md.append("| ").append(k.kernel()).append(" | ").append(Format.elements(k.size())).append(" | ")
+                    .append(KernelTraffic.bytesPerElement(k.kernel())).append(" | ").append(time(k.nativeResult()))
+                    .append(" | ").append(rate(k.gbps(k.nativeResult()))).append(" | ").append(time(k.javaResult()))
+                    .append(" | ").append(rate(k.gbps(k.javaResult()))).append(" | ").append(Format.ratio(k.speedup()))
+                    .append(" |\n");
+        }
+        md.append("\nBytes per element:\n\n| kernel | B/elem | what moves |\n|---|---|---|\n");
+        for (String k : kernels) {
+            md.append("| ").append(k).append(" | ").append(KernelTraffic.bytesPerElement(k)).append(" | ")
+                    .append(KernelTraffic.explanation(k)).append(" |\n");
+        }
+        md.append('\n');
+        List<String> kernelList = new ArrayList<>(kernels);
+        List<Long> sizeList = new ArrayList<>(sizes);
+        double[][] speedup = new double[kernelList.size()][sizeList.size()];
+        double[][] bandwidth = new double[kernelList.size()][sizeList.size()];
+        for (double[] r : speedup) {
+            java.util.Arrays.fill(r, Double.NaN);
+        }
+        for (double[] r : bandwidth) {
+            java.util.Arrays.fill(r, Double.NaN);
+        }
+        for (Report.KernelRow k : rows) {
+            int i = kernelList.indexOf(k.kernel());
+            int j = sizeList.indexOf(k.size());
+            speedup[i][j] = k.speedup();
+            bandwidth[i][j] = k.gbps(k.nativeResult());
+        }
+        List<String> series = sizeList.stream().map(n -> Format.elements(n) + " floats").toList();
+        List<Path> out = new ArrayList<>();
+        out.add(chart(md, dir, SPEEDUP_CHART, new BarChart("Native speed-up over the Java reference, per kernel and size",
+                "java time / native time", kernelList, series, speedup, true, 1.0)));
+        out.add(chart(md, dir, BANDWIDTH_CHART, new BarChart("Native kernels: useful bandwidth", "GB/s", kernelList,
+                series, bandwidth, false, Double.NaN)));
+        return out;
+    }
+
+    private static Path chart(StringBuilder md, Path dir, String name, BarChart chart) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, chart.toSvg(), StandardCharsets.UTF_8);
+        md.append("![").append(chart.title()).append("](").append(name).append(")\n\n");
+        return file;
+    }
+
+    private static String time(JmhResult r) {
+        return r == null ? "" : Format.withError(r.micros(), r.errorMicros()) + noisy(r);
+    }
+
+    private static String rate(double v) {
+        return Double.isNaN(v) ? "" : Format.number(v);
+    }
+
+    /** " ⚠" when JMH's error exceeds 10% of the score or the iterations spread over more than 20%. */
+    static String noisy(JmhResult r) {
+        boolean bad = !Double.isNaN(r.error()) && r.error() > 0.1 * r.score();
+        return bad ? " ⚠" : noisy(r.spreadMicros().relativeRange(), 0.2);
+    }
+
+    private static String noisy(double relativeRange, double limit) {
+        return relativeRange > limit ? " ⚠" : "";
+    }
+}
