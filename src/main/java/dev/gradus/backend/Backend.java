@@ -5,6 +5,8 @@ import dev.gradus.Activation;
 import dev.gradus.Labels;
 import dev.gradus.Loss;
 import dev.gradus.Tensor;
+import dev.gradus.backend.jni.NativeBackend;
+import dev.gradus.backend.reference.ReferenceBackend;
 import dev.gradus.optim.AdagradConfig;
 import dev.gradus.optim.AdamConfig;
 import dev.gradus.optim.RmspropConfig;
@@ -33,6 +35,34 @@ import dev.gradus.optim.SgdConfig;
  * </ul>
  */
 public interface Backend {
+
+    /** The system property that {@link #fromSystemProperty()} reads: "native" (the default) or "java". */
+    String PROPERTY = "gradus.backend";
+
+    /**
+     * The backend of that name, as on the command line ({@code --backend}): "native" is
+     * {@code NativeBackend} (loads the native libraries, and throws {@link IllegalStateException}
+     * naming them when they cannot load), "java" is {@code ReferenceBackend}.
+     * @throws IllegalArgumentException for any other name
+     */
+    static Backend named(String name) {
+        if (name == null) {
+            throw new IllegalArgumentException("backend name must not be null (known: native, java)");
+        }
+        return switch (name) {
+            case "native" -> new NativeBackend();
+            case "java" -> new ReferenceBackend();
+            default -> throw new IllegalArgumentException("unknown backend '" + name + "' (known: native, java)");
+        };
+    }
+
+    /**
+     * The backend named by the system property {@value #PROPERTY} ({@code -Dgradus.backend=java}),
+     * "native" when it is not set. Read at each call; nothing is cached or global.
+     */
+    static Backend fromSystemProperty() {
+        return named(System.getProperty(PROPERTY, "native"));
+    }
 
     /** "native" or "java", as on the command line. */
     String name();
@@ -98,18 +128,17 @@ public interface Backend {
     // ---- dropout ---------------------------------------------------------------------------
 
     /**
-     * Inverted dropout: {@code mask[i] = keep(seed, i) ? 1/(1−p) : 0}, {@code out = inp ⊙ mask}.
-     * {@code keep} is a counter-based hash of (seed, i), the same in every backend, so results
-     * do not depend on the backend or the thread count. {@code 0 <= p < 1}. out may be inp (in place).
-     * The hash, bit for bit (64-bit unsigned arithmetic modulo 2^64; {@code i} is the row-major element index):
+     * Inverted dropout: {@code mask[i] = keep(seed, i) ? scale : 0}, {@code out = inp ⊙ mask}, with
+     * {@code scale = 1f / (float) (1 − p)} (p as a Python float, as torch rounds it) and
+     * {@code keep} a counter-based hash of (seed, i), the same in every backend, so results do not
+     * depend on the backend or the thread count. {@code 0 <= p < 1}. out may be inp (in place).
+     * Exactly, with i the row-major element index and 64-bit wrapping arithmetic ({@code >>>} logical):
      * <pre>
-     *   splitmix64(x): z = x + 0x9E3779B97F4A7C15; z = (z ^ (z &gt;&gt; 30)) * 0xBF58476D1CE4E5B9;
-     *                  z = (z ^ (z &gt;&gt; 27)) * 0x94D049BB133111EB; return z ^ (z &gt;&gt; 31)
-     *   keep(seed, i) = (splitmix64(seed ^ (i * 0x9E3779B97F4A7C15)) &gt;&gt; 40) &gt;= floor((double) p * 2^24)
-     *   scale = 1.0f / (float) (1.0 - p_decimal)      (p_decimal: p read as the decimal that was written,
-     *                                                  {@code ShortestDecimal.of(p)}; as torch: noise.div_(1 - p))
+     *   splitmix64(x): z = x + 0x9E3779B97F4A7C15; z = (z ^ (z >>> 30)) · 0xBF58476D1CE4E5B9;
+     *                  z = (z ^ (z >>> 27)) · 0x94D049BB133111EB; return z ^ (z >>> 31)
+     *   keep(seed, i) = (splitmix64(seed ^ (i · 0x9E3779B97F4A7C15)) >>> 40) >= floor(p · 2^24)
      * </pre>
-     * {@code dev.gradus.backend.reference.DropoutHash} is the reference implementation.
+     * (p · 2^24 exact in double; the same definition is in {@code native/include/nn_kernels.h}.)
      */
     void dropoutForward(Tensor out, Tensor mask, Tensor inp, float p, long seed);
 

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: Apache-2.0
+// Losses (means), softmax cross-entropy on logits fused with its softmax, and dropout.
+// Element losses are computed in float as torch 1.13 computes them and summed in double; the sums
+// use eight fixed lanes (element i goes to lane i % 8), so the vectorized sum is the same on every
+// ISA clone, and per-thread partials are added in part order.
+#include "nnk_internal.h"
+#include "nnk_math.h"
+
+namespace {
+
+constexpr float kBceEps = 1e-12f;   // ATen's EPSILON in binary_cross_entropy_backward
+
+template <int K> NNK_INLINE float loss_elem(float p, float t, float delta) {
+    if constexpr (K == NNK_MSE) { float d = p - t; return d * d; }
+    if constexpr (K == NNK_L1) { float d = p - t; return d < 0.0f ? -d : d; }
+    if constexpr (K == NNK_HUBER) {
+        float d = p - t, z = d < 0.0f ? -d : d;
+        return z < delta ? 0.5f * z * z : delta * (z - 0.5f * delta);
+    }
+    if constexpr (K == NNK_BCE) {
+        float l1 = nnk_logf(1.0f - p), l0 = nnk_logf(p);
+        l1 = l1 > -100.0f ? l1 : -100.0f;
+        l0 = l0 > -100.0f ? l0 : -100.0f;
+        return (t - 1.0f) * l1 - t * l0;
+    }
+    if constexpr (K == NNK_BCE_WITH_LOGITS) {
+        float m = -p > 0.0f ? -p : 0.0f;
+        return (1.0f - t) * p + m + nnk_logf(nnk_expf(-m) + nnk_expf(-p - m));
+    }
+    return 0.0f;
+}
+
+template <int K> NNK_INLINE double loss_sum(const float* __restrict p, const float* __restrict t, float delta, int64_t n) {
+    double lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        for (int k = 0; k < 8; k++) lane[k] += (double) loss_elem<K>(p[i + k], t[i + k], delta);
+    }
+    for (int k = 0; i + k < n; k++) lane[k] += (double) loss_elem<K>(p[i + k], t[i + k], delta);
+    return ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+}
+
+NNK_CLONES double loss_range(const float* p, const float* t, int kind, float delta, int64_t n) {
+    switch (kind) {
+        case NNK_MSE: return loss_sum<NNK_MSE>(p, t, delta, n);
+        case NNK_L1: return loss_sum<NNK_L1>(p, t, delta, n);
+        case NNK_HUBER: return loss_sum<NNK_HUBER>(p, t, delta, n);
+        case NNK_BCE: return loss_sum<NNK_BCE>(p, t, delta, n);
+        case NNK_BCE_WITH_LOGITS: return loss_sum<NNK_BCE_WITH_LOGITS>(p, t, delta, n);
+        default: return 0.0;
+    }
+}
+
+// dpred for one element; s is the kind's scale (see loss_backward).
+template <int K> NNK_INLINE float loss_grad(float p, float t, float delta, float s) {
+    if constexpr (K == NNK_MSE) return s * (p - t);
+    if constexpr (K == NNK_L1) { float d = p - t; return d > 0.0f ? s : (d < 0.0f ? -s : 0.0f * s); }
+    if constexpr (K == NNK_HUBER) {
+        float d = p - t;
+        return d <= -delta ? -s * delta : (d >= delta ? s * delta : s * d);
+    }
+    if constexpr (K == NNK_BCE) {
+        float w = (1.0f - p) * p;
+        return (p - t) / (w > kBceEps ? w : kBceEps) / s;
+    }
+    if constexpr (K == NNK_BCE_WITH_LOGITS) return (1.0f / (1.0f + nnk_expf(-p)) - t) / s;
+    return 0.0f;
+}
+
+template <int K> NNK_INLINE void grad_loop(float* __restrict d, const float* __restrict p, const float* __restrict t,
+                                           float delta, float s, int64_t n) {
+    for (int64_t i = 0; i < n; i++) d[i] = loss_grad<K>(p[i], t[i], delta, s);
+}
+
+NNK_CLONES void loss_grad_range(float* d, const float* p, const float* t, int kind, float delta, float s, int64_t n) {
+    switch (kind) {
+        case NNK_MSE: grad_loop<NNK_MSE>(d, p, t, delta, s, n); break;
+        case NNK_L1: grad_loop<NNK_L1>(d, p, t, delta, s, n); break;
+        case NNK_HUBER: grad_loop<NNK_HUBER>(d, p, t, delta, s, n); break;
+        case NNK_BCE: grad_loop<NNK_BCE>(d, p, t, delta, s, n); break;
+        case NNK_BCE_WITH_LOGITS: grad_loop<NNK_BCE_WITH_LOGITS>(d, p, t, delta, s, n); break;
+        default: break;
+    }
+}
+
+struct LossArgs {
+    float* d; const float* p; const float* t; const int32_t* labels; float* mask;
+    int kind; float delta, s; int64_t N, C; uint64_t seed, threshold;
+    double partial[NNK_MAX_THREADS];
+};
+
+void loss_task(void* ctx, int64_t b, int64_t e, int part) {
+    LossArgs& g = *(LossArgs*) ctx;
+    g.partial[part] = loss_range(g.p + b, g.t + b, g.kind, g.delta, e - b);
+}
+
+void loss_grad_task(void* ctx, int64_t b, int64_t e, int) {
+    const LossArgs& g = *(const LossArgs*) ctx;
+    loss_grad_range(g.d + b, g.p + b, g.t + b, g.kind, g.delta, g.s, e - b);
+}
+
+double sum_parts(const double* partial, int parts) {
+    double s = 0.0;
+    for (int k = 0; k < parts; k++) s += partial[k];
+    return s;
+}
+
+// ---- cross-entropy rows -----------------------------------------------------------------------
+
+// log(sum e^(x - max)) + max - x[label] for one row x of C logits.
+NNK_CLONES double ce_row(const float* __restrict x, int32_t label, int64_t C) {
+    float m = x[0];
+    for (int64_t i = 1; i < C; i++) m = x[i] > m ? x[i] : m;
+    double s = 0.0;
+    for (int64_t i = 0; i < C; i++) s += (double) nnk_expf(x[i] - m);
+    return log(s) + (double) m - (double) x[label];
+}
+
+// dx = (softmax(x) - onehot(label)) * inv_n for one row.
+NNK_CLONES void ce_backward_row(float* __restrict dx, const float* __restrict x, int32_t label, float inv_n, int64_t C) {
+    float m = x[0];
+    for (int64_t i = 1; i < C; i++) m = x[i] > m ? x[i] : m;
+    double s = 0.0;
+    for (int64_t i = 0; i < C; i++) { float e = nnk_expf(x[i] - m); dx[i] = e; s += (double) e; }
+    float fs = (float) s;
+    for (int64_t i = 0; i < C; i++) dx[i] = dx[i] / fs * inv_n;
+    dx[label] -= inv_n;
+}
+
+void ce_task(void* ctx, int64_t b, int64_t e, int part) {
+    LossArgs& g = *(LossArgs*) ctx;
+    double s = 0.0;
+    for (int64_t r = b; r < e; r++) s += ce_row(g.p + r * g.C, g.labels[r], g.C);
+    g.partial[part] = s;
+}
+
+void ce_backward_task(void* ctx, int64_t b, int64_t e, int) {
+    const LossArgs& g = *(const LossArgs*) ctx;
+    for (int64_t r = b; r < e; r++) ce_backward_row(g.d + r * g.C, g.p + r * g.C, g.labels[r], g.s, g.C);
+}
+
+// ---- dropout ---------------------------------------------------------------------------------
+
+NNK_INLINE uint64_t splitmix64(uint64_t x) {
+    uint64_t z = x + 0x9E3779B97F4A7C15ULL;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+// Elements [first, first + n) of the whole tensor; threshold = floor(p * 2^24). out may be inp.
+NNK_CLONES void dropout_range(float* out, float* __restrict mask, const float* inp, uint64_t threshold, float scale,
+                              uint64_t seed, uint64_t first, int64_t n) {
+    for (int64_t i = 0; i < n; i++) {
+        uint64_t h = splitmix64(seed ^ ((first + (uint64_t) i) * 0x9E3779B97F4A7C15ULL));
+        float k = (h >> 40) >= threshold ? scale : 0.0f;
+        mask[i] = k;
+        out[i] = inp[i] * k;
+    }
+}
+
+void dropout_task(void* ctx, int64_t b, int64_t e, int) {
+    const LossArgs& g = *(const LossArgs*) ctx;
+    dropout_range(g.d + b, g.mask + b, g.p + b, g.threshold, g.s, g.seed, (uint64_t) b, e - b);
+}
+
+NNK_CLONES void multiply_range(float* d, const float* a, const float* __restrict b, int64_t n) {
+    for (int64_t i = 0; i < n; i++) d[i] = a[i] * b[i];
+}
+
+void multiply_task(void* ctx, int64_t b, int64_t e, int) {
+    const LossArgs& g = *(const LossArgs*) ctx;
+    multiply_range(g.d + b, g.p + b, g.t + b, e - b);
+}
+
+}  // namespace
+
+// ---- loss_forward / loss_backward --------------------------------------------------------------
+
+// pred, target are (n). Returns the mean element loss.
+NNK_API double loss_forward(const float* pred, const float* target, int kind, float delta, int64_t n) {
+    if (n == 0) return NAN;   // torch: the mean of nothing
+    LossArgs g{};
+    g.p = pred; g.t = target; g.kind = kind; g.delta = delta;
+    int parts = nnk_parallel(loss_task, &g, n, n, 16);
+    return sum_parts(g.partial, parts) / (double) n;
+}
+
+// dpred, pred, target are (n). dpred = d mean-loss / d pred.
+NNK_API void loss_backward(float* dpred, const float* pred, const float* target, int kind, float delta, int64_t n) {
+    if (n == 0) return;
+    LossArgs g{};
+    g.d = dpred; g.p = pred; g.t = target; g.kind = kind; g.delta = delta;
+    switch (kind) {
+        case NNK_MSE: g.s = (float) (2.0 / (double) n); break;          // ATen: norm = 2. / numel
+        case NNK_L1: g.s = 1.0f / (float) n; break;                     // mean's backward: grad / numel
+        case NNK_HUBER: g.s = (float) (1.0 / (double) n); break;        // ATen: norm = 1. / numel
+        default: g.s = (float) n; break;                                // bce, bce_with_logits: / numel
+    }
+    nnk_parallel(loss_grad_task, &g, n, n, 16);
+}
+
+// ---- crossentropy_softmax_forward / crossentropy_softmax_backward -----------------------------
+
+// logits is (N,C), labels (N). Returns the mean over rows of -log softmax(logits)[label].
+NNK_API double crossentropy_softmax_forward(const float* logits, const int32_t* labels, int N, int C) {
+    if (N == 0) return NAN;
+    LossArgs g{};
+    g.p = logits; g.labels = labels; g.N = N; g.C = C;
+    int parts = nnk_parallel(ce_task, &g, N, (int64_t) N * C, 1);
+    return sum_parts(g.partial, parts) / (double) N;
+}
+
+// dlogits, logits are (N,C), labels (N). dlogits = (softmax(logits) - onehot) / N.
+NNK_API void crossentropy_softmax_backward(float* dlogits, const float* logits, const int32_t* labels, int N, int C) {
+    if (N == 0) return;
+    LossArgs g{};
+    g.d = dlogits; g.p = logits; g.labels = labels; g.N = N; g.C = C; g.s = 1.0f / (float) N;
+    nnk_parallel(ce_backward_task, &g, N, (int64_t) N * C, 1);
+}
+
+// ---- dropout_forward / dropout_backward -------------------------------------------------------
+
+// out, mask, inp are (n). mask = keep ? 1/(1-p) : 0; out = inp * mask. out may be inp.
+NNK_API void dropout_forward(float* out, float* mask, const float* inp, float p, float scale, int64_t seed, int64_t n) {
+    LossArgs g{};
+    g.d = out; g.mask = mask; g.p = inp; g.s = scale; g.seed = (uint64_t) seed;
+    g.threshold = (uint64_t) floor((double) p * 16777216.0);
+    nnk_parallel(dropout_task, &g, n, n, 16);
+}
+
+// dinp, dout, mask are (n). dinp = dout * mask. dinp may be dout.
+NNK_API void dropout_backward(float* dinp, const float* dout, const float* mask, int64_t n) {
+    LossArgs g{};
+    g.d = dinp; g.p = dout; g.t = mask;
+    nnk_parallel(multiply_task, &g, n, n, 16);
+}

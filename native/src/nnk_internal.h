@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: Apache-2.0
+// Internal to the kernel library: the export macro, the thread pool's interface and the
+// scalar math the kernels share. Not part of the C API (that is nn_kernels.h).
+#pragma once
+#include <stdint.h>
+#include "nn_kernels.h"
+
+#define NNK_API extern "C" __attribute__((visibility("default")))
+#ifndef NNK_CLONES
+#define NNK_CLONES
+#endif
+
+// The most threads the pool runs (OpenBLAS's MAX_THREADS in the bundled build).
+#define NNK_MAX_THREADS 64
+
+// A piece of a kernel: handles items [begin, end) of its range; part is 0..parts-1 (for partials).
+typedef void (*nnk_task)(void* ctx, int64_t begin, int64_t end, int part);
+
+// Runs task over [0, n) split into contiguous parts whose boundaries are multiples of align
+// (except n itself). work is the number of elements touched; below the parallel threshold, or with
+// one thread, the caller runs the single part [0, n). Returns the number of parts (>= 1); part k
+// always covers the same range for a given n, align and thread count.
+int nnk_parallel(nnk_task task, void* ctx, int64_t n, int64_t work, int64_t align);

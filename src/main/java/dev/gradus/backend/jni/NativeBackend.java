@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.gradus.backend.jni;
+
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
+
+import dev.gradus.Activation;
+import dev.gradus.Labels;
+import dev.gradus.Loss;
+import dev.gradus.Tensor;
+import dev.gradus.Threads;
+import dev.gradus.backend.Backend;
+import dev.gradus.backend.Checks;
+import dev.gradus.backend.Transpose;
+import dev.gradus.backend.reference.ShortestDecimal;
+import dev.gradus.optim.AdagradConfig;
+import dev.gradus.optim.AdamConfig;
+import dev.gradus.optim.RmspropConfig;
+import dev.gradus.optim.SgdConfig;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.openblas.global.openblas_nolapack;
+
+/**
+ * The fast {@link Backend}: OpenBLAS {@code cblas_sgemm} for GEMM and our C++ kernels
+ * ({@link NnKernels}, {@code native/}) for everything else. Every method runs the matching
+ * {@link Checks} method, then exactly one native call; a steady-state call allocates nothing on the
+ * Java heap.
+ *
+ * <p>GEMM with {@code (OC, C)} weights, row-major, {@code lda/ldb/ldc} = the stored column counts:
+ * <ul>
+ * <li>forward {@code out = inp·Wᵀ}: {@code sgemm(NoTrans, Trans, N, OC, C)}</li>
+ * <li>{@code dinp = dout·W}: {@code sgemm(NoTrans, NoTrans, N, C, OC)}</li>
+ * <li>{@code dW += doutᵀ·inp}: {@code sgemm(Trans, NoTrans, OC, C, N, beta = 1)}</li>
+ * </ul>
+ *
+ * <p>Threads: OpenBLAS and the kernels share the one budget of {@link Threads}; calls are sequential,
+ * so the two pools never run at the same time. A backend is used from one thread at a time.
+ */
+public final class NativeBackend implements Backend {
+    private static boolean loaded;
+    private static Throwable loadFailure;
+
+    /** @throws IllegalStateException naming the library when the natives cannot be loaded */
+    public NativeBackend() {
+        load();
+    }
+
+    /**
+     * Loads OpenBLAS and the kernel library once per process and applies {@link Threads#get()}.
+     * @throws IllegalStateException naming the library and the fallback when loading fails
+     */
+    public static synchronized void load() {
+        if (loaded) {
+            return;
+        }
+        if (loadFailure == null) {
+            try {
+                Loader.load(openblas_nolapack.class);
+                Loader.load(NnKernels.class);
+                loaded = true;
+            } catch (Throwable t) {   // UnsatisfiedLinkError, ExceptionInInitializerError, ...
+                loadFailure = t;
+            }
+        }
+        if (!loaded) {
+            throw new IllegalStateException("the native backend could not load its libraries (libnnkernels and "
+                    + "OpenBLAS via JavaCPP, platform " + Loader.getPlatform() + "): " + loadFailure
+                    + ". Use the pure-Java backend instead: --backend java, or -Dgradus.backend=java", loadFailure);
+        }
+        applyThreads(Threads.get());
+    }
+
+    /** True once the natives are loaded in this process. */
+    public static synchronized boolean isLoaded() {
+        return loaded;
+    }
+
+    /** Gives OpenBLAS and the kernel pool {@code n} threads; does nothing before the natives load. */
+    public static synchronized void applyThreads(int n) {
+        if (loaded) {
+            NnKernels.nnk_set_threads(n);
+            openblas_nolapack.blas_set_num_threads(n);
+        }
+    }
+
+    /** What runs: the kernels' ISA clone, OpenBLAS's build and thread counts. Loads the natives. */
+    public static NativeInfo info() {
+        load();
+        return new NativeInfo(NnKernels.nnk_isa(), NnKernels.nnk_blas_config(), NnKernels.nnk_blas_threads(),
+                NnKernels.nnk_threads(), NnKernels.nnk_parallel_threshold());
+    }
+
+    @Override
+    public String name() {
+        return "native";
+    }
+
+    // ---- linear algebra
+
+    @Override
+    public void gemm(Tensor c, Tensor a, Transpose transA, Tensor b, Transpose transB, float alpha, float beta) {
+        Checks.gemm(c, a, transA, b, transB);
+        int m = c.rows(), n = c.cols();
+        int k = transA == Transpose.NO ? a.cols() : a.rows();
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {   // nothing to multiply: c = beta·c, and beta == 0 ignores c as BLAS does
+            if (beta == 0f) {
+                c.zero();
+            } else {
+                NnKernels.scale(c.pointer(), beta, c.size());
+            }
+            return;
+        }
+        openblas_nolapack.cblas_sgemm(CblasRowMajor,
+                transA == Transpose.NO ? CblasNoTrans : CblasTrans,
+                transB == Transpose.NO ? CblasNoTrans : CblasTrans,
+                m, n, k, alpha, a.pointer(), a.cols(), b.pointer(), b.cols(), beta, c.pointer(), c.cols());
+    }
+
+    // ---- activations
+
+    @Override
+    public void activationForward(Activation act, Tensor out, Tensor inp, Tensor bias) {
+        Checks.activationForward(act, out, inp, bias);
+        NnKernels.activation_forward(out.pointer(), inp.pointer(), bias == null ? null : bias.pointer(),
+                act.kind().code(), act.param(), inp.rows(), inp.cols());
+    }
+
+    @Override
+    public void activationBackward(Activation act, Tensor dinp, Tensor dout, Tensor inp, Tensor out, Tensor dbias) {
+        Checks.activationBackward(act, dinp, dout, inp, out, dbias);
+        NnKernels.activation_backward(dinp.pointer(), dbias == null ? null : dbias.pointer(), dout.pointer(),
+                inp.pointer(), out.pointer(), act.kind().code(), act.param(), dinp.rows(), dinp.cols());
+    }
+
+    // ---- losses
+
+    @Override
+    public float lossForward(Loss loss, Tensor pred, Tensor target) {
+        Checks.lossForward(loss, pred, target);
+        return (float) NnKernels.loss_forward(pred.pointer(), target.pointer(), loss.kind().code(), loss.delta(),
+                pred.size());
+    }
+
+    @Override
+    public void lossBackward(Loss loss, Tensor dpred, Tensor pred, Tensor target) {
+        Checks.lossBackward(loss, dpred, pred, target);
+        NnKernels.loss_backward(dpred.pointer(), pred.pointer(), target.pointer(), loss.kind().code(), loss.delta(),
+                pred.size());
+    }
+
+    @Override
+    public float crossEntropyForward(Tensor logits, Labels labels) {
+        Checks.crossEntropyForward(logits, labels);
+        return (float) NnKernels.crossentropy_softmax_forward(logits.pointer(), labels.pointer(), logits.rows(),
+                logits.cols());
+    }
+
+    @Override
+    public void crossEntropyBackward(Tensor dlogits, Tensor logits, Labels labels) {
+        Checks.crossEntropyBackward(dlogits, logits, labels);
+        NnKernels.crossentropy_softmax_backward(dlogits.pointer(), logits.pointer(), labels.pointer(), logits.rows(),
+                logits.cols());
+    }
+
+    // ---- dropout
+
+    @Override
+    public void dropoutForward(Tensor out, Tensor mask, Tensor inp, float p, long seed) {
+        Checks.dropoutForward(out, mask, inp, p);
+        float scale = 1f / (float) (1.0 - python(p));
+        NnKernels.dropout_forward(out.pointer(), mask.pointer(), inp.pointer(), p, scale, seed, inp.size());
+    }
+
+    @Override
+    public void dropoutBackward(Tensor dinp, Tensor dout, Tensor mask) {
+        Checks.dropoutBackward(dinp, dout, mask);
+        NnKernels.dropout_backward(dinp.pointer(), dout.pointer(), mask.pointer(), dinp.size());
+    }
+
+    // ---- optimizer updates: the Python-float scalars here, the tensor arithmetic in the kernel
+
+    @Override
+    public void sgdUpdate(Tensor param, Tensor grad, Tensor momentumBuf, SgdConfig c, float lr, long step) {
+        Checks.sgdUpdate(param, grad, momentumBuf, c, lr, step);
+        NnKernels.sgd_update(param.pointer(), pointer(momentumBuf), grad.pointer(), (float) -python(lr), c.momentum(),
+                (float) (1.0 - python(c.dampening())), c.weightDecay(), c.nesterov() ? 1 : 0, step == 1 ? 1 : 0,
+                param.size());
+    }
+
+    @Override
+    public void adagradUpdate(Tensor param, Tensor grad, Tensor sum, AdagradConfig c, float lr, long step) {
+        Checks.adagradUpdate(param, grad, sum, c, lr, step);
+        double clr = python(lr) / (1 + (step - 1) * python(c.lrDecay()));
+        NnKernels.adagrad_update(param.pointer(), sum.pointer(), grad.pointer(), (float) -clr, c.weightDecay(), c.eps(),
+                param.size());
+    }
+
+    @Override
+    public void rmspropUpdate(Tensor param, Tensor grad, Tensor squareAvg, Tensor momentumBuf, Tensor gradAvg,
+                              RmspropConfig c, float lr, long step) {
+        Checks.rmspropUpdate(param, grad, squareAvg, momentumBuf, gradAvg, c, lr, step);
+        NnKernels.rmsprop_update(param.pointer(), squareAvg.pointer(), pointer(momentumBuf), pointer(gradAvg),
+                grad.pointer(), (float) -python(lr), c.alpha(), (float) (1.0 - python(c.alpha())), c.eps(),
+                c.weightDecay(), c.momentum(), param.size());
+    }
+
+    @Override
+    public void adamUpdate(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq,
+                           AdamConfig c, float lr, long step) {
+        Checks.adamUpdate("adamUpdate", param, grad, expAvg, expAvgSq, maxExpAvgSq, c, lr, step);
+        double beta1 = python(c.beta1()), beta2 = python(c.beta2());
+        NnKernels.adam_update(param.pointer(), expAvg.pointer(), expAvgSq.pointer(), pointer(maxExpAvgSq),
+                grad.pointer(), (float) -(python(lr) / (1.0 - Math.pow(beta1, step))), c.beta1(), (float) (1.0 - beta1),
+                c.beta2(), (float) (1.0 - beta2), (float) Math.sqrt(1.0 - Math.pow(beta2, step)), c.eps(),
+                c.weightDecay(), param.size());
+    }
+
+    @Override
+    public void adamwUpdate(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq,
+                            AdamConfig c, float lr, long step) {
+        Checks.adamUpdate("adamwUpdate", param, grad, expAvg, expAvgSq, maxExpAvgSq, c, lr, step);
+        double beta1 = python(c.beta1()), beta2 = python(c.beta2());
+        NnKernels.adamw_update(param.pointer(), expAvg.pointer(), expAvgSq.pointer(), pointer(maxExpAvgSq),
+                grad.pointer(), (float) -(python(lr) / (1.0 - Math.pow(beta1, step))), c.beta1(), (float) (1.0 - beta1),
+                c.beta2(), (float) (1.0 - beta2), (float) Math.sqrt(1.0 - Math.pow(beta2, step)), c.eps(),
+                (float) (1.0 - python(lr) * python(c.weightDecay())), param.size());
+    }
+
+    /**
+     * The Python float (double) a float32 hyperparameter stands for, from which torch computes its
+     * scalars: the shortest decimal that rounds to it (0.999f is 0.999), allocation-free. The same
+     * function as the reference backend's, so both hand the kernels the same float32 scalars.
+     */
+    private static double python(float v) {
+        return ShortestDecimal.of(v);
+    }
+
+    // ---- gradient clipping
+
+    @Override
+    public double sumOfSquares(Tensor x) {
+        Checks.open("x", x);
+        return NnKernels.sum_of_squares(x.pointer(), x.size());
+    }
+
+    @Override
+    public void scale(Tensor x, float s) {
+        Checks.open("x", x);
+        NnKernels.scale(x.pointer(), s, x.size());
+    }
+
+    @Override
+    public void clamp(Tensor x, float lo, float hi) {
+        Checks.clamp(x, lo, hi);
+        NnKernels.clamp(x.pointer(), lo, hi, x.size());
+    }
+
+    private static FloatPointer pointer(Tensor t) {
+        return t == null ? null : t.pointer();
+    }
+
+    @Override
+    public String toString() {
+        return "NativeBackend";
+    }
+}

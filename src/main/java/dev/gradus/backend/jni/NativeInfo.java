@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.gradus.backend.jni;
+
+/**
+ * What the native backend runs on this machine.
+ *
+ * @param isa               the kernels' instruction-set clone: "avx512", "avx2" or "baseline"
+ * @param blasConfig        OpenBLAS's {@code openblas_get_config()}, e.g. "OpenBLAS 0.3.31 DYNAMIC_ARCH ... Cooperlake"
+ * @param blasThreads       OpenBLAS's current thread count
+ * @param kernelThreads     the kernel pool's thread count (the caller included)
+ * @param parallelThreshold elements from which a kernel call is split over the pool
+ */
+public record NativeInfo(String isa, String blasConfig, int blasThreads, int kernelThreads, long parallelThreshold) {
+    @Override
+    public String toString() {
+        return "kernels " + isa + ", " + kernelThreads + " thread(s) from " + parallelThreshold + " elements; "
+                + blasConfig + ", " + blasThreads + " thread(s)";
+    }
+}
