@@ -34,7 +34,17 @@ fi
 
 cd "$(dirname "$0")/.."                      # the repository root
 ROOT=$(pwd)
-SHARED=${GRADUS_SHARED:-$ROOT/../shared}     # PyTorch script and MNIST, beside the checkout
+# the shared folder (PyTorch script, MNIST) sits beside the checkout, or beside its parent for a git worktree
+SHARED=${GRADUS_SHARED:-}
+if [ -z "$SHARED" ]; then
+  for d in "$ROOT/../shared" "$ROOT/../../shared"; do
+    if [ -d "$d/data/mnist" ]; then SHARED=$(cd "$d" && pwd); break; fi
+  done
+fi
+if [ -z "$SHARED" ] || [ ! -d "$SHARED/data/mnist" ]; then
+  echo "run.sh: no shared/data/mnist beside the checkout; set GRADUS_SHARED=DIR" >&2
+  exit 2
+fi
 RAW="$OUT/raw"
 mkdir -p "$RAW"
 rm -f "$RAW"/*.json "$RAW"/*.txt
@@ -55,12 +65,14 @@ JAR=benchmarks/target/benchmarks.jar
 if [ "$MODE" = quick ]; then
   JMH=(-f 1 -wi 1 -w 300ms -i 3 -r 300ms -p threads="$THREADS")
   GEMM_FAST='A.1.fwd:32x128x784:NT,A.1.dW:128x784x32:TN,A.2.fwd:32x10x128:NT,B.1.fwd:256x1024x784:NT,B.2.fwd:256x1024x1024:NT,B.2.dinp:256x1024x1024:NN,B.2.dW:1024x1024x256:TN,sq:256x256x256:NN,sq:1024x1024x1024:NN'
-  GEMM_JAVA='A.1.fwd:32x128x784:NT,A.1.dW:128x784x32:TN,A.2.fwd:32x10x128:NT,B.2.fwd:256x1024x1024:NT,sq:256x256x256:NN'
+  GEMM_JAVA='A.1.fwd:32x128x784:NT,A.1.dW:128x784x32:TN,A.2.fwd:32x10x128:NT,B.3.fwd:256x10x1024:NT,sq:256x256x256:NN'
   KERNELS='relu_forward,relu_backward,gelu_forward,softmax_forward,cross_entropy_backward,sgd_update,adam_update,sum_of_squares'
   SIZES='262144,16777216'
   STEP=(-f 1 -wi 2 -w 500ms -i 3 -r 500ms -p threads="$THREADS")
-  EPOCH_A=(--trials 3 --java-max-steps 300)
-  EPOCH_B=(--trials 3 --java-max-steps 5)
+  STEP_JAVA_B=(-f 1 -wi 0 -i 1 -r 1ms -p threads="$THREADS")   # one ~15 s step: no error bar, no warm-up
+  EPOCH_NATIVE=(--trials 3)
+  EPOCH_JAVA_A=(--trials 3 --warmup-steps 5 --max-steps 20)
+  EPOCH_JAVA_B=()                                               # skipped: ~15 s per step
   TORCH_ARGS=(--trials 3)
 else
   JMH=(-f 1 -wi 2 -w 1s -i 5 -r 1s -p threads="$THREADS")
@@ -70,8 +82,10 @@ else
   KERNELS=''          # every kernel of KernelBenchmark
   SIZES='4096,262144,16777216'
   STEP=(-f 1 -wi 3 -w 1s -i 5 -r 2s -p threads="$THREADS")
-  EPOCH_A=(--trials 3)
-  EPOCH_B=(--trials 3 --java-max-steps 20)
+  STEP_JAVA_B=(-f 1 -wi 1 -w 1ms -i 3 -r 1ms -p threads="$THREADS")
+  EPOCH_NATIVE=(--trials 3)
+  EPOCH_JAVA_A=(--trials 3 --warmup-steps 20 --max-steps 200)
+  EPOCH_JAVA_B=(--trials 3 --warmup-steps 2 --max-steps 5)
   TORCH_ARGS=(--trials 3)
 fi
 
@@ -85,14 +99,30 @@ say "JMH: elementwise kernels"
 java -jar "$JAR" 'KernelBenchmark' "${JMH[@]}" -p size="$SIZES" ${KERNELS:+-p kernel=$KERNELS} \
   -rf json -rff "$RAW/kernels.json" > "$RAW/kernels.log"
 say "JMH: training step with the gc profiler"
-java -jar "$JAR" 'TrainStepBenchmark' "${STEP[@]}" -prof gc -rf json -rff "$RAW/trainstep.json" > "$RAW/trainstep.log"
+java -jar "$JAR" 'TrainStepBenchmark' "${STEP[@]}" -p net=A,B -p backend=native -prof gc \
+  -rf json -rff "$RAW/trainstep.json" > "$RAW/trainstep.log"
+java -jar "$JAR" 'TrainStepBenchmark' "${STEP[@]}" -p net=A -p backend=java -prof gc \
+  -rf json -rff "$RAW/trainstep-java-a.json" > "$RAW/trainstep-java-a.log"
+say "JMH: training step of B on the Java reference (slow: few iterations)"
+java -jar "$JAR" 'TrainStepBenchmark' "${STEP_JAVA_B[@]}" -p net=B -p backend=java -prof gc \
+  -rf json -rff "$RAW/trainstep-java-b.json" > "$RAW/trainstep-java-b.log"
 
-say "epoch runner: network A"
-java -Xmx4g -cp "$JAR" dev.gradus.bench.EpochThroughput --nets A --threads "$THREADS" --commit "$COMMIT" \
-  --data "$SHARED/data/mnist" "${EPOCH_A[@]}" > "$RAW/epochs.txt"
-say "epoch runner: network B"
-java -Xmx4g -cp "$JAR" dev.gradus.bench.EpochThroughput --nets B --threads "$THREADS" --commit "$COMMIT" \
-  --data "$SHARED/data/mnist" "${EPOCH_B[@]}" >> "$RAW/epochs.txt"
+epochs() {   # epochs NET BACKEND ARGS...: appends RESULT/MACHINE lines to raw/epochs.txt
+  local net=$1 backend=$2
+  shift 2
+  say "epoch runner: network $net, $backend backend"
+  java -Xmx4g -cp "$JAR" dev.gradus.bench.EpochThroughput --nets "$net" --backends "$backend" --threads "$THREADS" \
+    --commit "$COMMIT" --data "$SHARED/data/mnist" "$@" >> "$RAW/epochs.txt"
+}
+: > "$RAW/epochs.txt"
+epochs A native "${EPOCH_NATIVE[@]}"
+epochs B native "${EPOCH_NATIVE[@]}"
+epochs A java "${EPOCH_JAVA_A[@]}"
+if [ ${#EPOCH_JAVA_B[@]} -gt 0 ]; then
+  epochs B java "${EPOCH_JAVA_B[@]}"
+else
+  say "epoch runner: network B on the Java reference skipped in quick mode (~15 s per step; see TrainStepBenchmark)"
+fi
 
 TORCH_FILES=()
 if [ "$TORCH" = auto ] && LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 -c 'import torch' 2>/dev/null; then
@@ -109,6 +139,7 @@ fi
 say "writing the report"
 java -cp target/gradus.jar dev.gradus.report.ReportMain --out "$OUT" \
   --jmh "$RAW/gemm-native.json" --jmh "$RAW/gemm-java.json" --jmh "$RAW/kernels.json" --jmh "$RAW/trainstep.json" \
+  --jmh "$RAW/trainstep-java-a.json" --jmh "$RAW/trainstep-java-b.json" \
   --results "$RAW/epochs.txt" "${TORCH_FILES[@]}" --commit "$COMMIT" \
   --command "benchmarks/run.sh --$MODE --threads $THREADS (took $(( $(date +%s) - START )) s)"
 say "done: $OUT/REPORT.md"

@@ -24,7 +24,7 @@ public final class Adagrad extends BaseOptimizer {
     }
 
     public Adagrad(Backend backend, Tensor param, Tensor grad, AdagradConfig config) {
-        super(backend, param, grad, config.lr());
+        super(backend, param, grad, required(config).lr());
         this.config = config;
         this.sum = buffer("sum").fill(config.initialAccumulatorValue());
     }

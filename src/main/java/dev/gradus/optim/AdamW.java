@@ -29,7 +29,7 @@ public final class AdamW extends BaseOptimizer {
     }
 
     public AdamW(Backend backend, Tensor param, Tensor grad, AdamConfig config) {
-        super(backend, param, grad, config.lr());
+        super(backend, param, grad, required(config).lr());
         this.config = config;
         this.expAvg = buffer("exp_avg");
         this.expAvgSq = buffer("exp_avg_sq");

@@ -33,6 +33,13 @@ abstract class BaseOptimizer implements Optimizer {
         setLr(lr);
     }
 
+    static <C> C required(C config) {
+        if (config == null) {
+            throw new IllegalArgumentException("optimizer config must not be null");
+        }
+        return config;
+    }
+
     /** A new zero-filled state buffer shaped like the parameters, registered under its PyTorch name. */
     final Tensor buffer(String name) {
         Tensor t = Tensor.allocate(param.rows(), param.cols());

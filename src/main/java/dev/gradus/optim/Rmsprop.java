@@ -29,7 +29,7 @@ public final class Rmsprop extends BaseOptimizer {
     }
 
     public Rmsprop(Backend backend, Tensor param, Tensor grad, RmspropConfig config) {
-        super(backend, param, grad, config.lr());
+        super(backend, param, grad, required(config).lr());
         this.config = config;
         this.squareAvg = buffer("square_avg");
         this.momentumBuf = config.momentum() > 0 ? buffer("momentum_buffer") : null;

@@ -26,7 +26,7 @@ public final class Sgd extends BaseOptimizer {
     }
 
     public Sgd(Backend backend, Tensor param, Tensor grad, SgdConfig config) {
-        super(backend, param, grad, config.lr());
+        super(backend, param, grad, required(config).lr());
         this.config = config;
         this.momentumBuf = config.momentum() != 0 ? buffer("momentum_buffer") : null;
     }

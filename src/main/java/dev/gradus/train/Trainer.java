@@ -186,8 +186,9 @@ public final class Trainer {
                 if (!Float.isFinite(loss)) {
                     String p = network.firstNonFiniteParameter();
                     throw diverged("loss is " + loss, epoch, iteration, batches.count(), step, p,
-                            p == null ? "every parameter is finite, so the input or the targets may hold NaN/inf or the "
-                                    + "loss overflowed" : "parameter " + p + " holds NaN or infinity");
+                            p == null ? "every parameter is finite (" + largestParameter()
+                                    + "), so the input or the targets hold NaN/inf or the outputs overflowed"
+                                    : "parameter " + p + " holds NaN or infinity");
                 }
                 if (labels) {
                     correct += correctCount(network.output(), b.labels().buffer(), b.size());
@@ -286,6 +287,23 @@ public final class Trainer {
             }
         }
         return correct;
+    }
+
+    /** "largest |value| 3.1e+29 in 0.weight", for divergence messages (error path only). */
+    private String largestParameter() {
+        float max = -1;
+        String where = "";
+        for (dev.gradus.nn.Parameter p : network.parameters()) {
+            FloatBuffer v = p.value().buffer();
+            for (int i = 0, n = p.value().size(); i < n; i++) {
+                float a = Math.abs(v.get(i));
+                if (a > max) {
+                    max = a;
+                    where = p.name();
+                }
+            }
+        }
+        return "largest |value| " + max + " in " + where;
     }
 
     private void check(Dataset d, String what) {

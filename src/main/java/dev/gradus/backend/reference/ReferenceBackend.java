@@ -40,7 +40,11 @@ public final class ReferenceBackend implements Backend {
 
     // ---- linear algebra ------------------------------------------------------------------
 
-    /** Triple loop over {@code c(M,N') = alpha·op(a)(M,K)·op(b)(K,N') + beta·c}, dot products in double. */
+    /**
+     * Triple loop over {@code c(M,N') = alpha·op(a)(M,K)·op(b)(K,N') + beta·c}, each dot product in
+     * double, in order of k. Element (i, p) of op(a) is at {@code i·lda + p} as stored, or at
+     * {@code p·lda + i} transposed: a start and a stride along k, and likewise for op(b).
+     */
     @Override
     public void gemm(Tensor c, Tensor a, Transpose transA, Tensor b, Transpose transB, float alpha, float beta) {
         Checks.gemm(c, a, transA, b, transB);
@@ -52,15 +56,17 @@ public final class ReferenceBackend implements Backend {
         int k = transA == Transpose.NO ? a.cols() : a.rows();
         int lda = a.cols();
         int ldb = b.cols();
-        boolean ta = transA == Transpose.YES;
-        boolean tb = transB == Transpose.YES;
+        int aRowStep = transA == Transpose.NO ? lda : 1;   // from op(a)[i, 0] to op(a)[i + 1, 0]
+        int aStepK = transA == Transpose.NO ? 1 : lda;     // from op(a)[i, p] to op(a)[i, p + 1]
+        int bColStep = transB == Transpose.NO ? 1 : ldb;   // from op(b)[0, j] to op(b)[0, j + 1]
+        int bStepK = transB == Transpose.NO ? ldb : 1;     // from op(b)[p, j] to op(b)[p + 1, j]
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 double dot = 0;
-                for (int p = 0; p < k; p++) {
-                    float av = ta ? ab.get(p * lda + i) : ab.get(i * lda + p);
-                    float bv = tb ? bb.get(j * ldb + p) : bb.get(p * ldb + j);
-                    dot += (double) av * bv;
+                int ai = i * aRowStep;
+                int bj = j * bColStep;
+                for (int p = 0; p < k; p++, ai += aStepK, bj += bStepK) {
+                    dot += (double) ab.get(ai) * bb.get(bj);
                 }
                 double r = alpha * dot;
                 if (beta != 0) {   // beta == 0: c's old contents are ignored, even NaN (BLAS)
