@@ -31,6 +31,11 @@ final class Format {
         return String.format(Locale.ROOT, "%.3g", v);
     }
 
+    /** An axis tick: whole numbers without decimals (1, 10, 250, 1,000), others as {@link #number}. */
+    static String tick(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.format(Locale.ROOT, "%,.0f", v) : number(v);
+    }
+
     /** "12.3 ± 0.4" (JMH's error), or just the value when the error is unknown. */
     static String withError(double v, double error) {
         return Double.isNaN(error) ? number(v) : number(v) + " ± " + number(error);

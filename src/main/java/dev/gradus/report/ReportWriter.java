@@ -72,21 +72,30 @@ public final class ReportWriter {
         return written;
     }
 
+    /** Issue 3's targets for Gradus native over PyTorch, per network. */
+    static final java.util.Map<String, Double> TORCH_TARGET = java.util.Map.of("A", 2.5, "B", 1.2);
+
     private void headline(StringBuilder md) {
         md.append("## Headline\n\n");
         for (Report.EpochRow r : report.epochRows()) {
-            if (r.nativeResult() != null) {
-                md.append("- Network ").append(r.net()).append(", one epoch: native ")
-                        .append(Format.number(r.nativeResult().samplesPerSecond().median())).append(" samples/s");
-                if (r.pytorch() != null) {
-                    md.append(", PyTorch ").append(Format.number(r.pytorch().samplesPerSecond().median()))
-                            .append(" → Gradus/PyTorch **").append(Format.ratio(r.versusPytorch())).append("**");
-                }
-                if (r.javaResult() != null) {
-                    md.append(", native/Java ").append(Format.ratio(r.speedup()));
-                }
-                md.append(".\n");
+            if (r.nativeResult() == null) {
+                continue;
             }
+            md.append("- Network ").append(r.net()).append(", one epoch: native ")
+                    .append(Format.number(r.nativeResult().samplesPerSecond().median())).append(" samples/s");
+            if (r.pytorch() != null) {
+                md.append(", PyTorch ").append(Format.number(r.pytorch().samplesPerSecond().median()))
+                        .append(" → Gradus/PyTorch **").append(Format.ratio(r.versusPytorch())).append("**");
+                Double target = TORCH_TARGET.get(r.net());
+                if (target != null) {
+                    md.append(" (target ≥ ").append(Format.ratio(target)).append(")");
+                }
+                md.append(caveat(r.nativeResult(), r.pytorch()));
+            }
+            if (r.javaResult() != null) {
+                md.append("; native/Java ").append(Format.ratio(r.speedup()));
+            }
+            md.append(".\n");
         }
         List<Double> pct = new ArrayList<>();
         for (Report.GemmRow g : report.gemmRows()) {
@@ -101,13 +110,40 @@ public final class ReportWriter {
                     .append(" shapes (range ").append(Format.percent(s.min())).append("–")
                     .append(Format.percent(s.max())).append("; target ≥ 98%).\n");
         }
+        List<Double> speedups = new ArrayList<>();
+        for (Report.KernelRow k : report.kernelRows()) {
+            if (!Double.isNaN(k.speedup())) {
+                speedups.add(k.speedup());
+            }
+        }
+        if (!speedups.isEmpty()) {
+            Spread s = Spread.of(speedups.stream().mapToDouble(Double::doubleValue).toArray());
+            md.append("- Elementwise kernels, native over Java: median ").append(Format.ratio(s.median()))
+                    .append(" over ").append(s.count()).append(" kernel × size pairs (range ")
+                    .append(Format.ratio(s.min())).append("–").append(Format.ratio(s.max())).append(").\n");
+        }
         for (Report.TrainRow t : report.trainRows()) {
-            if (!Double.isNaN(t.result().allocBytes())) {
-                md.append("- Training step ").append(t.net()).append(" (").append(t.backend()).append("): ")
-                        .append(Format.number(t.result().allocBytes())).append(" B/op allocated (target ≤ 64).\n");
+            if (t.backend().equals("native") && !Double.isNaN(t.result().allocBytes())) {
+                md.append("- Training step ").append(t.net()).append(", native: ")
+                        .append(Format.number(t.result().micros())).append(" µs, ")
+                        .append(Format.number(t.result().allocBytes())).append(" B/op allocated (target ≤ 64)");
+                double sp = report.trainSpeedup(t.net());
+                md.append(Double.isNaN(sp) ? "" : "; native/Java " + Format.ratio(sp)).append(".\n");
             }
         }
         md.append('\n');
+    }
+
+    /** " (threads 1 vs 2; partial epochs)" when a comparison is not like for like, "" otherwise. */
+    static String caveat(EpochResult gradus, EpochResult other) {
+        List<String> notes = new ArrayList<>();
+        if (gradus.threads() != other.threads()) {
+            notes.add("threads " + gradus.threads() + " vs " + other.threads());
+        }
+        if (gradus.partial() || other.partial()) {
+            notes.add("partial epoch");
+        }
+        return notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")";
     }
 
     private void machine(StringBuilder md) {
@@ -150,15 +186,18 @@ public final class ReportWriter {
                         + "test acc | vs PyTorch |\n|---|---|---|---|---|---|---|---|---|\n");
         List<String> nets = new ArrayList<>();
         List<double[]> values = new ArrayList<>();
+        List<double[][]> ranges = new ArrayList<>();
         for (Report.EpochRow r : rows) {
             EpochResult[] all = {r.nativeResult(), r.javaResult(), r.pytorch()};
             double[] v = new double[3];
+            double[][] range = new double[3][];
             for (int i = 0; i < 3; i++) {
                 EpochResult e = all[i];
                 v[i] = e == null ? Double.NaN : e.samplesPerSecond().median();
                 if (e == null) {
                     continue;
                 }
+                range[i] = new double[] {e.samplesPerSecond().min(), e.samplesPerSecond().max()};
                 double vs = r.pytorch() == null ? Double.NaN
                         : e.samplesPerSecond().median() / r.pytorch().samplesPerSecond().median();
                 md.append("| ").append(r.net()).append(" | ").append(e.backend()).append(" | ").append(e.version())
@@ -166,15 +205,18 @@ public final class ReportWriter {
                         .append(noisy(e.samplesPerSecond().relativeRange(), 0.2)).append(" | ").append(e.perTrial().length)
                         .append(" | ").append(e.steps()).append(e.partial() ? " (partial)" : "").append(" | ")
                         .append(Double.isNaN(e.testAcc()) ? "" : Format.number(e.testAcc())).append(" | ")
-                        .append(e.backend().equals("pytorch") ? "1×" : Format.ratio(vs)).append(" |\n");
+                        .append(e.backend().equals("pytorch") ? "1×"
+                                : Format.ratio(vs) + (r.pytorch() == null ? "" : caveat(e, r.pytorch()))).append(" |\n");
             }
             nets.add("network " + r.net());
             values.add(v);
+            ranges.add(range);
         }
         md.append('\n');
-        BarChart chart = new BarChart("Training throughput, one epoch of MNIST", "samples/s (median of trials)",
-                nets, List.of("Gradus native", "Gradus java", "PyTorch"), values.toArray(new double[0][]), true,
-                Double.NaN);
+        BarChart chart = new BarChart("Training throughput, one epoch of MNIST",
+                "samples/s (median of trials; whiskers: min–max)", nets,
+                List.of("Gradus native", "Gradus java", "PyTorch"), values.toArray(new double[0][]),
+                ranges.toArray(new double[0][][]), true, Double.NaN);
         return List.of(chart(md, dir, EPOCH_CHART, chart));
     }
 
@@ -219,6 +261,7 @@ public final class ReportWriter {
                         + "|---|---|---|---|---|---|---|---|---|---|\n");
         List<String> names = new ArrayList<>();
         List<double[]> values = new ArrayList<>();
+        List<double[][]> ranges = new ArrayList<>();
         for (Report.GemmRow g : rows) {
             md.append("| ").append(g.shape()).append(" | ").append(time(g.nativeResult())).append(" | ")
                     .append(g.nativeResult() == null ? "" : Format.spread(g.nativeResult().spreadMicros())).append(" | ")
@@ -228,11 +271,13 @@ public final class ReportWriter {
                     .append(" | ").append(Format.ratio(g.speedup())).append(" |\n");
             names.add(g.shape());
             values.add(new double[] {g.gflops(g.direct()), g.gflops(g.nativeResult()), g.gflops(g.javaResult())});
+            ranges.add(new double[][] {gflopsRange(g, g.direct()), gflopsRange(g, g.nativeResult()),
+                    gflopsRange(g, g.javaResult())});
         }
         md.append('\n');
-        BarChart chart = new BarChart("GEMM throughput per shape", "GFLOP/s", names,
-                List.of("direct cblas_sgemm", "NativeBackend", "ReferenceBackend (java)"),
-                values.toArray(new double[0][]), false, Double.NaN);
+        BarChart chart = new BarChart("GEMM throughput per shape", "GFLOP/s (JMH score; whiskers: iteration min–max)",
+                names, List.of("direct cblas_sgemm", "NativeBackend", "ReferenceBackend (java)"),
+                values.toArray(new double[0][]), ranges.toArray(new double[0][][]), false, Double.NaN);
         return List.of(chart(md, dir, GEMM_CHART, chart));
     }
 
@@ -288,6 +333,15 @@ public final class ReportWriter {
         out.add(chart(md, dir, BANDWIDTH_CHART, new BarChart("Native kernels: useful bandwidth", "GB/s", kernelList,
                 series, bandwidth, false, Double.NaN)));
         return out;
+    }
+
+    /** GFLOP/s at the slowest and the fastest iteration, or null. */
+    private static double[] gflopsRange(Report.GemmRow g, JmhResult r) {
+        if (r == null || r.iterations().length < 2) {
+            return null;
+        }
+        Spread s = r.spreadMicros();
+        return new double[] {g.flops() / (s.max() * 1e3), g.flops() / (s.min() * 1e3)};
     }
 
     private static Path chart(StringBuilder md, Path dir, String name, BarChart chart) throws IOException {

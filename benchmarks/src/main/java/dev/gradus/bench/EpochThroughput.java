@@ -61,10 +61,8 @@ public final class EpochThroughput {
 
     private void run() throws IOException {
         int threads = integer("threads");
-        Backends.threads(threads);
         Path dir = Path.of(options.get("data"));
         try (Dataset train = MnistIdx.train(dir); Dataset test = MnistIdx.test(dir)) {
-            System.out.println("MACHINE " + Machine.probe(options.get("commit")).toJson());
             for (String net : options.get("nets").split(",")) {
                 for (String backend : options.get("backends").split(",")) {
                     int maxSteps = backend.equals("java") && integer("java-max-steps") > 0
@@ -73,12 +71,14 @@ public final class EpochThroughput {
                     System.out.flush();
                 }
             }
+            // after the runs: the thread counts in force are those the measurements used
+            System.out.println("MACHINE " + Machine.probe(options.get("commit")).toJson());
         }
     }
 
     private Map<String, Object> measure(String net, String backendName, int threads, int maxSteps, Dataset train,
                                         Dataset test) {
-        Backend backend = Backends.named(backendName);
+        Backend backend = Backends.named(backendName, threads);
         int batch = BenchNetworks.batch(net);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("net", net);

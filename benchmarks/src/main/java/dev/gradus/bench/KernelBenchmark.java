@@ -79,8 +79,7 @@ public class KernelBenchmark {
         if (size % COLS != 0) {
             throw new IllegalArgumentException("size " + size + " is not a multiple of " + COLS);
         }
-        Backends.threads(threads);
-        op = bind(Backends.named(backend), kernel);
+        op = bind(Backends.named(backend, threads), kernel);
     }
 
     @TearDown(Level.Trial)
