@@ -22,7 +22,7 @@ import java.nio.FloatBuffer;
  * <p>Arithmetic: sums (GEMM, column sums, losses, softmax) accumulate in double; activations and
  * losses are evaluated in double and rounded once to float32. The optimizer updates are the
  * exception: they run in float32, operation by operation as {@code torch.optim} 1.13's
- * single-tensor path does (see {@link OptimizerRules}). Losses are in {@link LossRules}.
+ * single-tensor path does (see {@code OptimizerRules}). Losses are in {@code LossRules}.
  *
  * <p>Which tensors the activation backward reads: sigmoid, tanh, relu and softmax read {@code out}
  * (as torch does), leaky_relu, elu, gelu and softplus read {@code inp}; identity reads neither.
