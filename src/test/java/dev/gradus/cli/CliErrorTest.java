@@ -107,7 +107,7 @@ class CliErrorTest {
         fails(List.of("unknown activation 'swish'"), "train", "--activation", "swish", "--backend", "java",
                 "--csv", csv.toString(), "--label", "species");
         fails(List.of("--optimizer", "lion"), "train", "--optimizer", "lion", "--backend", "java");
-        fails(List.of("--momentum applies to sgd and rmsprop"), "train", "--momentum", "0.9", "--backend", "java");
+        fails(List.of("--momentum applies to sgd and rmsprop"), "train", "--optimizer", "adam", "--momentum", "0.9", "--backend", "java");
         fails(List.of("Unknown option", "--colour"), "train", "--colour");
         fails(List.of("--csv", "needs --label"), "train", "--csv", csv.toString(), "--backend", "java");
         fails(List.of("--lr cannot be changed when resuming"), "train", "--lr", "0.1", "--resume", model.toString());

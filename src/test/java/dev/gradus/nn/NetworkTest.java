@@ -61,6 +61,19 @@ class NetworkTest {
     }
 
     @Test
+    void weightsDependOnTheSeedOnlyNotOnTheBackend() {
+        List<Backend> all = TestBackends.all();
+        List<LayerSpec> specs = List.of(new DenseSpec(5, 7, Init.XAVIER_NORMAL), new ActivationSpec(Activation.RELU),
+                new DropoutSpec(0.1f), new DenseSpec(7, 3, Init.KAIMING_UNIFORM));
+        try (Network a = new Network(all.get(0), specs, Loss.MSE, 77);
+             Network b = new Network(all.get(all.size() - 1), specs, Loss.MSE, 77)) {
+            assertArrayEquals(a.parameterBuffer().toArray(), b.parameterBuffer().toArray());
+            assertTrue(a.summary().contains("dropout(0.1)")
+                    && a.summary().contains("relu"), a.summary());
+        }
+    }
+
+    @Test
     void changingBatchSizesGiveTheSameRowsAndLosses() {
         for (Backend b : TestBackends.all()) {
             try (Network net = Network.mlp(b, new int[] {4, 6, 3}, Activation.SIGMOID, Loss.CROSS_ENTROPY, 5);
