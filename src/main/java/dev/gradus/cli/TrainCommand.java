@@ -178,7 +178,15 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     static String title(Network network, Optimizer optimizer, int batch) {
-        return String.format(Locale.ROOT, "%s, %s (lr %s), batch %d", describe(network), optimizer.name(), optimizer.lr(), batch);
+        String momentum = "";
+        Record config = dev.gradus.io.OptimizerSpec.of(optimizer).config();
+        if (config instanceof dev.gradus.optim.SgdConfig c && c.momentum() > 0) {
+            momentum = ", momentum " + c.momentum() + (c.nesterov() ? " nesterov" : "");
+        } else if (config instanceof dev.gradus.optim.RmspropConfig c && c.momentum() > 0) {
+            momentum = ", momentum " + c.momentum();
+        }
+        return String.format(Locale.ROOT, "%s, %s (lr %s%s), batch %d", describe(network), optimizer.name(), optimizer.lr(),
+                momentum, batch);
     }
 
     /** E.g. {@code 784-128-10 relu, cross_entropy, 101,770 parameters}. */
