@@ -133,6 +133,10 @@ final class TrainCommand implements Callable<Integer> {
         if (d.train().hasLabels()) {
             info.put(RunFiles.KEY_CLASSES, new Gson().toJson(d.train().classNames()));
         }
+        if (spec.commandLine().getParseResult().hasMatchedOption("--verbose")) {
+            o.print(network.summary());
+            o.println();
+        }
         trainer.addListener(new ProgressListener(o, ProgressListener.detect()));
         if (files != null) {
             trainer.addListener(new TrainingListener() {
