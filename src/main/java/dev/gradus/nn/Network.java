@@ -26,6 +26,19 @@ import java.util.SplittableRandom;
  * accumulates into the gradients, as in PyTorch. The input and target of a forward must stay unchanged
  * until its backward.
  *
+ * <pre>{@code
+ * try (Network net = Network.mlp(backend, new int[] {784, 128, 10}, Activation.RELU, Loss.CROSS_ENTROPY, 42);
+ *      Optimizer opt = new Sgd(net, SgdConfig.of(0.01f).withMomentum(0.9f))) {
+ *     for (...each batch x, labels...) {
+ *         net.zeroGrad();
+ *         float loss = net.forward(x, labels);
+ *         net.backward();
+ *         opt.step();
+ *     }
+ *     Tensor logits = net.predict(testX);
+ * }
+ * }</pre>
+ *
  * <p><b>Modes.</b> A new network is in training mode (dropout active), as a PyTorch module.
  * {@link #train(boolean) train(false)} turns dropout off. {@link #predict} always runs with dropout off.
  *
@@ -118,6 +131,7 @@ public final class Network implements AutoCloseable {
             throw new IllegalArgumentException("target " + (target == null ? "null" : target.shape())
                     + " must be [" + x.rows() + ", " + outFeatures() + "] for input " + x.shape());
         }
+        pending = null;   // a pass that throws must not leave an older forward to back-propagate
         Workspace ws = run(x, training);
         float value = backend.lossForward(loss, ws.cur[layers.length - 1], target);
         pending = ws;
@@ -136,6 +150,7 @@ public final class Network implements AutoCloseable {
             throw new IllegalArgumentException((labels == null ? "null labels" : labels.length() + " labels")
                     + " for input " + x.shape() + " (one label per row)");
         }
+        pending = null;
         Workspace ws = run(x, training);
         float value = backend.crossEntropyForward(ws.cur[layers.length - 1], labels);
         pending = ws;
