@@ -242,7 +242,7 @@ public final class ReportWriter {
             ranges.add(range);
         }
         md.append('\n');
-        BarChart chart = new BarChart("Training throughput, one epoch of MNIST",
+        BarChart chart = new BarChart("Training throughput on MNIST (training loop only)",
                 "samples/s (median of trials; whiskers: min–max)", nets,
                 List.of("Gradus native", "Gradus java", "PyTorch"), values.toArray(new double[0][]),
                 ranges.toArray(new double[0][][]), true, Double.NaN);
