@@ -131,6 +131,7 @@ public final class Network implements AutoCloseable {
             throw new IllegalArgumentException("target " + (target == null ? "null" : target.shape())
                     + " must be [" + x.rows() + ", " + outFeatures() + "] for input " + x.shape());
         }
+        pending = null;   // a pass that throws must not leave an older forward to back-propagate
         Workspace ws = run(x, training);
         float value = backend.lossForward(loss, ws.cur[layers.length - 1], target);
         pending = ws;
@@ -149,6 +150,7 @@ public final class Network implements AutoCloseable {
             throw new IllegalArgumentException((labels == null ? "null labels" : labels.length() + " labels")
                     + " for input " + x.shape() + " (one label per row)");
         }
+        pending = null;
         Workspace ws = run(x, training);
         float value = backend.crossEntropyForward(ws.cur[layers.length - 1], labels);
         pending = ws;
