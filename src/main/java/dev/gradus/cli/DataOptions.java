@@ -61,6 +61,18 @@ final class DataOptions {
         return "built-in MNIST subset (10,000 train / 2,000 test images)";
     }
 
+    /** What identifies the data for a resumed run: the source kind and its absolute path, not how it was typed. */
+    String identity() {
+        check();
+        if (mnistDir != null) {
+            return "mnist:" + mnistDir.toAbsolutePath().normalize();
+        }
+        if (csv != null) {
+            return "csv:" + csv.toAbsolutePath().normalize() + "#" + label + "#" + testFraction;
+        }
+        return "builtin";
+    }
+
     /** Training and test data; a CSV is split {@code testFraction} for testing with {@code seed}. */
     Data trainAndTest(CsvDataset.Task task, long seed) throws IOException {
         check();

@@ -38,6 +38,7 @@ final class RunFiles {
     /** Checkpoint metadata: the run's history so far, the data and the batch size it was trained with. */
     static final String KEY_HISTORY = "history";
     static final String KEY_DATA = "data";
+    static final String KEY_DATA_ID = "data_id";
     static final String KEY_BATCH = "batch_size";
     static final String KEY_CLASSES = "classes";
 

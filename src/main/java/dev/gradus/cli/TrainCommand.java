@@ -91,10 +91,10 @@ final class TrainCommand implements Callable<Integer> {
             Trainer trainer;
             TrainConfig config = TrainConfig.of(training.epochs, batch, seed);
             if (restored != null) {
-                String saved = restored.info().get(RunFiles.KEY_DATA);
-                if (saved != null && !saved.equals(d.description())) {
-                    throw new IllegalArgumentException("the checkpoint " + resume + " was trained on " + saved
-                            + ", not on " + d.description() + "; give the same data flags");
+                String saved = restored.info().get(RunFiles.KEY_DATA_ID);
+                if (saved != null && !saved.equals(data.identity())) {
+                    throw new IllegalArgumentException("the checkpoint " + resume + " was trained on "
+                            + restored.info().get(RunFiles.KEY_DATA) + ", not on " + d.description() + "; give the same data flags");
                 }
                 if (restored.position().epoch() >= training.epochs) {
                     throw new IllegalArgumentException("the checkpoint " + resume + " has finished "
@@ -129,9 +129,14 @@ final class TrainCommand implements Callable<Integer> {
                 + Threads.get() + " thread(s)");
         Map<String, String> info = new LinkedHashMap<>();
         info.put(RunFiles.KEY_DATA, d.description());
+        info.put(RunFiles.KEY_DATA_ID, data.identity());
         info.put(RunFiles.KEY_BATCH, Integer.toString(batch));
         if (d.train().hasLabels()) {
             info.put(RunFiles.KEY_CLASSES, new Gson().toJson(d.train().classNames()));
+        }
+        if (spec.commandLine().getParseResult().hasMatchedOption("--verbose")) {
+            o.print(network.summary());
+            o.println();
         }
         trainer.addListener(new ProgressListener(o, ProgressListener.detect()));
         if (files != null) {
@@ -178,7 +183,15 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     static String title(Network network, Optimizer optimizer, int batch) {
-        return String.format(Locale.ROOT, "%s, %s (lr %s), batch %d", describe(network), optimizer.name(), optimizer.lr(), batch);
+        String momentum = "";
+        Record config = dev.gradus.io.OptimizerSpec.of(optimizer).config();
+        if (config instanceof dev.gradus.optim.SgdConfig c && c.momentum() > 0) {
+            momentum = ", momentum " + c.momentum() + (c.nesterov() ? " nesterov" : "");
+        } else if (config instanceof dev.gradus.optim.RmspropConfig c && c.momentum() > 0) {
+            momentum = ", momentum " + c.momentum();
+        }
+        return String.format(Locale.ROOT, "%s, %s (lr %s%s), batch %d", describe(network), optimizer.name(), optimizer.lr(),
+                momentum, batch);
     }
 
     /** E.g. {@code 784-128-10 relu, cross_entropy, 101,770 parameters}. */

@@ -33,7 +33,10 @@ final class Format {
 
     /** An axis tick: whole numbers without decimals (1, 10, 250, 1,000), others as {@link #number}. */
     static String tick(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.format(Locale.ROOT, "%,.0f", v) : number(v);
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return String.format(Locale.ROOT, "%,.0f", v);
+        }
+        return new java.math.BigDecimal(String.format(Locale.ROOT, "%.3g", v)).stripTrailingZeros().toPlainString();
     }
 
     /** "12.3 ± 0.4" (JMH's error), or just the value when the error is unknown. */

@@ -22,6 +22,8 @@ public final class ReportWriter {
     static final String GEMM_CHART = "gemm-gflops.svg";
     static final String SPEEDUP_CHART = "kernel-speedup.svg";
     static final String BANDWIDTH_CHART = "kernel-bandwidth.svg";
+    /** From this many floats a kernel's tensors live in DRAM (3 × 64 MiB is more than the 32 MiB L3). */
+    static final long DRAM_SIZE = 16L << 20;
 
     private final Report report;
     private final String command;
@@ -77,6 +79,10 @@ public final class ReportWriter {
 
     private void headline(StringBuilder md) {
         md.append("## Headline\n\n");
+        String busy = busyWarning(report.machine());
+        if (!busy.isEmpty()) {
+            md.append("> ⚠ ").append(busy).append("\n\n");
+        }
         for (Report.EpochRow r : report.epochRows()) {
             if (r.nativeResult() == null) {
                 continue;
@@ -132,6 +138,27 @@ public final class ReportWriter {
             }
         }
         md.append('\n');
+    }
+
+    /**
+     * A warning when the machine was busier than its cores when probed (load average above the core count):
+     * then multi-threaded figures mostly measure waiting for a time slice. "" otherwise or when unknown.
+     */
+    static String busyWarning(Machine m) {
+        if (m == null) {
+            return "";
+        }
+        try {
+            double load = Double.parseDouble(m.loadAverage().split("\\s+")[0]);
+            if (load > m.cores()) {
+                return "The machine was busy: load average " + m.loadAverage() + " on " + m.cores() + " cores when "
+                        + "probed. Threads that synchronise by spinning (OpenBLAS, PyTorch's OpenMP, our kernel pool) "
+                        + "then wait for time slices, so multi-threaded figures are far below what the hardware does.";
+            }
+        } catch (NumberFormatException e) {
+            // load average unknown: no warning
+        }
+        return "";
     }
 
     /** " (threads 1 vs 2; partial epochs)" when a comparison is not like for like, "" otherwise. */
@@ -291,8 +318,10 @@ public final class ReportWriter {
                         + "element listed below (write-allocate traffic not counted). For scale: a STREAM-like triad on "
                         + "these 2 cores reaches about 40 GB/s from DRAM (16 Mi floats = 64 MiB per array) and 150–190 "
                         + "GB/s within L2/L3.\n\n")
-                .append("| kernel | size | B/elem | native µs (± error) | GB/s | java µs (± error) | GB/s | native/java |\n"
-                        + "|---|---|---|---|---|---|---|---|\n");
+                .append("\"× DRAM time\" = native time / (bytes ÷ 40 GB/s), for tensors of 16 Mi floats and more, which live "
+                        + "in DRAM (target ≤ 1.5).\n\n")
+                .append("| kernel | size | B/elem | native µs (± error) | GB/s | × DRAM time | java µs (± error) | GB/s | "
+                        + "native/java |\n|---|---|---|---|---|---|---|---|---|\n");
         Set<Long> sizes = new java.util.TreeSet<>();
         Set<String> kernels = new LinkedHashSet<>();
         for (Report.KernelRow k : rows) {
@@ -300,7 +329,8 @@ public final class ReportWriter {
             kernels.add(k.kernel());
             md.append("| ").append(k.kernel()).append(" | ").append(Format.elements(k.size())).append(" | ")
                     .append(KernelTraffic.bytesPerElement(k.kernel())).append(" | ").append(time(k.nativeResult()))
-                    .append(" | ").append(rate(k.gbps(k.nativeResult()))).append(" | ").append(time(k.javaResult()))
+                    .append(" | ").append(rate(k.gbps(k.nativeResult()))).append(" | ")
+                    .append(k.size() >= DRAM_SIZE ? rate(k.timeOverDram()) : "").append(" | ").append(time(k.javaResult()))
                     .append(" | ").append(rate(k.gbps(k.javaResult()))).append(" | ").append(Format.ratio(k.speedup()))
                     .append(" |\n");
         }

@@ -66,6 +66,11 @@ class CliErrorTest {
         byte[] bytes = Files.readAllBytes(model);
         Path truncated = Files.write(dir.resolve("truncated.safetensors"), Arrays.copyOf(bytes, bytes.length - 10));
         fails(List.of(truncated.toString(), "truncated"), "evaluate", truncated.toString(), "--backend", "java");
+        Path checkpoint = model.resolveSibling(RunFiles.CHECKPOINT);
+        fails(List.of(checkpoint.toString(), "was trained on CSV", "give the same data flags"), "train", "--backend", "java",
+                "--epochs", "2", "--resume", checkpoint.toString());
+        fails(List.of(checkpoint.toString(), "has finished 1 epochs already"), "train", "--csv", csv.toString(),
+                "--label", "species", "--backend", "java", "--epochs", "1", "--resume", checkpoint.toString());
         fails(List.of(model.toString(), "not a checkpoint"), "train", "--csv", csv.toString(), "--label", "species",
                 "--backend", "java", "--resume", model.toString());
     }
@@ -107,7 +112,7 @@ class CliErrorTest {
         fails(List.of("unknown activation 'swish'"), "train", "--activation", "swish", "--backend", "java",
                 "--csv", csv.toString(), "--label", "species");
         fails(List.of("--optimizer", "lion"), "train", "--optimizer", "lion", "--backend", "java");
-        fails(List.of("--momentum applies to sgd and rmsprop"), "train", "--momentum", "0.9", "--backend", "java");
+        fails(List.of("--momentum applies to sgd and rmsprop"), "train", "--optimizer", "adam", "--momentum", "0.9", "--backend", "java");
         fails(List.of("Unknown option", "--colour"), "train", "--colour");
         fails(List.of("--csv", "needs --label"), "train", "--csv", csv.toString(), "--backend", "java");
         fails(List.of("--lr cannot be changed when resuming"), "train", "--lr", "0.1", "--resume", model.toString());

@@ -140,6 +140,18 @@ class CliTest {
         assertTrue(all.out().endsWith("1 passed, 0 failed\n") || all.out().endsWith("1 passed, 0 failed" + System.lineSeparator()));
     }
 
+    @Test
+    void compareTrainsBothBackendsInLockstepAndReportsDifferencesAndSpeed() throws IOException {
+        Path csv = TinyData.blobsCsv(dir);
+        Cli r = ok("compare", "--csv", csv.toString(), "--label", "species", "--layers", "4,8,3", "--epochs", "2", "--batch", "8");
+        List<String> epochs = r.out().lines().filter(l -> l.startsWith("epoch ")).toList();
+        assertEquals(2, epochs.size(), r::transcript);
+        for (String l : epochs) {
+            assertTrue(l.matches(".*loss java \\d\\.\\d+ native \\d\\.\\d+  max \\|Δloss\\| \\S+  max \\|Δparam\\| \\S+  .*native/java \\d+\\.\\dx"), l);
+        }
+        assertTrue(r.out().contains("test accuracy: java"), r::transcript);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"train", "evaluate", "predict", "compare", "check-cases", "info"})
     void everyCommandHasHelp(String command) {

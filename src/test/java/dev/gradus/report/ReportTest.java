@@ -86,6 +86,8 @@ class ReportTest {
         assertEquals(4096, relu.size());
         assertClose(4096.0 * 8 / 1.5996418551886737e-6 / 1e9, relu.gbps(relu.nativeResult()));
         assertClose(8.383027051488247 / 1.5996418551886737, relu.speedup());
+        // 4096 · 8 B at 40 GB/s take 0.8192 µs
+        assertClose(1.5996418551886737 / 0.8192, relu.timeOverDram());
         Report.KernelRow sgd = rows.get(1);
         assertClose(4096.0 * 20 / 22.886031559345184e-6 / 1e9, sgd.gbps(sgd.javaResult()));
     }
@@ -117,6 +119,14 @@ class ReportTest {
         Machine m = Machine.read(fixture("epochs-A.txt"));
         assertEquals("fixture", m.commit());
         assertEquals(2, m.cores());
+        assertEquals("15.54 10.51 5.31", m.loadAverage());
+        assertTrue(ReportWriter.busyWarning(m).startsWith("The machine was busy: load average 15.54"), "load 15.54 > 2 cores");
+    }
+
+    @Test
+    void caveatNamesWhatIsNotLikeForLike() throws IOException {
+        Report.EpochRow a = report().epochRows().get(0);
+        assertEquals(" (threads 1 vs 2; partial epoch)", ReportWriter.caveat(a.nativeResult(), a.pytorch()));
     }
 
     @Test
