@@ -100,6 +100,8 @@ final class TrainCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("the checkpoint " + resume + " has finished "
                             + restored.position().epoch() + " epochs already; give --epochs above that");
                 }
+                o.printf(Locale.ROOT, "resuming from %s at epoch %d/%d, batch %d%n", resume, restored.position().epoch() + 1,
+                        training.epochs, restored.position().batch());
                 network = restored.network();
                 optimizer = restored.optimizer();
                 trainer = new Trainer(network, optimizer, config).resume(
@@ -151,14 +153,26 @@ final class TrainCommand implements Callable<Integer> {
                 }
             });
         }
-        History history = trainer.fit(d.train(), d.test());
-        report(o, network, d, batch, history);
-        if (files != null) {
+        if (files == null) {
+            report(o, network, d, batch, trainer.fit(d.train(), d.test()));
+            return 0;
+        }
+        try (Interruption interruption = Interruption.watch(trainer)) {
+            History history = trainer.fit(d.train(), d.test());
+            if (interruption.requested()) {
+                Position p = trainer.position();
+                files.checkpoint(network, optimizer, p, seed, trainer.history(), info);
+                o.printf(Locale.ROOT, "%ninterrupted at epoch %d, batch %d: wrote %s; continue with --resume %s%n",
+                        p.epoch() + 1, p.batch(), RunFiles.CHECKPOINT, files.dir().resolve(RunFiles.CHECKPOINT));
+                o.flush();
+                return 130;
+            }
+            report(o, network, d, batch, history);
             files.finish(network, history, info, title);
             o.println("wrote " + files.model() + ", " + RunFiles.CHECKPOINT + ", " + RunFiles.HISTORY_CSV + ", "
                     + RunFiles.HISTORY_JSON + " and " + RunFiles.CHART + " in " + files.dir());
+            return 0;
         }
-        return 0;
     }
 
     private void report(PrintWriter o, Network network, DataOptions.Data d, int batch, History history) {
