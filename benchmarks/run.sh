@@ -73,7 +73,7 @@ if [ "$MODE" = quick ]; then
   # partial epochs, the same for Gradus and PyTorch: A 600 steps (19,200 samples), B 40 steps (10,240)
   EPOCH_NATIVE_A=(--trials 3 --max-steps 600)
   EPOCH_NATIVE_B=(--trials 3 --warmup-steps 10 --max-steps 40)
-  EPOCH_JAVA_A=(--trials 3 --warmup-steps 5 --max-steps 20)
+  EPOCH_JAVA_A=(--trials 3 --warmup-steps 5 --max-steps 20 --test-samples 0)
   EPOCH_JAVA_B=()                                               # skipped: ~15 s per step
   TORCH_A=(--trials 3 --max-steps 600)
   TORCH_B=(--trials 3 --warmup-steps 10 --max-steps 40)
@@ -88,8 +88,8 @@ else
   STEP_JAVA_B=(-f 1 -wi 1 -w 1ms -i 3 -r 1ms -p threads="$THREADS")
   EPOCH_NATIVE_A=(--trials 3)
   EPOCH_NATIVE_B=(--trials 3)
-  EPOCH_JAVA_A=(--trials 3 --warmup-steps 20 --max-steps 200)
-  EPOCH_JAVA_B=(--trials 3 --warmup-steps 2 --max-steps 5)
+  EPOCH_JAVA_A=(--trials 3 --warmup-steps 20 --max-steps 200 --test-samples 1000)
+  EPOCH_JAVA_B=(--trials 3 --warmup-steps 2 --max-steps 5 --test-samples 0)
   TORCH_A=(--trials 3)
   TORCH_B=(--trials 3)
 fi

@@ -42,9 +42,6 @@ final class ProgressListener implements TrainingListener {
     public void onStart(Plan plan) {
         epochs = plan.epochs();
         batches = plan.batchesPerEpoch();
-        if (plan.startEpoch() > 0) {
-            out.printf(Locale.ROOT, "resuming at epoch %d/%d%n", plan.startEpoch() + 1, epochs);
-        }
         out.printf(Locale.ROOT, "training on %,d samples (%,d batches of %d per epoch)%s%n", plan.trainSamples(),
                 batches, plan.batchSize(), plan.validationSamples() > 0
                         ? String.format(Locale.ROOT, ", testing on %,d after each epoch", plan.validationSamples()) : "");

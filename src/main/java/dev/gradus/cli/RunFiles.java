@@ -40,6 +40,7 @@ final class RunFiles {
     static final String KEY_DATA = "data";
     static final String KEY_DATA_ID = "data_id";
     static final String KEY_BATCH = "batch_size";
+    static final String KEY_EPOCHS = "epochs";
     static final String KEY_CLASSES = "classes";
 
     private final Path dir;

@@ -77,7 +77,10 @@ final class TrainCommand implements Callable<Integer> {
                       OptimizerSpec optimizerSpec) throws IOException {
         Loss loss = restored != null ? restored.network().loss() : training.loss();
         long seed = restored != null ? restored.position().seed() : training.seed;
-        int batch = restored != null ? Integer.parseInt(restored.info().getOrDefault(RunFiles.KEY_BATCH, "64")) : training.batch;
+        int batch = restored != null ? saved(restored, RunFiles.KEY_BATCH, training.batch) : training.batch;
+        // a resumed run finishes the planned epochs unless --epochs says otherwise
+        int epochs = restored != null && !spec.commandLine().getParseResult().hasMatchedOption("--epochs")
+                ? saved(restored, RunFiles.KEY_EPOCHS, training.epochs) : training.epochs;
         CsvDataset.Task task = loss.usesLabels() ? CsvDataset.Task.CLASSIFICATION : CsvDataset.Task.REGRESSION;
         long t0 = System.nanoTime();
         try (DataOptions.Data d = data.trainAndTest(task, seed)) {
@@ -89,17 +92,19 @@ final class TrainCommand implements Callable<Integer> {
             Network network;
             Optimizer optimizer;
             Trainer trainer;
-            TrainConfig config = TrainConfig.of(training.epochs, batch, seed);
+            TrainConfig config = TrainConfig.of(epochs, batch, seed);
             if (restored != null) {
                 String saved = restored.info().get(RunFiles.KEY_DATA_ID);
                 if (saved != null && !saved.equals(data.identity())) {
                     throw new IllegalArgumentException("the checkpoint " + resume + " was trained on "
                             + restored.info().get(RunFiles.KEY_DATA) + ", not on " + d.description() + "; give the same data flags");
                 }
-                if (restored.position().epoch() >= training.epochs) {
+                if (restored.position().epoch() >= epochs) {
                     throw new IllegalArgumentException("the checkpoint " + resume + " has finished "
                             + restored.position().epoch() + " epochs already; give --epochs above that");
                 }
+                o.printf(Locale.ROOT, "resuming from %s at epoch %d/%d, batch %d%n", resume, restored.position().epoch() + 1,
+                        epochs, restored.position().batch());
                 network = restored.network();
                 optimizer = restored.optimizer();
                 trainer = new Trainer(network, optimizer, config).resume(
@@ -112,7 +117,7 @@ final class TrainCommand implements Callable<Integer> {
                 trainer = new Trainer(network, optimizer, config);
             }
             try {
-                return fit(o, files, trainer, network, optimizer, d, batch, seed);
+                return fit(o, files, trainer, network, optimizer, d, new RunPlan(batch, epochs, seed));
             } finally {
                 if (restored == null) {
                     optimizer.close();
@@ -122,8 +127,13 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** The settings a resumed run must share with the run it continues; they are stored in its files. */
+    private record RunPlan(int batch, int epochs, long seed) {}
+
     private int fit(PrintWriter o, RunFiles files, Trainer trainer, Network network, Optimizer optimizer,
-                    DataOptions.Data d, int batch, long seed) throws IOException {
+                    DataOptions.Data d, RunPlan plan) throws IOException {
+        int batch = plan.batch();
+        long seed = plan.seed();
         String title = title(network, optimizer, batch);
         o.println(title + " on " + d.description() + ", backend " + network.backend().name() + ", "
                 + Threads.get() + " thread(s)");
@@ -131,6 +141,7 @@ final class TrainCommand implements Callable<Integer> {
         info.put(RunFiles.KEY_DATA, d.description());
         info.put(RunFiles.KEY_DATA_ID, data.identity());
         info.put(RunFiles.KEY_BATCH, Integer.toString(batch));
+        info.put(RunFiles.KEY_EPOCHS, Integer.toString(plan.epochs()));
         if (d.train().hasLabels()) {
             info.put(RunFiles.KEY_CLASSES, new Gson().toJson(d.train().classNames()));
         }
@@ -151,14 +162,26 @@ final class TrainCommand implements Callable<Integer> {
                 }
             });
         }
-        History history = trainer.fit(d.train(), d.test());
-        report(o, network, d, batch, history);
-        if (files != null) {
+        if (files == null) {
+            report(o, network, d, batch, trainer.fit(d.train(), d.test()));
+            return 0;
+        }
+        try (Interruption interruption = Interruption.watch(trainer)) {
+            History history = trainer.fit(d.train(), d.test());
+            if (interruption.requested()) {
+                Position p = trainer.position();
+                files.checkpoint(network, optimizer, p, seed, trainer.history(), info);
+                o.printf(Locale.ROOT, "%ninterrupted at epoch %d, batch %d: wrote %s; continue with --resume %s%n",
+                        p.epoch() + 1, p.batch(), RunFiles.CHECKPOINT, files.dir().resolve(RunFiles.CHECKPOINT));
+                o.flush();
+                return 130;
+            }
+            report(o, network, d, batch, history);
             files.finish(network, history, info, title);
             o.println("wrote " + files.model() + ", " + RunFiles.CHECKPOINT + ", " + RunFiles.HISTORY_CSV + ", "
                     + RunFiles.HISTORY_JSON + " and " + RunFiles.CHART + " in " + files.dir());
+            return 0;
         }
-        return 0;
     }
 
     private void report(PrintWriter o, Network network, DataOptions.Data d, int batch, History history) {
@@ -180,6 +203,15 @@ final class TrainCommand implements Callable<Integer> {
                 history.size(), samples, seconds, seconds > 0 ? samples / seconds : Double.NaN, quality,
                 network.backend().name(), Threads.get());
         o.flush();
+    }
+
+    private static int saved(Checkpoint.Restored restored, String key, int fallback) {
+        String v = restored.info().get(key);
+        try {
+            return v == null ? fallback : Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("the checkpoint's " + key + " is not a number: " + v);
+        }
     }
 
     static String title(Network network, Optimizer optimizer, int batch) {

@@ -30,9 +30,10 @@ import java.util.Map;
  * @param unit        e.g. {@code us/op}
  * @param iterations  every measurement iteration of every fork, in {@code unit}
  * @param allocBytes  {@code gc.alloc.rate.norm} in B/op, NaN without the gc profiler
+ * @param iterationSeconds the length of a measurement iteration ({@code -r}), NaN if unknown
  */
 public record JmhResult(String benchmark, Map<String, String> params, double score, double error, String unit,
-                        double[] iterations, double allocBytes) {
+                        double[] iterations, double allocBytes, double iterationSeconds) {
 
     public JmhResult {
         params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
@@ -47,6 +48,14 @@ public record JmhResult(String benchmark, Map<String, String> params, double sco
                     + "' (has " + params.keySet() + ")");
         }
         return v;
+    }
+
+    /**
+     * About how many operations one measurement iteration ran (at least 1): JMH's allocation per op includes
+     * its own per-iteration allocations divided by this, so B/op means little when it is small.
+     */
+    public double opsPerIteration() {
+        return Math.max(1, iterationSeconds * 1e6 / micros());
     }
 
     /** The score converted to microseconds per operation. */
@@ -127,7 +136,8 @@ public record JmhResult(String benchmark, Map<String, String> params, double sco
             }
         }
         return new JmhResult(name, params, number(pm.get("score")), number(pm.get("scoreError")),
-                pm.get("scoreUnit").getAsString(), raw(pm), alloc);
+                pm.get("scoreUnit").getAsString(), raw(pm), alloc,
+                o.has("measurementTime") ? seconds(o.get("measurementTime").getAsString()) : Double.NaN);
     }
 
     private static double[] raw(JsonObject metric) {
@@ -140,6 +150,28 @@ public record JmhResult(String benchmark, Map<String, String> params, double sco
             }
         }
         return values.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** JMH's "300 ms", "1 s", "10 us" as seconds; NaN for anything else. */
+    static double seconds(String time) {
+        String[] p = time.strip().split("\\s+");
+        if (p.length != 2) {
+            return Double.NaN;
+        }
+        double v;
+        try {
+            v = Double.parseDouble(p[0]);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+        return switch (p[1]) {
+            case "ns" -> v / 1e9;
+            case "us" -> v / 1e6;
+            case "ms" -> v / 1e3;
+            case "s" -> v;
+            case "min" -> v * 60;
+            default -> Double.NaN;
+        };
     }
 
     /** JMH writes "NaN" as a string when it has no value. */

@@ -87,8 +87,9 @@ public final class ReportWriter {
             if (r.nativeResult() == null) {
                 continue;
             }
-            md.append("- Network ").append(r.net()).append(", one epoch: native ")
-                    .append(Format.number(r.nativeResult().samplesPerSecond().median())).append(" samples/s");
+            EpochResult n = r.nativeResult();
+            md.append("- Network ").append(r.net()).append(n.partial() ? ", " + n.steps() + " training steps: native "
+                    : ", one epoch: native ").append(Format.number(n.samplesPerSecond().median())).append(" samples/s");
             if (r.pytorch() != null) {
                 md.append(", PyTorch ").append(Format.number(r.pytorch().samplesPerSecond().median()))
                         .append(" → Gradus/PyTorch **").append(Format.ratio(r.versusPytorch())).append("**");
@@ -152,8 +153,9 @@ public final class ReportWriter {
             double load = Double.parseDouble(m.loadAverage().split("\\s+")[0]);
             if (load > m.cores()) {
                 return "The machine was busy: load average " + m.loadAverage() + " on " + m.cores() + " cores when "
-                        + "probed. Threads that synchronise by spinning (OpenBLAS, PyTorch's OpenMP, our kernel pool) "
-                        + "then wait for time slices, so multi-threaded figures are far below what the hardware does.";
+                        + "probed. Each process got a fraction of a core, so absolute figures are low and noisy; "
+                        + "multi-threaded runs suffer most, as threads that synchronise by spinning (OpenBLAS, "
+                        + "PyTorch's OpenMP, our kernel pool) wait for time slices.";
             }
         } catch (NumberFormatException e) {
             // load average unknown: no warning
@@ -240,7 +242,7 @@ public final class ReportWriter {
             ranges.add(range);
         }
         md.append('\n');
-        BarChart chart = new BarChart("Training throughput, one epoch of MNIST",
+        BarChart chart = new BarChart("Training throughput on MNIST (training loop only)",
                 "samples/s (median of trials; whiskers: min–max)", nets,
                 List.of("Gradus native", "Gradus java", "PyTorch"), values.toArray(new double[0][]),
                 ranges.toArray(new double[0][][]), true, Double.NaN);
@@ -255,14 +257,17 @@ public final class ReportWriter {
         md.append("## Training step (JMH)\n\n")
                 .append("zeroGrad, forward, loss, backward and an SGD-momentum step on a fixed batch; allocation from "
                         + "JMH's gc profiler (`gc.alloc.rate.norm`).\n\n")
+                .append("JMH's B/op also counts its own per-iteration allocations divided by the operations of an iteration, "
+                        + "so it only means something when an iteration runs many operations (ops/iter).\n\n")
                 .append("| network | backend | threads | µs/step (± error) | median [min–max] | samples/s | "
-                        + "alloc B/op |\n|---|---|---|---|---|---|---|\n");
+                        + "alloc B/op | ops/iter |\n|---|---|---|---|---|---|---|---|\n");
         for (Report.TrainRow t : rows) {
             JmhResult r = t.result();
             md.append("| ").append(t.net()).append(" | ").append(t.backend()).append(" | ").append(t.threads())
                     .append(" | ").append(Format.withError(r.micros(), r.errorMicros())).append(noisy(r)).append(" | ")
                     .append(Format.spread(r.spreadMicros())).append(" | ").append(Format.number(t.samplesPerSecond()))
-                    .append(" | ").append(Format.number(r.allocBytes())).append(" |\n");
+                    .append(" | ").append(Format.number(r.allocBytes())).append(" | ")
+                    .append(Format.number(r.opsPerIteration())).append(" |\n");
         }
         for (String net : Report.BATCH.keySet().stream().sorted().toList()) {
             double s = report.trainSpeedup(net);

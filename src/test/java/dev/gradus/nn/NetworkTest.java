@@ -74,6 +74,30 @@ class NetworkTest {
     }
 
     @Test
+    void sameSeedSameBackendTrainsBitIdentically() {
+        for (Backend b : TestBackends.all()) {
+            float[][] runs = new float[2][];
+            for (int run = 0; run < 2; run++) {
+                List<LayerSpec> specs = List.of(new DenseSpec(5, 9), new ActivationSpec(Activation.GELU),
+                        new DropoutSpec(0.3f), new DenseSpec(9, 3));
+                try (Network net = new Network(b, specs, Loss.CROSS_ENTROPY, 123);
+                     dev.gradus.optim.Optimizer opt = new dev.gradus.optim.Adam(net, dev.gradus.optim.AdamConfig.adam(0.01f));
+                     Tensor x = Tensor.allocate(6, 5).fill(0.3f);
+                     Labels y = Labels.of(0, 1, 2, 0, 1, 2)) {
+                    for (int step = 0; step < 10; step++) {
+                        net.zeroGrad();
+                        net.forward(x, y);
+                        net.backward();
+                        opt.step();
+                    }
+                    runs[run] = net.parameterBuffer().toArray();
+                }
+            }
+            assertArrayEquals(runs[0], runs[1], b.name() + ": same seed, same backend, same parameters bit for bit");
+        }
+    }
+
+    @Test
     void changingBatchSizesGiveTheSameRowsAndLosses() {
         for (Backend b : TestBackends.all()) {
             try (Network net = Network.mlp(b, new int[] {4, 6, 3}, Activation.SIGMOID, Loss.CROSS_ENTROPY, 5);

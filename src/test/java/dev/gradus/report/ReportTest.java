@@ -60,6 +60,10 @@ class ReportTest {
         JmhResult step = results.get(10);
         assertEquals("TrainStepBenchmark.step", step.benchmark());
         assertEquals(54.20357897777253, step.allocBytes());
+        assertEquals(0.2, step.iterationSeconds());                       // -r 200ms
+        assertClose(0.2e6 / 1569.129795186892, step.opsPerIteration());
+        assertEquals(1.5, JmhResult.seconds("1500 ms"));
+        assertTrue(Double.isNaN(JmhResult.seconds("single-shot")), "not a time");
     }
 
     @Test
