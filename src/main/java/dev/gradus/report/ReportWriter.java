@@ -211,8 +211,10 @@ public final class ReportWriter {
                         + "after a warm-up; samples/s of the training loop only. A: 784-128-10, batch 32; "
                         + "B: 784-1024-1024-10, batch 256 (../shared/bench/README.md). "
                         + "\"partial\" = each trial stopped after a fixed number of steps (slow backend).\n\n")
+                .append("\"off-heap growth\" = the most off-heap memory (JavaCPP's total) that any trial gained between the "
+                        + "end of its first step and its end: a steady-state step allocates nothing.\n\n")
                 .append("| network | backend | version | threads | samples/s median [min–max] | trials | steps/trial | "
-                        + "test acc | vs PyTorch |\n|---|---|---|---|---|---|---|---|---|\n");
+                        + "test acc | off-heap growth (B) | vs PyTorch |\n|---|---|---|---|---|---|---|---|---|---|\n");
         List<String> nets = new ArrayList<>();
         List<double[]> values = new ArrayList<>();
         List<double[][]> ranges = new ArrayList<>();
@@ -234,6 +236,7 @@ public final class ReportWriter {
                         .append(noisy(e.samplesPerSecond().relativeRange(), 0.2)).append(" | ").append(e.perTrial().length)
                         .append(" | ").append(e.steps()).append(e.partial() ? " (partial)" : "").append(" | ")
                         .append(Double.isNaN(e.testAcc()) ? "" : Format.number(e.testAcc())).append(" | ")
+                        .append(Double.isNaN(e.offHeapGrowth()) ? "" : Format.number(e.offHeapGrowth())).append(" | ")
                         .append(e.backend().equals("pytorch") ? "1×"
                                 : Format.ratio(vs) + (r.pytorch() == null ? "" : caveat(e, r.pytorch()))).append(" |\n");
             }

@@ -128,6 +128,16 @@ class ReportTest {
     }
 
     @Test
+    void takesTheLargestOffHeapGrowthOverTrials() {
+        EpochResult e = EpochResult.parse("{\"net\": \"B\", \"backend\": \"native\", \"batch\": 256, \"trials\": ["
+                + "{\"samples_per_s\": 10.0, \"steps\": 235, \"samples\": 60000, \"offheap_growth_bytes\": 0},"
+                + "{\"samples_per_s\": 30.0, \"steps\": 235, \"samples\": 60000, \"offheap_growth_bytes\": 4096}]}", "test");
+        assertEquals(4096, e.offHeapGrowth());
+        assertEquals(new Spread(20, 10, 30, 2), e.samplesPerSecond());
+        assertTrue(!e.partial(), "60,000 samples are a whole epoch");
+    }
+
+    @Test
     void caveatNamesWhatIsNotLikeForLike() throws IOException {
         Report.EpochRow a = report().epochRows().get(0);
         assertEquals(" (threads 1 vs 2; partial epoch)", ReportWriter.caveat(a.nativeResult(), a.pytorch()));
