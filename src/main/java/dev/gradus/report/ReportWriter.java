@@ -194,6 +194,13 @@ public final class ReportWriter {
         row(md, "Gradus kernels ISA", m.kernelIsa());
         row(md, "Gradus kernel threads", m.kernelThreads() == 0 ? "unknown" : Integer.toString(m.kernelThreads()));
         row(md, "Gradus", m.gradus() + ", commit " + m.commit());
+        java.util.Map<String, Set<String>> settings = new java.util.TreeMap<>();
+        for (JmhResult r : report.jmh()) {
+            settings.computeIfAbsent(r.benchmark(), k -> new LinkedHashSet<>()).add(r.settings());
+        }
+        for (java.util.Map.Entry<String, Set<String>> e : settings.entrySet()) {
+            row(md, "how JMH ran " + e.getKey(), String.join("; ", e.getValue()));
+        }
         md.append('\n');
     }
 

@@ -63,6 +63,7 @@ class ReportTest {
         assertEquals(0.2, step.iterationSeconds());                       // -r 200ms
         assertClose(0.2e6 / 1569.129795186892, step.opsPerIteration());
         assertEquals(1.5, JmhResult.seconds("1500 ms"));
+        assertEquals("JMH 1.37, 1 fork(s), warm-up 1 × 200 ms, 3 × 200 ms measured -Xms1g -Xmx1g", step.settings());
         assertTrue(Double.isNaN(JmhResult.seconds("single-shot")), "not a time");
     }
 
