@@ -125,7 +125,7 @@ class ReportTest {
         assertEquals("fixture", m.commit());
         assertEquals(2, m.cores());
         assertEquals("15.54 10.51 5.31", m.loadAverage());
-        assertTrue(ReportWriter.busyWarning(m).startsWith("The machine was busy: load average 15.54"), "load 15.54 > 2 cores");
+        assertTrue(Headline.busyWarning(m).startsWith("The machine was busy: load average 15.54"), "load 15.54 > 2 cores");
     }
 
     @Test
@@ -141,7 +141,7 @@ class ReportTest {
     @Test
     void caveatNamesWhatIsNotLikeForLike() throws IOException {
         Report.EpochRow a = report().epochRows().get(0);
-        assertEquals(" (threads 1 vs 2; partial epoch)", ReportWriter.caveat(a.nativeResult(), a.pytorch()));
+        assertEquals(" (threads 1 vs 2; partial epoch)", Headline.caveat(a.nativeResult(), a.pytorch()));
     }
 
     @Test
