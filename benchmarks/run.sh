@@ -66,14 +66,17 @@ if [ "$MODE" = quick ]; then
   JMH=(-f 1 -wi 1 -w 300ms -i 3 -r 300ms -p threads="$THREADS")
   GEMM_FAST='A.1.fwd:32x128x784:NT,A.1.dW:128x784x32:TN,A.2.fwd:32x10x128:NT,B.1.fwd:256x1024x784:NT,B.2.fwd:256x1024x1024:NT,B.2.dinp:256x1024x1024:NN,B.2.dW:1024x1024x256:TN,sq:256x256x256:NN,sq:1024x1024x1024:NN'
   GEMM_JAVA='A.1.fwd:32x128x784:NT,A.1.dW:128x784x32:TN,A.2.fwd:32x10x128:NT,B.3.fwd:256x10x1024:NT,sq:256x256x256:NN'
-  KERNELS='relu_forward,relu_backward,gelu_forward,softmax_forward,cross_entropy_backward,sgd_update,adam_update,sum_of_squares'
+  KERNELS='relu_forward,relu_backward,gelu_forward,cross_entropy_backward,sgd_update,adam_update'
   SIZES='262144,16777216'
   STEP=(-f 1 -wi 2 -w 500ms -i 3 -r 500ms -p threads="$THREADS")
   STEP_JAVA_B=(-f 1 -wi 0 -i 1 -r 1ms -p threads="$THREADS")   # one ~15 s step: no error bar, no warm-up
-  EPOCH_NATIVE=(--trials 3)
-  EPOCH_JAVA_A=(--trials 3 --warmup-steps 5 --max-steps 20)
+  # partial epochs, the same for Gradus and PyTorch: A 600 steps (19,200 samples), B 40 steps (10,240)
+  EPOCH_NATIVE_A=(--trials 3 --max-steps 600)
+  EPOCH_NATIVE_B=(--trials 3 --warmup-steps 10 --max-steps 40)
+  EPOCH_JAVA_A=(--trials 3 --warmup-steps 5 --max-steps 20 --test-samples 0)
   EPOCH_JAVA_B=()                                               # skipped: ~15 s per step
-  TORCH_ARGS=(--trials 3)
+  TORCH_A=(--trials 3 --max-steps 600)
+  TORCH_B=(--trials 3 --warmup-steps 10 --max-steps 40)
 else
   JMH=(-f 1 -wi 2 -w 1s -i 5 -r 1s -p threads="$THREADS")
   GEMM_FAST=''        # every shape of GemmBenchmark
@@ -83,10 +86,12 @@ else
   SIZES='4096,262144,16777216'
   STEP=(-f 1 -wi 3 -w 1s -i 5 -r 2s -p threads="$THREADS")
   STEP_JAVA_B=(-f 1 -wi 1 -w 1ms -i 3 -r 1ms -p threads="$THREADS")
-  EPOCH_NATIVE=(--trials 3)
-  EPOCH_JAVA_A=(--trials 3 --warmup-steps 20 --max-steps 200)
-  EPOCH_JAVA_B=(--trials 3 --warmup-steps 2 --max-steps 5)
-  TORCH_ARGS=(--trials 3)
+  EPOCH_NATIVE_A=(--trials 3)
+  EPOCH_NATIVE_B=(--trials 3)
+  EPOCH_JAVA_A=(--trials 3 --warmup-steps 20 --max-steps 200 --test-samples 1000)
+  EPOCH_JAVA_B=(--trials 3 --warmup-steps 2 --max-steps 5 --test-samples 0)
+  TORCH_A=(--trials 3)
+  TORCH_B=(--trials 3)
 fi
 
 say "JMH: GEMM, native and direct cblas_sgemm"
@@ -115,8 +120,8 @@ epochs() {   # epochs NET BACKEND ARGS...: appends RESULT/MACHINE lines to raw/e
     --commit "$COMMIT" --data "$SHARED/data/mnist" "$@" >> "$RAW/epochs.txt"
 }
 : > "$RAW/epochs.txt"
-epochs A native "${EPOCH_NATIVE[@]}"
-epochs B native "${EPOCH_NATIVE[@]}"
+epochs A native "${EPOCH_NATIVE_A[@]}"
+epochs B native "${EPOCH_NATIVE_B[@]}"
 epochs A java "${EPOCH_JAVA_A[@]}"
 if [ ${#EPOCH_JAVA_B[@]} -gt 0 ]; then
   epochs B java "${EPOCH_JAVA_B[@]}"
@@ -126,11 +131,16 @@ fi
 
 TORCH_FILES=()
 if [ "$TORCH" = auto ] && LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 -c 'import torch' 2>/dev/null; then
-  for NET in A B; do
-    say "PyTorch baseline: network $NET (OpenMP OpenBLAS, $THREADS threads)"
+  : > "$RAW/torch.txt"
+  torch() {   # torch NET ARGS...
+    local net=$1
+    shift
+    say "PyTorch baseline: network $net (OpenMP OpenBLAS, $THREADS threads)"
     LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp MNIST_DIR="$SHARED/data/mnist" \
-      /usr/bin/python3 "$SHARED/bench/torch_mlp.py" "$NET" --threads "$THREADS" "${TORCH_ARGS[@]}" >> "$RAW/torch.txt"
-  done
+      /usr/bin/python3 "$SHARED/bench/torch_mlp.py" "$net" --threads "$THREADS" "$@" >> "$RAW/torch.txt"
+  }
+  torch A "${TORCH_A[@]}"
+  torch B "${TORCH_B[@]}"
   TORCH_FILES=(--torch "$RAW/torch.txt")
 elif [ "$TORCH" = auto ]; then
   say "PyTorch baseline skipped: /usr/bin/python3 cannot import torch"

@@ -53,7 +53,8 @@ enum {
 // inp += bias (row-broadcast, in place), then out = act(inp). out may be inp.
 // Definitions (torch 1.13): sigmoid 1/(1+e^-x); relu max(x,0); leaky_relu x>0 ? x : slope*x;
 // elu x>0 ? x : alpha*expm1(x); gelu x*0.5*(1+erf(x/sqrt 2)); softplus x>20 ? x : log1p(e^x);
-// softmax e^(x-max)/sum over each row.
+// softmax e^(x-max)/sum over each row. Transcendentals are nnk_math.h's (<= 3 ulp; softplus is computed
+// as max(x,0) + log1p(e^-|x|)).
 void activation_forward(float* out, float* inp, const float* bias, int kind, float param, int N, int C);
 
 // dinp, dout, inp (pre-activation), out (activation) are (N,C); dbias is (1,C) or NULL.
@@ -70,7 +71,7 @@ enum { NNK_MSE = 0, NNK_L1 = 1, NNK_HUBER = 2, NNK_BCE = 3, NNK_BCE_WITH_LOGITS 
 // pred and target are (n). Returns the mean element loss, each element's loss computed in float
 // as torch does and summed in double: mse d^2 (d = pred - target); l1 |d|; huber |d|<delta ?
 // 0.5 d^2 : delta(|d| - 0.5 delta); bce -(t*max(log p,-100) + (1-t)*max(log(1-p),-100));
-// bce_with_logits (1-t)x + m + log(e^-m + e^(-x-m)), m = max(-x, 0).
+// bce_with_logits (1-t)x + m + log1p(e^-|x|), m = max(-x, 0) (torch's log(e^-m + e^(-x-m)), rewritten).
 double loss_forward(const float* pred, const float* target, int kind, float delta, int64_t n);
 
 // dpred = d mean-loss / d pred, all (n): mse (2/n)(p-t); l1 sgn(p-t)/n; huber clamp(p-t,-delta,delta)/n;

@@ -20,7 +20,11 @@ template <int K> NNK_INLINE float act_f(float x, float a) {
     if constexpr (K == NNK_LEAKY_RELU) return x > 0.0f ? x : x * a;
     if constexpr (K == NNK_ELU) return x > 0.0f ? x : nnk_expm1f(x) * a;
     if constexpr (K == NNK_GELU) return x * 0.5f * (1.0f + nnk_erff(x * kSqrt1_2));
-    if constexpr (K == NNK_SOFTPLUS) return x > 20.0f ? x : nnk_log1pf(nnk_expf(x));
+    if constexpr (K == NNK_SOFTPLUS) {   // log1p(e^x) = max(x, 0) + log1p(e^-|x|): one exp, log1p on [0, 1]
+        float ax = x < 0.0f ? -x : x;
+        float r = (x > 0.0f ? x : 0.0f) + nnk_log1pf_unit(nnk_expf(-ax));
+        return x > 20.0f ? x : r;
+    }
     return x;
 }
 
@@ -102,41 +106,19 @@ NNK_CLONES void bwd_segment(float* dinp, const float* dout, const float* inp, co
 
 // ---- softmax, one row at a time -------------------------------------------------------------
 
-// x is one row of C pre-activations (bias already added), y its softmax; y may be x.
-NNK_INLINE void softmax_row_impl(float* y, const float* x, int64_t C, bool inplace) {
-    float m = x[0];
-    for (int64_t i = 1; i < C; i++) m = x[i] > m ? x[i] : m;
-    double s = 0.0;
-    if (inplace) {
-        for (int64_t i = 0; i < C; i++) { float e = nnk_expf(y[i] - m); y[i] = e; s += (double) e; }
-    } else {
-        for (int64_t i = 0; i < C; i++) { float e = nnk_expf(x[i] - m); y[i] = e; s += (double) e; }
-    }
-    float fs = (float) s;
-    for (int64_t i = 0; i < C; i++) y[i] = y[i] / fs;
-}
-
+// x is one row of C pre-activations (bias already added), y its softmax; y may be x (x is read
+// before y is written).
 NNK_CLONES void softmax_row(float* y, const float* x, int64_t C) {
-    if (y == x) softmax_row_impl(y, y, C, true);   // x is only read before y is written (max pass)
-    else softmax_row_impl(y, x, C, false);
+    float m = nnk_row_max(x, C);
+    for (int64_t i = 0; i < C; i++) y[i] = nnk_expf(x[i] - m);
+    float s = (float) nnk_row_sum(y, C);
+    for (int64_t i = 0; i < C; i++) y[i] = y[i] / s;
 }
 
 // dx = y * (dy - sum(dy * y)); dx may be dy.
-NNK_INLINE void softmax_backward_impl(float* dx, const float* dy, const float* y,
-                                      int64_t C, bool inplace) {
-    double dot = 0.0;
-    for (int64_t i = 0; i < C; i++) dot += (double) (inplace ? dx[i] : dy[i]) * (double) y[i];
-    float fdot = (float) dot;
-    if (inplace) {
-        for (int64_t i = 0; i < C; i++) dx[i] = y[i] * (dx[i] - fdot);
-    } else {
-        for (int64_t i = 0; i < C; i++) dx[i] = y[i] * (dy[i] - fdot);
-    }
-}
-
-NNK_CLONES void softmax_backward_row(float* dx, const float* dy, const float* y, int64_t C) {
-    if (dx == dy) softmax_backward_impl(dx, dx, y, C, true);
-    else softmax_backward_impl(dx, dy, y, C, false);
+NNK_CLONES void softmax_backward_row(float* dx, const float* dy, const float* __restrict y, int64_t C) {
+    float dot = (float) nnk_row_dot(dy, y, C);
+    for (int64_t i = 0; i < C; i++) dx[i] = y[i] * (dy[i] - dot);
 }
 
 NNK_CLONES void add_bias_row(float* __restrict x, const float* __restrict bias, int64_t C) {

@@ -23,9 +23,10 @@ template <int K> NNK_INLINE float loss_elem(float p, float t, float delta) {
         l0 = l0 > -100.0f ? l0 : -100.0f;
         return (t - 1.0f) * l1 - t * l0;
     }
-    if constexpr (K == NNK_BCE_WITH_LOGITS) {
+    if constexpr (K == NNK_BCE_WITH_LOGITS) {   // torch's log(e^-m + e^(-x-m)) is log1p(e^-|x|)
         float m = -p > 0.0f ? -p : 0.0f;
-        return (1.0f - t) * p + m + nnk_logf(nnk_expf(-m) + nnk_expf(-p - m));
+        float ax = p < 0.0f ? -p : p;
+        return (1.0f - t) * p + m + nnk_log1pf_unit(nnk_expf(-ax));
     }
     return 0.0f;
 }
@@ -109,21 +110,16 @@ double sum_parts(const double* partial, int parts) {
 
 // log(sum e^(x - max)) + max - x[label] for one row x of C logits.
 NNK_CLONES double ce_row(const float* __restrict x, int32_t label, int64_t C) {
-    float m = x[0];
-    for (int64_t i = 1; i < C; i++) m = x[i] > m ? x[i] : m;
-    double s = 0.0;
-    for (int64_t i = 0; i < C; i++) s += (double) nnk_expf(x[i] - m);
-    return log(s) + (double) m - (double) x[label];
+    float m = nnk_row_max(x, C);
+    return log(nnk_row_sum_exp(x, m, C)) + (double) m - (double) x[label];
 }
 
 // dx = (softmax(x) - onehot(label)) * inv_n for one row.
 NNK_CLONES void ce_backward_row(float* __restrict dx, const float* __restrict x, int32_t label, float inv_n, int64_t C) {
-    float m = x[0];
-    for (int64_t i = 1; i < C; i++) m = x[i] > m ? x[i] : m;
-    double s = 0.0;
-    for (int64_t i = 0; i < C; i++) { float e = nnk_expf(x[i] - m); dx[i] = e; s += (double) e; }
-    float fs = (float) s;
-    for (int64_t i = 0; i < C; i++) dx[i] = dx[i] / fs * inv_n;
+    float m = nnk_row_max(x, C);
+    for (int64_t i = 0; i < C; i++) dx[i] = nnk_expf(x[i] - m);
+    float s = (float) nnk_row_sum(dx, C);
+    for (int64_t i = 0; i < C; i++) dx[i] = dx[i] / s * inv_n;
     dx[label] -= inv_n;
 }
 

@@ -25,20 +25,27 @@ NNK_INLINE float addcdiv(float a, float s, float b, float c) { return a + s * b 
 
 // ---- SGD ---------------------------------------------------------------------------------------
 // c1 = -lr, c2 = momentum, c3 = 1 - dampening, c4 = weight decay; flag1 = nesterov, flag2 = first step.
-NNK_CLONES void sgd_range(float* __restrict p, float* __restrict buf, const float* __restrict grad, const OptArgs& a,
-                          int64_t n) {
+template <bool MOMENTUM, bool FIRST, bool NESTEROV>
+NNK_INLINE void sgd_loop(float* __restrict p, float* __restrict buf, const float* __restrict grad, const OptArgs& a,
+                         int64_t n) {
     const float neg_lr = a.c1, mom = a.c2, damp1 = a.c3, wd = a.c4;
-    const bool nesterov = a.flag1, first = a.flag2;
     for (int64_t i = 0; i < n; i++) {
         float d = grad[i];
-        if (wd != 0.0f) d = add(d, wd, p[i]);
-        if (buf) {
-            float b = first ? d : add(buf[i] * mom, damp1, d);   // buf = clone(d_p) at the first step
+        d = wd != 0.0f ? add(d, wd, p[i]) : d;
+        if (MOMENTUM) {
+            float b = FIRST ? d : add(buf[i] * mom, damp1, d);   // buf = clone(d_p) at the first step
             buf[i] = b;
-            d = nesterov ? add(d, mom, b) : b;
+            d = NESTEROV ? add(d, mom, b) : b;
         }
         p[i] = add(p[i], neg_lr, d);
     }
+}
+
+NNK_CLONES void sgd_range(float* p, float* buf, const float* grad, const OptArgs& a, int64_t n) {
+    const bool nesterov = a.flag1, first = a.flag2;
+    if (!buf) sgd_loop<false, false, false>(p, buf, grad, a, n);
+    else if (first) nesterov ? sgd_loop<true, true, true>(p, buf, grad, a, n) : sgd_loop<true, true, false>(p, buf, grad, a, n);
+    else nesterov ? sgd_loop<true, false, true>(p, buf, grad, a, n) : sgd_loop<true, false, false>(p, buf, grad, a, n);
 }
 
 void sgd_task(void* ctx, int64_t b, int64_t e, int) {
@@ -53,7 +60,7 @@ NNK_CLONES void adagrad_range(float* __restrict p, float* __restrict sum, const 
     const float neg_clr = a.c1, wd = a.c2, eps = a.c3;
     for (int64_t i = 0; i < n; i++) {
         float g = grad[i];
-        if (wd != 0.0f) g = add(g, wd, p[i]);
+        g = wd != 0.0f ? add(g, wd, p[i]) : g;
         float s = addcmul(sum[i], 1.0f, g, g);
         sum[i] = s;
         float std = sqrtf(s) + eps;
@@ -68,16 +75,17 @@ void adagrad_task(void* ctx, int64_t b, int64_t e, int) {
 
 // ---- RMSprop -----------------------------------------------------------------------------------
 // c1 = -lr, c2 = alpha, c3 = 1 - alpha, c4 = eps, c5 = weight decay, c6 = momentum.
-NNK_CLONES void rmsprop_range(float* __restrict p, float* __restrict sq, float* __restrict buf, float* __restrict gavg,
-                              const float* __restrict grad, const OptArgs& a, int64_t n) {
+template <bool CENTERED, bool MOMENTUM>
+NNK_INLINE void rmsprop_loop(float* __restrict p, float* __restrict sq, float* __restrict buf, float* __restrict gavg,
+                             const float* __restrict grad, const OptArgs& a, int64_t n) {
     const float neg_lr = a.c1, alpha = a.c2, alpha1 = a.c3, eps = a.c4, wd = a.c5, mom = a.c6;
     for (int64_t i = 0; i < n; i++) {
         float g = grad[i];
-        if (wd != 0.0f) g = add(g, wd, p[i]);
+        g = wd != 0.0f ? add(g, wd, p[i]) : g;
         float s = addcmul(sq[i] * alpha, alpha1, g, g);
         sq[i] = s;
         float avg;
-        if (gavg) {
+        if (CENTERED) {
             float ga = add(gavg[i] * alpha, alpha1, g);
             gavg[i] = ga;
             avg = sqrtf(addcmul(s, -1.0f, ga, ga));
@@ -85,13 +93,22 @@ NNK_CLONES void rmsprop_range(float* __restrict p, float* __restrict sq, float* 
             avg = sqrtf(s);
         }
         avg = avg + eps;
-        if (buf) {
+        if (MOMENTUM) {
             float b = addcdiv(buf[i] * mom, 1.0f, g, avg);
             buf[i] = b;
             p[i] = add(p[i], neg_lr, b);
         } else {
             p[i] = addcdiv(p[i], neg_lr, g, avg);
         }
+    }
+}
+
+NNK_CLONES void rmsprop_range(float* p, float* sq, float* buf, float* gavg, const float* grad, const OptArgs& a,
+                              int64_t n) {
+    if (gavg) {
+        if (buf) rmsprop_loop<true, true>(p, sq, buf, gavg, grad, a, n); else rmsprop_loop<true, false>(p, sq, buf, gavg, grad, a, n);
+    } else {
+        if (buf) rmsprop_loop<false, true>(p, sq, buf, gavg, grad, a, n); else rmsprop_loop<false, false>(p, sq, buf, gavg, grad, a, n);
     }
 }
 
@@ -103,21 +120,30 @@ void rmsprop_task(void* ctx, int64_t b, int64_t e, int) {
 // ---- Adam / AdamW --------------------------------------------------------------------------------
 // c1 = -step_size, c2 = beta1, c3 = 1 - beta1, c4 = beta2, c5 = 1 - beta2, c6 = sqrt(bias_correction2),
 // c7 = eps, c8 = L2 weight decay (Adam) or the decoupled decay factor 1 - lr*wd (AdamW); flag1 = AdamW.
-NNK_CLONES void adam_range(float* __restrict p, float* __restrict m, float* __restrict v, float* __restrict vmax,
-                           const float* __restrict grad, const OptArgs& a, int64_t n) {
+template <bool DECOUPLED, bool AMSGRAD>
+NNK_INLINE void adam_loop(float* __restrict p, float* __restrict m, float* __restrict v, float* __restrict vmax,
+                          const float* __restrict grad, const OptArgs& a, int64_t n) {
     const float neg_step = a.c1, b1 = a.c2, b1c = a.c3, b2 = a.c4, b2c = a.c5, bc2_sqrt = a.c6, eps = a.c7, w = a.c8;
-    const bool decoupled = a.flag1;
     for (int64_t i = 0; i < n; i++) {
         float pi = p[i], g = grad[i];
-        if (decoupled) pi = pi * w;                   // param.mul_(1 - lr * weight_decay)
-        else if (w != 0.0f) g = add(g, w, pi);        // grad.add(param, alpha=weight_decay)
+        if (DECOUPLED) pi = pi * w;                   // param.mul_(1 - lr * weight_decay)
+        else g = w != 0.0f ? add(g, w, pi) : g;       // grad.add(param, alpha=weight_decay)
         float mi = add(m[i] * b1, b1c, g);
         float vi = addcmul(v[i] * b2, b2c, g, g);
         m[i] = mi;
         v[i] = vi;
-        if (vmax) { vi = vmax[i] > vi ? vmax[i] : vi; vmax[i] = vi; }   // torch.maximum(max_exp_avg_sq, v)
+        if (AMSGRAD) { vi = vmax[i] > vi ? vmax[i] : vi; vmax[i] = vi; }   // torch.maximum(max_exp_avg_sq, v)
         float denom = sqrtf(vi) / bc2_sqrt + eps;
         p[i] = addcdiv(pi, neg_step, mi, denom);
+    }
+}
+
+// Loop-invariant choices become template arguments: a branch inside the loop stops vectorization.
+NNK_CLONES void adam_range(float* p, float* m, float* v, float* vmax, const float* grad, const OptArgs& a, int64_t n) {
+    if (a.flag1) {
+        if (vmax) adam_loop<true, true>(p, m, v, vmax, grad, a, n); else adam_loop<true, false>(p, m, v, vmax, grad, a, n);
+    } else {
+        if (vmax) adam_loop<false, true>(p, m, v, vmax, grad, a, n); else adam_loop<false, false>(p, m, v, vmax, grad, a, n);
     }
 }
 

@@ -53,8 +53,9 @@ int64_t bound(int64_t n, int64_t align, int part, int parts) {
     return b < n ? b : n;
 }
 
-void worker(Pool* p, int index) {
-    uint64_t seen = 0;
+// A worker runs part `index` of every job published after `seen` (the generation at its start:
+// a job that finished before it existed is not its business).
+void worker(Pool* p, int index, uint64_t seen) {
     for (;;) {
         nnk_task task;
         void* ctx;
@@ -96,7 +97,7 @@ NNK_API void nnk_set_threads(int nthreads) {
     if (nthreads > NNK_MAX_THREADS) nthreads = NNK_MAX_THREADS;
     if (nthreads == p.nthreads) return;
     stop_workers(p);
-    for (int i = 1; i < nthreads; i++) p.workers[i] = std::thread(worker, &p, i);
+    for (int i = 1; i < nthreads; i++) p.workers[i] = std::thread(worker, &p, i, p.generation);
     p.nthreads = nthreads;
 }
 

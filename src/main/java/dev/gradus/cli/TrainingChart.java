@@ -18,7 +18,8 @@ import javax.imageio.ImageIO;
 
 /**
  * A PNG chart of a training run, drawn with java.awt in headless mode: loss per epoch in the top
- * panel, accuracy per epoch in the bottom one, each with axes, ticks, a grid and a legend.
+ * panel, accuracy per epoch in the bottom one (omitted when there is none, as for regression), each
+ * with axes, ticks, a grid and a legend.
  */
 final class TrainingChart {
     /** One line: a label for the legend and one value per epoch (epoch i+1 at index i); NaN = no point. */
@@ -46,8 +47,12 @@ final class TrainingChart {
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
             drawCentered(g, title, WIDTH / 2, 26);
             int epochs = Math.max(maxLength(loss), maxLength(accuracy));
-            panel(g, 50, 300, "loss", loss, epochs, false);
-            panel(g, 410, 260, "accuracy", accuracy, epochs, true);
+            if (hasValues(accuracy)) {
+                panel(g, 50, 300, "loss", loss, epochs, false);
+                panel(g, 410, 260, "accuracy", accuracy, epochs, true);
+            } else {   // regression: no accuracy, the loss gets the whole height
+                panel(g, 50, 620, "loss", loss, epochs, false);
+            }
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
             drawCentered(g, "epoch", LEFT + (WIDTH - LEFT - RIGHT) / 2, HEIGHT - 8);
         } finally {
@@ -169,6 +174,17 @@ final class TrainingChart {
             g.setColor(Color.BLACK);
             g.drawString(series.get(i).label(), right - boxW + 36, cy + fm.getAscent() / 2 - 1);
         }
+    }
+
+    private static boolean hasValues(List<Series> series) {
+        for (Series s : series) {
+            for (double v : s.values()) {
+                if (Double.isFinite(v)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static int maxLength(List<Series> series) {

@@ -21,7 +21,7 @@ import java.util.Map;
  * <li>metadata {@code checkpoint.optimizer} (its name), {@code checkpoint.optimizer_config} (its config
  *     as JSON), {@code checkpoint.lr} and {@code checkpoint.step_count};</li>
  * <li>the {@link TrainingPosition}: {@code checkpoint.epoch}, {@code checkpoint.batch},
- *     {@code checkpoint.seed}, {@code checkpoint.dropout_step}.</li>
+ *     {@code checkpoint.step}, {@code checkpoint.seed}, {@code checkpoint.dropout_step}.</li>
  * </ul>
  * Floats are stored as their exact decimal ({@link Float#toString}) or as float32 bits in the
  * tensors, so a resumed run continues bit for bit.
@@ -53,6 +53,7 @@ public final class Checkpoint {
         meta.put(KEY_PREFIX + "step_count", Long.toString(optimizer.stepCount()));
         meta.put(KEY_PREFIX + "epoch", Integer.toString(position.epoch()));
         meta.put(KEY_PREFIX + "batch", Integer.toString(position.batch()));
+        meta.put(KEY_PREFIX + "step", Long.toString(position.step()));
         meta.put(KEY_PREFIX + "seed", Long.toString(position.seed()));
         meta.put(KEY_PREFIX + "dropout_step", Long.toString(position.dropoutStep()));
         List<StoredTensor> tensors = new ArrayList<>(ModelFile.parameterTensors(network));
@@ -80,7 +81,8 @@ public final class Checkpoint {
             lr = Float.parseFloat(st.meta(KEY_PREFIX + "lr"));
             steps = Long.parseLong(st.meta(KEY_PREFIX + "step_count"));
             position = new TrainingPosition(Integer.parseInt(st.meta(KEY_PREFIX + "epoch")),
-                    Integer.parseInt(st.meta(KEY_PREFIX + "batch")), Long.parseLong(st.meta(KEY_PREFIX + "seed")),
+                    Integer.parseInt(st.meta(KEY_PREFIX + "batch")), Long.parseLong(st.meta(KEY_PREFIX + "step")),
+                    Long.parseLong(st.meta(KEY_PREFIX + "seed")),
                     Long.parseLong(st.meta(KEY_PREFIX + "dropout_step")));
         } catch (FileFormatException e) {
             throw e;

@@ -26,6 +26,19 @@ import java.util.SplittableRandom;
  * accumulates into the gradients, as in PyTorch. The input and target of a forward must stay unchanged
  * until its backward.
  *
+ * <pre>{@code
+ * try (Network net = Network.mlp(backend, new int[] {784, 128, 10}, Activation.RELU, Loss.CROSS_ENTROPY, 42);
+ *      Optimizer opt = new Sgd(net, SgdConfig.of(0.01f).withMomentum(0.9f))) {
+ *     for (...each batch x, labels...) {
+ *         net.zeroGrad();
+ *         float loss = net.forward(x, labels);
+ *         net.backward();
+ *         opt.step();
+ *     }
+ *     Tensor logits = net.predict(testX);
+ * }
+ * }</pre>
+ *
  * <p><b>Modes.</b> A new network is in training mode (dropout active), as a PyTorch module.
  * {@link #train(boolean) train(false)} turns dropout off. {@link #predict} always runs with dropout off.
  *
@@ -65,24 +78,21 @@ public final class Network implements AutoCloseable {
             throw new IllegalArgumentException("backend, layers and loss must not be null");
         }
         this.backend = backend;
+        this.inFeatures = Layout.inputWidth(layerSpecs);
         this.specs = List.copyOf(layerSpecs);
         this.loss = loss;
         this.seed = seed;
-        this.inFeatures = inputWidth(specs);
-        long count = 0;
-        for (LayerSpec s : specs) {
-            if (s instanceof DenseSpec d) {
-                count += d.parameterCount();
-            }
-        }
-        if (count > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("network has " + count + " parameters, more than 2^31-1");
-        }
-        this.params = Tensor.allocate(1, (int) count);
-        this.grads = Tensor.allocate(1, (int) count);
-        this.layers = new Layer[specs.size()];
+        int count = Layout.parameterCount(specs);
+        this.params = Tensor.allocate(1, count);
+        this.grads = Tensor.allocate(1, count);
         List<Parameter> ps = new ArrayList<>();
-        build(ps, new SplittableRandom(seed));
+        try {
+            this.layers = Layout.build(specs, inFeatures, params, grads, new SplittableRandom(seed), ps);
+        } catch (RuntimeException e) {
+            params.close();
+            grads.close();
+            throw e;
+        }
         this.parameters = Collections.unmodifiableList(ps);
     }
 
@@ -106,57 +116,6 @@ public final class Network implements AutoCloseable {
         return new Network(backend, specs, loss, seed);
     }
 
-    private static int inputWidth(List<LayerSpec> specs) {
-        for (LayerSpec s : specs) {
-            if (s instanceof DenseSpec d) {
-                return d.in();
-            }
-        }
-        throw new IllegalArgumentException("a network needs at least one dense layer, got " + specs);
-    }
-
-    private void build(List<Parameter> ps, SplittableRandom rng) {
-        int width = inFeatures;
-        long offset = 0;
-        boolean paramsBefore = false;
-        for (int i = 0; i < specs.size(); i++) {
-            LayerSpec s = specs.get(i);
-            if (s instanceof DenseSpec d) {
-                if (d.in() != width) {
-                    throw new IllegalArgumentException("layer " + i + " " + d.describe() + " takes " + d.in()
-                            + " inputs but the layer before gives " + width);
-                }
-                Tensor w = params.view(offset, d.out(), d.in());
-                Tensor dw = grads.view(offset, d.out(), d.in());
-                Parameter pw = new Parameter(i + ".weight", w, dw, offset);
-                offset += (long) d.out() * d.in();
-                Tensor b = params.view(offset, 1, d.out());
-                Tensor db = grads.view(offset, 1, d.out());
-                Parameter pb = new Parameter(i + ".bias", b, db, offset);
-                offset += d.out();
-                float[] wv = new float[d.out() * d.in()];
-                float[] bv = new float[d.out()];
-                d.init().fill(wv, bv, d.in(), d.out(), rng);
-                w.copyFrom(wv);
-                b.copyFrom(bv);
-                ps.add(pw);
-                ps.add(pb);
-                boolean fused = i + 1 < specs.size() && specs.get(i + 1) instanceof ActivationSpec;
-                layers[i] = new DenseLayer(w, b, dw, db, fused, paramsBefore);
-                paramsBefore = true;
-                width = d.out();
-            } else if (s instanceof ActivationSpec a) {
-                DenseLayer before = i > 0 && layers[i - 1] instanceof DenseLayer dl ? dl : null;
-                layers[i] = new ActivationLayer(a.activation(), width, before == null ? null : before.bias,
-                        before == null ? null : before.dbias, paramsBefore);
-            } else if (s instanceof DropoutSpec dr) {
-                layers[i] = new DropoutLayer(dr.p(), width, paramsBefore);
-            } else {
-                throw new IllegalArgumentException("layer " + i + " is null");
-            }
-        }
-    }
-
     // ---- the passes ----------------------------------------------------------------------------
 
     /**
@@ -172,6 +131,7 @@ public final class Network implements AutoCloseable {
             throw new IllegalArgumentException("target " + (target == null ? "null" : target.shape())
                     + " must be [" + x.rows() + ", " + outFeatures() + "] for input " + x.shape());
         }
+        pending = null;   // a pass that throws must not leave an older forward to back-propagate
         Workspace ws = run(x, training);
         float value = backend.lossForward(loss, ws.cur[layers.length - 1], target);
         pending = ws;
@@ -190,6 +150,7 @@ public final class Network implements AutoCloseable {
             throw new IllegalArgumentException((labels == null ? "null labels" : labels.length() + " labels")
                     + " for input " + x.shape() + " (one label per row)");
         }
+        pending = null;
         Workspace ws = run(x, training);
         float value = backend.crossEntropyForward(ws.cur[layers.length - 1], labels);
         pending = ws;

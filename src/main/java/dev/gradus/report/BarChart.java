@@ -9,18 +9,26 @@ import java.util.Locale;
  * A horizontal grouped bar chart written as SVG text: one group of bars per category (a kernel, a GEMM
  * shape, a network), one bar per series (a size, a backend), each bar labelled with its value, an x axis
  * with ticks (linear, or logarithmic when values span decades), and an optional reference line (1× for a
- * speed-up). Missing values (NaN) leave a gap marked "n/a".
+ * speed-up). Missing values (NaN) leave a gap marked "n/a". When {@code ranges} is given, each bar gets a
+ * whisker from {@code ranges[category][series][0]} to {@code [1]} (the spread of the measurements).
  *
  * @param title      the heading above the chart
  * @param axisLabel  what the x axis measures, with its unit
  * @param categories group labels, top to bottom
  * @param series     bar labels within a group, shown in the legend
  * @param values     {@code values[category][series]}
+ * @param ranges     {@code ranges[category][series] = {low, high}}, or null for no whiskers
  * @param log        logarithmic x axis (all values must then be positive)
  * @param reference  x of a dashed reference line, NaN for none
  */
 public record BarChart(String title, String axisLabel, List<String> categories, List<String> series,
-                       double[][] values, boolean log, double reference) {
+                       double[][] values, double[][][] ranges, boolean log, double reference) {
+
+    /** A chart without ranges. */
+    public BarChart(String title, String axisLabel, List<String> categories, List<String> series, double[][] values,
+                    boolean log, double reference) {
+        this(title, axisLabel, categories, series, values, null, log, reference);
+    }
 
     private static final String[] COLORS = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#b07aa1"};
     private static final int BAR = 13;
@@ -44,6 +52,10 @@ public record BarChart(String title, String axisLabel, List<String> categories, 
             copy[i] = values[i].clone();
         }
         values = copy;
+        if (ranges != null && ranges.length != categories.size()) {
+            throw new IllegalArgumentException("chart '" + title + "': " + ranges.length + " rows of ranges for "
+                    + categories.size() + " categories");
+        }
     }
 
     /** The chart as a standalone SVG document. */
@@ -67,7 +79,7 @@ public record BarChart(String title, String axisLabel, List<String> categories, 
             s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>%n",
                     x, top, x, top + plotHeight));
             s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
-                    x, top + plotHeight + 14, Format.number(tick)));
+                    x, top + plotHeight + 14, Format.tick(tick)));
         }
         s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s%s</text>%n",
                 labelWidth + PLOT_WIDTH / 2, top + plotHeight + 34, escape(axisLabel), log ? " (log scale)" : ""));
@@ -76,7 +88,9 @@ public record BarChart(String title, String axisLabel, List<String> categories, 
             s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n",
                     labelWidth - 6, y0 + series.size() * BAR / 2 + 4, escape(categories.get(c))));
             for (int k = 0; k < series.size(); k++) {
-                bar(s, labelWidth, y0 + k * BAR, values[c][k], k, range);
+                double[] lowHigh = ranges == null || ranges[c] == null ? null : ranges[c][k];
+                double labelAt = lowHigh == null ? 0 : whisker(s, labelWidth, y0 + k * BAR, lowHigh, range);
+                bar(s, labelWidth, y0 + k * BAR, values[c][k], k, range, labelAt);
             }
         }
         s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>%n",
@@ -99,7 +113,8 @@ public record BarChart(String title, String axisLabel, List<String> categories, 
         }
     }
 
-    private void bar(StringBuilder s, int x0, int y, double v, int k, double[] range) {
+    /** A bar and its value label, placed after the bar or after {@code labelAt} pixels, whichever is further. */
+    private void bar(StringBuilder s, int x0, int y, double v, int k, double[] range, double labelAt) {
         if (Double.isNaN(v) || (log && v <= 0)) {
             s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"#888\">n/a</text>%n", x0 + 4, y + 10));
             return;
@@ -108,8 +123,24 @@ public record BarChart(String title, String axisLabel, List<String> categories, 
         s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\">"
                 + "<title>%s: %s</title></rect>%n", x0, y, w, BAR - 2, COLORS[k % COLORS.length],
                 escape(series.get(k)), Format.number(v)));
-        s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%s</text>%n", x0 + w + 3, y + 10,
-                Format.number(v)));
+        s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%s</text>%n", x0 + Math.max(w, labelAt) + 3,
+                y + 10, Format.number(v)));
+    }
+
+    /** A min–max whisker; returns its right end in pixels from the axis (0 when none is drawn). */
+    private double whisker(StringBuilder s, int x0, int y, double[] lowHigh, double[] range) {
+        double lo = lowHigh[0];
+        double hi = lowHigh[1];
+        if (Double.isNaN(lo) || Double.isNaN(hi) || (log && lo <= 0) || hi <= lo) {
+            return 0;
+        }
+        double x1 = x0 + scale(Math.max(lo, range[0]), range);
+        double x2 = x0 + scale(Math.min(hi, range[1]), range);
+        double ym = y + (BAR - 2) / 2.0;
+        s.append(String.format(Locale.ROOT, "<path d=\"M%.1f %.1fV%.1fM%.1f %.1fH%.1fM%.1f %.1fV%.1f\" stroke=\"#222\" "
+                + "fill=\"none\"><title>range %s–%s</title></path>%n", x1, ym - 3, ym + 3, x1, ym, x2, x2, ym - 3, ym + 3,
+                Format.number(lo), Format.number(hi)));
+        return x2 - x0;
     }
 
     /** The axis range {lo, hi}: from 0 (linear) or a power of 10 below the smallest value (log). */
@@ -121,6 +152,15 @@ public record BarChart(String title, String axisLabel, List<String> categories, 
                 if (!Double.isNaN(v) && (!log || v > 0)) {
                     max = Math.max(max, v);
                     min = Math.min(min, v);
+                }
+            }
+        }
+        if (ranges != null) {
+            for (double[][] row : ranges) {
+                for (int k = 0; row != null && k < row.length; k++) {
+                    if (row[k] != null && !Double.isNaN(row[k][1])) {
+                        max = Math.max(max, row[k][1]);
+                    }
                 }
             }
         }

@@ -31,6 +31,14 @@ final class Format {
         return String.format(Locale.ROOT, "%.3g", v);
     }
 
+    /** An axis tick: whole numbers without decimals (1, 10, 250, 1,000), others as {@link #number}. */
+    static String tick(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return String.format(Locale.ROOT, "%,.0f", v);
+        }
+        return new java.math.BigDecimal(String.format(Locale.ROOT, "%.3g", v)).stripTrailingZeros().toPlainString();
+    }
+
     /** "12.3 ± 0.4" (JMH's error), or just the value when the error is unknown. */
     static String withError(double v, double error) {
         return Double.isNaN(error) ? number(v) : number(v) + " ± " + number(error);

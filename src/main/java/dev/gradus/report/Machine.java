@@ -3,8 +3,9 @@ package dev.gradus.report;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonParseException;
+import dev.gradus.backend.jni.NativeBackend;
+import dev.gradus.backend.jni.NativeInfo;
 import java.io.IOException;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,9 +104,10 @@ public record Machine(String date, String cpu, List<String> cpuFlags, int cores,
         String os = System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch");
         String version = dev.gradus.Tensor.class.getPackage().getImplementationVersion();
+        NativeInfo n = nativeInfo();
         return new Machine(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), cpu, flags,
-                Runtime.getRuntime().availableProcessors(), jdk, os, NativeInfo.openblasConfig(),
-                NativeInfo.blasThreads(), NativeInfo.kernelIsa(), NativeInfo.kernelThreads(),
+                Runtime.getRuntime().availableProcessors(), jdk, os, n.blasConfig(), n.blasThreads(), n.isa(),
+                n.kernelThreads(),
                 version == null ? "0.1.0-SNAPSHOT" : version, commit == null ? "unknown" : commit, currentLoadAverage());
     }
 
@@ -119,50 +121,12 @@ public record Machine(String date, String cpu, List<String> cpuFlags, int cores,
         }
     }
 
-    /** The native facts, each "unknown" (or 0) when the native library does not load. */
-    private static final class NativeInfo {
-        static String openblasConfig() {
-            Object v = call("dev.gradus.Threads", "openblasConfig");
-            if (v == null) {
-                v = call("dev.gradus.backend.jni.NnKernels", "nnk_openblas_config");
-            }
-            if (v == null) {
-                try {
-                    v = org.bytedeco.openblas.global.openblas_nolapack.OPENBLAS_VERSION.strip();
-                } catch (LinkageError e) {
-                    v = "unknown (" + e + ")";
-                }
-            }
-            return v.toString();
-        }
-
-        static int blasThreads() {
-            try {
-                org.bytedeco.javacpp.Loader.load(org.bytedeco.openblas.global.openblas_nolapack.class);
-                return org.bytedeco.openblas.global.openblas_nolapack.blas_get_num_threads();
-            } catch (LinkageError e) {
-                return 0;
-            }
-        }
-
-        static String kernelIsa() {
-            Object v = call("dev.gradus.backend.jni.NnKernels", "nnk_isa");
-            return v == null ? "unknown" : v.toString();
-        }
-
-        static int kernelThreads() {
-            Object v = call("dev.gradus.backend.jni.NnKernels", "nnk_threads");
-            return v instanceof Integer i ? i : 0;
-        }
-
-        /** A static no-argument method called by name, null if it does not exist or fails to load. */
-        private static Object call(String cls, String method) {
-            try {
-                Method m = Class.forName(cls).getMethod(method);
-                return m.invoke(null);
-            } catch (ReflectiveOperationException | LinkageError e) {
-                return null;
-            }
+    /** The native facts from {@link NativeBackend#info()}; "unknown" and zeros when the natives do not load. */
+    private static NativeInfo nativeInfo() {
+        try {
+            return NativeBackend.info();
+        } catch (IllegalStateException | LinkageError e) {
+            return new NativeInfo("unknown", "unknown (" + e.getMessage() + ")", 0, 0, 0);
         }
     }
 

@@ -104,7 +104,21 @@ public record Report(List<JmhResult> jmh, List<EpochResult> epochs, Machine mach
             return nativeResult == null || javaResult == null ? Double.NaN
                     : javaResult.micros() / nativeResult.micros();
         }
+
+        /**
+         * Native time over the time to move {@link #bytes()} at {@link #DRAM_GBPS}: issue 2's target is at most
+         * 1.5 for tensors that live in DRAM (16 Mi floats). NaN without a native result.
+         */
+        public double timeOverDram() {
+            return nativeResult == null ? Double.NaN : nativeResult.micros() * 1e3 / (bytes() / DRAM_GBPS);
+        }
     }
+
+    /**
+     * What a STREAM-like triad moves from DRAM on these 2 cores, GB/s (issue 2; ../shared/notes/limits.md has
+     * 26 on 1 thread, 45 on 2): the yardstick for kernels on 16 Mi floats.
+     */
+    public static final double DRAM_GBPS = 40;
 
     /** Kernel rows, by kernel (in run order), then by size. */
     public List<KernelRow> kernelRows() {

@@ -22,6 +22,8 @@ public final class ReportWriter {
     static final String GEMM_CHART = "gemm-gflops.svg";
     static final String SPEEDUP_CHART = "kernel-speedup.svg";
     static final String BANDWIDTH_CHART = "kernel-bandwidth.svg";
+    /** From this many floats a kernel's tensors live in DRAM (3 × 64 MiB is more than the 32 MiB L3). */
+    static final long DRAM_SIZE = 16L << 20;
 
     private final Report report;
     private final String command;
@@ -56,7 +58,7 @@ public final class ReportWriter {
                 + "measurement iterations; whole-epoch throughput is the median [min–max] over trials. "
                 + "⚠ marks a noisy result (error > 10% of the score, or iterations spread over > 20% of their median): "
                 + "the machine is shared, so compare ratios measured in one sitting rather than absolute figures.\n\n");
-        headline(md);
+        Headline.write(md, report);
         machine(md);
         written.addAll(epochs(md, dir));
         trainSteps(md);
@@ -70,44 +72,6 @@ public final class ReportWriter {
         Files.writeString(file, md.toString(), StandardCharsets.UTF_8);
         written.add(0, file);
         return written;
-    }
-
-    private void headline(StringBuilder md) {
-        md.append("## Headline\n\n");
-        for (Report.EpochRow r : report.epochRows()) {
-            if (r.nativeResult() != null) {
-                md.append("- Network ").append(r.net()).append(", one epoch: native ")
-                        .append(Format.number(r.nativeResult().samplesPerSecond().median())).append(" samples/s");
-                if (r.pytorch() != null) {
-                    md.append(", PyTorch ").append(Format.number(r.pytorch().samplesPerSecond().median()))
-                            .append(" → Gradus/PyTorch **").append(Format.ratio(r.versusPytorch())).append("**");
-                }
-                if (r.javaResult() != null) {
-                    md.append(", native/Java ").append(Format.ratio(r.speedup()));
-                }
-                md.append(".\n");
-            }
-        }
-        List<Double> pct = new ArrayList<>();
-        for (Report.GemmRow g : report.gemmRows()) {
-            if (!Double.isNaN(g.percentOfDirect())) {
-                pct.add(g.percentOfDirect());
-            }
-        }
-        if (!pct.isEmpty()) {
-            Spread s = Spread.of(pct.stream().mapToDouble(Double::doubleValue).toArray());
-            md.append("- GEMM through NativeBackend: median ").append(Format.percent(s.median()))
-                    .append(" of a direct `cblas_sgemm` call's speed over ").append(s.count())
-                    .append(" shapes (range ").append(Format.percent(s.min())).append("–")
-                    .append(Format.percent(s.max())).append("; target ≥ 98%).\n");
-        }
-        for (Report.TrainRow t : report.trainRows()) {
-            if (!Double.isNaN(t.result().allocBytes())) {
-                md.append("- Training step ").append(t.net()).append(" (").append(t.backend()).append("): ")
-                        .append(Format.number(t.result().allocBytes())).append(" B/op allocated (target ≤ 64).\n");
-            }
-        }
-        md.append('\n');
     }
 
     private void machine(StringBuilder md) {
@@ -129,6 +93,13 @@ public final class ReportWriter {
         row(md, "Gradus kernels ISA", m.kernelIsa());
         row(md, "Gradus kernel threads", m.kernelThreads() == 0 ? "unknown" : Integer.toString(m.kernelThreads()));
         row(md, "Gradus", m.gradus() + ", commit " + m.commit());
+        java.util.Map<String, Set<String>> settings = new java.util.TreeMap<>();
+        for (JmhResult r : report.jmh()) {
+            settings.computeIfAbsent(r.benchmark(), k -> new LinkedHashSet<>()).add(r.settings());
+        }
+        for (java.util.Map.Entry<String, Set<String>> e : settings.entrySet()) {
+            row(md, "how JMH ran " + e.getKey(), String.join("; ", e.getValue()));
+        }
         md.append('\n');
     }
 
@@ -146,19 +117,24 @@ public final class ReportWriter {
                         + "after a warm-up; samples/s of the training loop only. A: 784-128-10, batch 32; "
                         + "B: 784-1024-1024-10, batch 256 (../shared/bench/README.md). "
                         + "\"partial\" = each trial stopped after a fixed number of steps (slow backend).\n\n")
+                .append("\"off-heap growth\" = the most off-heap memory (JavaCPP's total) that any trial gained between the "
+                        + "end of its first step and its end: a steady-state step allocates nothing.\n\n")
                 .append("| network | backend | version | threads | samples/s median [min–max] | trials | steps/trial | "
-                        + "test acc | vs PyTorch |\n|---|---|---|---|---|---|---|---|---|\n");
+                        + "test acc | off-heap growth (B) | vs PyTorch |\n|---|---|---|---|---|---|---|---|---|---|\n");
         List<String> nets = new ArrayList<>();
         List<double[]> values = new ArrayList<>();
+        List<double[][]> ranges = new ArrayList<>();
         for (Report.EpochRow r : rows) {
             EpochResult[] all = {r.nativeResult(), r.javaResult(), r.pytorch()};
             double[] v = new double[3];
+            double[][] range = new double[3][];
             for (int i = 0; i < 3; i++) {
                 EpochResult e = all[i];
                 v[i] = e == null ? Double.NaN : e.samplesPerSecond().median();
                 if (e == null) {
                     continue;
                 }
+                range[i] = new double[] {e.samplesPerSecond().min(), e.samplesPerSecond().max()};
                 double vs = r.pytorch() == null ? Double.NaN
                         : e.samplesPerSecond().median() / r.pytorch().samplesPerSecond().median();
                 md.append("| ").append(r.net()).append(" | ").append(e.backend()).append(" | ").append(e.version())
@@ -166,15 +142,19 @@ public final class ReportWriter {
                         .append(noisy(e.samplesPerSecond().relativeRange(), 0.2)).append(" | ").append(e.perTrial().length)
                         .append(" | ").append(e.steps()).append(e.partial() ? " (partial)" : "").append(" | ")
                         .append(Double.isNaN(e.testAcc()) ? "" : Format.number(e.testAcc())).append(" | ")
-                        .append(e.backend().equals("pytorch") ? "1×" : Format.ratio(vs)).append(" |\n");
+                        .append(Double.isNaN(e.offHeapGrowth()) ? "" : Format.number(e.offHeapGrowth())).append(" | ")
+                        .append(e.backend().equals("pytorch") ? "1×"
+                                : Format.ratio(vs) + (r.pytorch() == null ? "" : Headline.caveat(e, r.pytorch()))).append(" |\n");
             }
             nets.add("network " + r.net());
             values.add(v);
+            ranges.add(range);
         }
         md.append('\n');
-        BarChart chart = new BarChart("Training throughput, one epoch of MNIST", "samples/s (median of trials)",
-                nets, List.of("Gradus native", "Gradus java", "PyTorch"), values.toArray(new double[0][]), true,
-                Double.NaN);
+        BarChart chart = new BarChart("Training throughput on MNIST (training loop only)",
+                "samples/s (median of trials; whiskers: min–max)", nets,
+                List.of("Gradus native", "Gradus java", "PyTorch"), values.toArray(new double[0][]),
+                ranges.toArray(new double[0][][]), true, Double.NaN);
         return List.of(chart(md, dir, EPOCH_CHART, chart));
     }
 
@@ -186,14 +166,17 @@ public final class ReportWriter {
         md.append("## Training step (JMH)\n\n")
                 .append("zeroGrad, forward, loss, backward and an SGD-momentum step on a fixed batch; allocation from "
                         + "JMH's gc profiler (`gc.alloc.rate.norm`).\n\n")
+                .append("JMH's B/op also counts its own per-iteration allocations divided by the operations of an iteration, "
+                        + "so it only means something when an iteration runs many operations (ops/iter).\n\n")
                 .append("| network | backend | threads | µs/step (± error) | median [min–max] | samples/s | "
-                        + "alloc B/op |\n|---|---|---|---|---|---|---|\n");
+                        + "alloc B/op | ops/iter |\n|---|---|---|---|---|---|---|---|\n");
         for (Report.TrainRow t : rows) {
             JmhResult r = t.result();
             md.append("| ").append(t.net()).append(" | ").append(t.backend()).append(" | ").append(t.threads())
                     .append(" | ").append(Format.withError(r.micros(), r.errorMicros())).append(noisy(r)).append(" | ")
                     .append(Format.spread(r.spreadMicros())).append(" | ").append(Format.number(t.samplesPerSecond()))
-                    .append(" | ").append(Format.number(r.allocBytes())).append(" |\n");
+                    .append(" | ").append(Format.number(r.allocBytes())).append(" | ")
+                    .append(Format.number(r.opsPerIteration())).append(" |\n");
         }
         for (String net : Report.BATCH.keySet().stream().sorted().toList()) {
             double s = report.trainSpeedup(net);
@@ -219,6 +202,7 @@ public final class ReportWriter {
                         + "|---|---|---|---|---|---|---|---|---|---|\n");
         List<String> names = new ArrayList<>();
         List<double[]> values = new ArrayList<>();
+        List<double[][]> ranges = new ArrayList<>();
         for (Report.GemmRow g : rows) {
             md.append("| ").append(g.shape()).append(" | ").append(time(g.nativeResult())).append(" | ")
                     .append(g.nativeResult() == null ? "" : Format.spread(g.nativeResult().spreadMicros())).append(" | ")
@@ -228,11 +212,13 @@ public final class ReportWriter {
                     .append(" | ").append(Format.ratio(g.speedup())).append(" |\n");
             names.add(g.shape());
             values.add(new double[] {g.gflops(g.direct()), g.gflops(g.nativeResult()), g.gflops(g.javaResult())});
+            ranges.add(new double[][] {gflopsRange(g, g.direct()), gflopsRange(g, g.nativeResult()),
+                    gflopsRange(g, g.javaResult())});
         }
         md.append('\n');
-        BarChart chart = new BarChart("GEMM throughput per shape", "GFLOP/s", names,
-                List.of("direct cblas_sgemm", "NativeBackend", "ReferenceBackend (java)"),
-                values.toArray(new double[0][]), false, Double.NaN);
+        BarChart chart = new BarChart("GEMM throughput per shape", "GFLOP/s (JMH score; whiskers: iteration min–max)",
+                names, List.of("direct cblas_sgemm", "NativeBackend", "ReferenceBackend (java)"),
+                values.toArray(new double[0][]), ranges.toArray(new double[0][][]), false, Double.NaN);
         return List.of(chart(md, dir, GEMM_CHART, chart));
     }
 
@@ -246,8 +232,10 @@ public final class ReportWriter {
                         + "element listed below (write-allocate traffic not counted). For scale: a STREAM-like triad on "
                         + "these 2 cores reaches about 40 GB/s from DRAM (16 Mi floats = 64 MiB per array) and 150–190 "
                         + "GB/s within L2/L3.\n\n")
-                .append("| kernel | size | B/elem | native µs (± error) | GB/s | java µs (± error) | GB/s | native/java |\n"
-                        + "|---|---|---|---|---|---|---|---|\n");
+                .append("\"× DRAM time\" = native time / (bytes ÷ 40 GB/s), for tensors of 16 Mi floats and more, which live "
+                        + "in DRAM (target ≤ 1.5).\n\n")
+                .append("| kernel | size | B/elem | native µs (± error) | GB/s | × DRAM time | java µs (± error) | GB/s | "
+                        + "native/java |\n|---|---|---|---|---|---|---|---|---|\n");
         Set<Long> sizes = new java.util.TreeSet<>();
         Set<String> kernels = new LinkedHashSet<>();
         for (Report.KernelRow k : rows) {
@@ -255,7 +243,8 @@ public final class ReportWriter {
             kernels.add(k.kernel());
             md.append("| ").append(k.kernel()).append(" | ").append(Format.elements(k.size())).append(" | ")
                     .append(KernelTraffic.bytesPerElement(k.kernel())).append(" | ").append(time(k.nativeResult()))
-                    .append(" | ").append(rate(k.gbps(k.nativeResult()))).append(" | ").append(time(k.javaResult()))
+                    .append(" | ").append(rate(k.gbps(k.nativeResult()))).append(" | ")
+                    .append(k.size() >= DRAM_SIZE ? rate(k.timeOverDram()) : "").append(" | ").append(time(k.javaResult()))
                     .append(" | ").append(rate(k.gbps(k.javaResult()))).append(" | ").append(Format.ratio(k.speedup()))
                     .append(" |\n");
         }
@@ -288,6 +277,15 @@ public final class ReportWriter {
         out.add(chart(md, dir, BANDWIDTH_CHART, new BarChart("Native kernels: useful bandwidth", "GB/s", kernelList,
                 series, bandwidth, false, Double.NaN)));
         return out;
+    }
+
+    /** GFLOP/s at the slowest and the fastest iteration, or null. */
+    private static double[] gflopsRange(Report.GemmRow g, JmhResult r) {
+        if (r == null || r.iterations().length < 2) {
+            return null;
+        }
+        Spread s = r.spreadMicros();
+        return new double[] {g.flops() / (s.max() * 1e3), g.flops() / (s.min() * 1e3)};
     }
 
     private static Path chart(StringBuilder md, Path dir, String name, BarChart chart) throws IOException {

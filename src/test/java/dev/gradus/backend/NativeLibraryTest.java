@@ -9,6 +9,7 @@ import dev.gradus.Tensor;
 import dev.gradus.Threads;
 import dev.gradus.backend.jni.NativeBackend;
 import dev.gradus.backend.jni.NativeInfo;
+import dev.gradus.backend.jni.NnKernels;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +39,43 @@ class NativeLibraryTest {
             assertEquals(2, two.kernelThreads());
             assertEquals(2, two.blasThreads());
         } finally {
+            Threads.set(before);
+        }
+    }
+
+    /**
+     * Splitting over the pool changes nothing: elementwise results and dbias (each column summed by one
+     * thread, rows in order) are identical for 1 and 3 threads; reductions repeat exactly for a given count.
+     */
+    @Test
+    void threadCountDoesNotChangeResults() {
+        Backend b = new NativeBackend();
+        int before = Threads.get();
+        long threshold = NnKernels.nnk_parallel_threshold();
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        try (Tensor x = Agreement.uniform(rnd, 97, 75, -4, 4); Tensor bias = Agreement.uniform(rnd, 1, 75, -1, 1);
+             Tensor t = Agreement.uniform(rnd, 97, 75, -4, 4); Tensor d = Agreement.uniform(rnd, 97, 75, -1, 1);
+             Tensor x1 = Agreement.copy(x); Tensor y1 = Tensor.allocate(97, 75); Tensor g1 = Tensor.allocate(97, 75);
+             Tensor db1 = Tensor.allocate(1, 75);
+             Tensor x3 = Agreement.copy(x); Tensor y3 = Tensor.allocate(97, 75); Tensor g3 = Tensor.allocate(97, 75);
+             Tensor db3 = Tensor.allocate(1, 75)) {
+            Threads.set(1);
+            b.activationForward(Activation.GELU, y1, x1, bias);
+            b.activationBackward(Activation.GELU, g1, d, x1, y1, db1);
+            float loss1 = b.lossForward(dev.gradus.Loss.huber(1f), x, t);
+            NnKernels.nnk_set_parallel_threshold(1);   // split even these small calls
+            Threads.set(3);
+            b.activationForward(Activation.GELU, y3, x3, bias);
+            b.activationBackward(Activation.GELU, g3, d, x3, y3, db3);
+            Agreement.identical("gelu forward, 3 threads vs 1", y3, y1);
+            Agreement.identical("gelu backward, 3 threads vs 1", g3, g1);
+            Agreement.identical("dbias, 3 threads vs 1", db3, db1);
+            float loss3 = b.lossForward(dev.gradus.Loss.huber(1f), x, t);
+            assertEquals(loss3, b.lossForward(dev.gradus.Loss.huber(1f), x, t), 0f, "repeatable with 3 threads");
+            assertEquals(loss1, loss3, 1e-6f * Math.abs(loss1), "partials summed in another order");
+            assertEquals(b.sumOfSquares(x), b.sumOfSquares(x), 0.0);
+        } finally {
+            NnKernels.nnk_set_parallel_threshold(threshold);
             Threads.set(before);
         }
     }

@@ -4,6 +4,7 @@ package dev.gradus.cases;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradus.backend.Backend;
+import dev.gradus.backend.jni.NativeBackend;
 import dev.gradus.backend.reference.ReferenceBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ class ReferenceCasesTest {
     }
 
     static List<Supplier<Backend>> backends() {
-        return List.of(ReferenceBackend::new);
+        return List.of(ReferenceBackend::new, NativeBackend::new);
     }
 
     @TestFactory

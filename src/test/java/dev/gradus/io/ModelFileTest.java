@@ -99,7 +99,7 @@ class ModelFileTest {
         adam.setLr(0.0007f);
         net.setDropoutStep(123);
         Path f = dir.resolve("ckpt.safetensors");
-        TrainingPosition pos = new TrainingPosition(2, 5, 42, 123);
+        TrainingPosition pos = new TrainingPosition(2, 5, 31, 42, 123);
         Checkpoint.save(f, net, adam, pos, Map.of("note", "x"));
 
         Checkpoint.Restored r = keep(Checkpoint.load(f, NO_MATH));

@@ -61,6 +61,43 @@ class NetworkTest {
     }
 
     @Test
+    void weightsDependOnTheSeedOnlyNotOnTheBackend() {
+        List<Backend> all = TestBackends.all();
+        List<LayerSpec> specs = List.of(new DenseSpec(5, 7, Init.XAVIER_NORMAL), new ActivationSpec(Activation.RELU),
+                new DropoutSpec(0.1f), new DenseSpec(7, 3, Init.KAIMING_UNIFORM));
+        try (Network a = new Network(all.get(0), specs, Loss.MSE, 77);
+             Network b = new Network(all.get(all.size() - 1), specs, Loss.MSE, 77)) {
+            assertArrayEquals(a.parameterBuffer().toArray(), b.parameterBuffer().toArray());
+            assertTrue(a.summary().contains("dropout(0.1)")
+                    && a.summary().contains("relu"), a.summary());
+        }
+    }
+
+    @Test
+    void sameSeedSameBackendTrainsBitIdentically() {
+        for (Backend b : TestBackends.all()) {
+            float[][] runs = new float[2][];
+            for (int run = 0; run < 2; run++) {
+                List<LayerSpec> specs = List.of(new DenseSpec(5, 9), new ActivationSpec(Activation.GELU),
+                        new DropoutSpec(0.3f), new DenseSpec(9, 3));
+                try (Network net = new Network(b, specs, Loss.CROSS_ENTROPY, 123);
+                     dev.gradus.optim.Optimizer opt = new dev.gradus.optim.Adam(net, dev.gradus.optim.AdamConfig.adam(0.01f));
+                     Tensor x = Tensor.allocate(6, 5).fill(0.3f);
+                     Labels y = Labels.of(0, 1, 2, 0, 1, 2)) {
+                    for (int step = 0; step < 10; step++) {
+                        net.zeroGrad();
+                        net.forward(x, y);
+                        net.backward();
+                        opt.step();
+                    }
+                    runs[run] = net.parameterBuffer().toArray();
+                }
+            }
+            assertArrayEquals(runs[0], runs[1], b.name() + ": same seed, same backend, same parameters bit for bit");
+        }
+    }
+
+    @Test
     void changingBatchSizesGiveTheSameRowsAndLosses() {
         for (Backend b : TestBackends.all()) {
             try (Network net = Network.mlp(b, new int[] {4, 6, 3}, Activation.SIGMOID, Loss.CROSS_ENTROPY, 5);
@@ -134,6 +171,7 @@ class NetworkTest {
              Tensor x = Tensor.allocate(2, 4);
              Tensor good = Tensor.allocate(2, 3);
              Tensor t = Tensor.allocate(2, 3);
+             Tensor fits = Tensor.allocate(2, 2);
              Labels y = Labels.of(0, 1)) {
             e = assertThrows(IllegalArgumentException.class, () -> net.forward(x, t));
             assertTrue(e.getMessage().contains("[2, 4]"), e.getMessage());
@@ -141,6 +179,14 @@ class NetworkTest {
             assertTrue(e.getMessage().contains("[2, 3]") && e.getMessage().contains("[2, 2]"), e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> net.forward(good, y));
             assertThrows(IllegalStateException.class, net::backward);
+            net.forward(good, fits);
+            try (Network ce = Network.mlp(b, new int[] {3, 2}, Activation.RELU, Loss.CROSS_ENTROPY, 1);
+                 Labels bad = Labels.of(0, 5)) {
+                ce.forward(good, y);
+                e = assertThrows(IllegalArgumentException.class, () -> ce.forward(good, bad));
+                assertTrue(e.getMessage().contains("label 5"), e.getMessage());
+                assertThrows(IllegalStateException.class, ce::backward, "a failed forward leaves nothing to back-propagate");
+            }
             assertThrows(IllegalArgumentException.class, () -> net.parameter("1.weight"));
         }
         Network closed = Network.mlp(b, new int[] {3, 2}, Activation.RELU, Loss.MSE, 1);

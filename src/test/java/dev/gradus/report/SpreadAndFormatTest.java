@@ -27,6 +27,8 @@ class SpreadAndFormatTest {
         assertEquals("4 Ki", Format.elements(4096));
         assertEquals("256 Ki", Format.elements(262144));
         assertEquals("16 Mi", Format.elements(16777216));
+        assertEquals("0.1", Format.tick(0.1));
+        assertEquals("1,000", Format.tick(1000));
     }
 
     @Test

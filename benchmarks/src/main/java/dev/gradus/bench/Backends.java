@@ -1,42 +1,43 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.bench;
 
+import dev.gradus.Threads;
 import dev.gradus.backend.Backend;
-import org.bytedeco.openblas.global.openblas_nolapack;
+import dev.gradus.backend.jni.NativeBackend;
+import dev.gradus.report.Machine;
 
 /**
- * The backends and the thread budget, as the benchmarks set them up: "native" or "java" by name, and one
- * thread count for the whole process, set before anything is measured.
+ * The backends and the thread budget as the benchmarks set them up: one thread count for the whole process
+ * (OpenBLAS and the kernel pool, through {@link Threads}), set before anything is measured.
  */
 final class Backends {
     private Backends() {}
 
-    /** The backend called {@code name} ("native" or "java"). */
-    static Backend named(String name) {
-        try {
-            return (Backend) Backend.class.getMethod("named", String.class).invoke(null, name);
-        } catch (ReflectiveOperationException e) {
-            String cls = name.equals("native") ? "dev.gradus.backend.jni.NativeBackend"
-                    : "dev.gradus.backend.reference.ReferenceBackend";
-            try {
-                return (Backend) Class.forName(cls).getConstructor().newInstance();
-            } catch (ReflectiveOperationException e2) {
-                throw new IllegalArgumentException("backend '" + name + "' is not available: " + e2, e2);
-            }
+    /**
+     * The backend called {@code name}: "native", "java", or "direct" (null: the caller calls OpenBLAS itself).
+     * Sets the thread budget first; for "native" and "direct" the natives are loaded so that it applies.
+     */
+    static Backend named(String name, int threads) {
+        Threads.set(threads);
+        Backend backend = null;
+        if (name.equals("direct")) {
+            NativeBackend.load();
+        } else {
+            backend = Backend.named(name);
         }
+        if (!announced) {   // once per JMH fork: what this measurement runs on, in the JMH log
+            announced = true;
+            System.out.println("[gradus] backend " + name + ", threads " + Threads.get() + "; "
+                    + (NativeBackend.isLoaded() ? NativeBackend.info() : "natives not loaded") + "; MACHINE "
+                    + Machine.probe(null).toJson());
+        }
+        return backend;
     }
 
-    /** Sets the process-wide thread budget (OpenBLAS and our kernels) to {@code threads}. */
-    static void threads(int threads) {
-        try {
-            Class.forName("dev.gradus.Threads").getMethod("set", int.class).invoke(null, threads);
-        } catch (ReflectiveOperationException e) {
-            openblas_nolapack.blas_set_num_threads(threads);
-        }
-    }
+    private static boolean announced;
 
-    /** The OpenBLAS thread count actually in force, as OpenBLAS reports it. */
+    /** The OpenBLAS thread count in force, 0 when the natives are not loaded (the Java backend). */
     static int blasThreads() {
-        return openblas_nolapack.blas_get_num_threads();
+        return NativeBackend.isLoaded() ? NativeBackend.info().blasThreads() : 0;
     }
 }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.javacpp.Pointer;
 
 /**
  * Whole-epoch training throughput of networks A and B, measured the way ../shared/bench/torch_mlp.py measures
@@ -28,15 +29,18 @@ import java.util.Map;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.gradus.bench.EpochThroughput
  *     [--nets A,B] [--backends native,java] [--threads 2] [--trials 3] [--warmup-steps 50]
- *     [--max-steps N] [--java-max-steps N] [--data DIR] [--commit SHA]
+ *     [--max-steps N] [--java-max-steps N] [--test-samples N] [--data DIR] [--commit SHA]
  * </pre>
  * {@code --max-steps} stops every trial after N steps (a partial epoch, flagged in RESULT);
  * {@code --java-max-steps} does so for the Java backend only, which is far slower on B.
+ * {@code --test-samples} sets how many test images the accuracy uses (0: none; the Java reference needs
+ * ~10 s for all 10,000 through network A, more than its partial epoch).
  */
 public final class EpochThroughput {
     private final Map<String, String> options = new LinkedHashMap<>(Map.of(
             "nets", "A,B", "backends", "native,java", "threads", "2", "trials", "3", "warmup-steps", "50",
-            "max-steps", "0", "java-max-steps", "0", "data", "../shared/data/mnist", "commit", "unknown"));
+            "max-steps", "0", "java-max-steps", "0", "data", "../shared/data/mnist", "commit", "unknown",
+            "test-samples", "10000"));
 
     public static void main(String[] args) throws IOException {
         EpochThroughput runner = new EpochThroughput();
@@ -61,10 +65,8 @@ public final class EpochThroughput {
 
     private void run() throws IOException {
         int threads = integer("threads");
-        Backends.threads(threads);
         Path dir = Path.of(options.get("data"));
         try (Dataset train = MnistIdx.train(dir); Dataset test = MnistIdx.test(dir)) {
-            System.out.println("MACHINE " + Machine.probe(options.get("commit")).toJson());
             for (String net : options.get("nets").split(",")) {
                 for (String backend : options.get("backends").split(",")) {
                     int maxSteps = backend.equals("java") && integer("java-max-steps") > 0
@@ -73,12 +75,14 @@ public final class EpochThroughput {
                     System.out.flush();
                 }
             }
+            // after the runs: the thread counts in force are those the measurements used
+            System.out.println("MACHINE " + Machine.probe(options.get("commit")).toJson());
         }
     }
 
     private Map<String, Object> measure(String net, String backendName, int threads, int maxSteps, Dataset train,
                                         Dataset test) {
-        Backend backend = Backends.named(backendName);
+        Backend backend = Backends.named(backendName, threads);
         int batch = BenchNetworks.batch(net);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("net", net);
@@ -105,16 +109,20 @@ public final class EpochThroughput {
                 double shuffleS = (System.nanoTime() - s0) / 1e9;
                 try (shuffled) {
                     long e0 = System.nanoTime();
-                    int[] done = epoch(network, opt, shuffled, batch, maxSteps);
+                    long[] done = epoch(network, opt, shuffled, batch, maxSteps);
                     double seconds = (System.nanoTime() - e0) / 1e9;
                     Map<String, Object> trial = new LinkedHashMap<>();
                     trial.put("epoch_s", seconds);
-                    trial.put("samples", done[1]);
-                    trial.put("steps", done[0]);
+                    trial.put("samples", (int) done[1]);
+                    trial.put("steps", (int) done[0]);
+                    trial.put("offheap_growth_bytes", done[2]);
                     trial.put("samples_per_s", done[1] / seconds);
                     trial.put("us_per_step", seconds / done[0] * 1e6);
                     trial.put("shuffle_s", shuffleS);
-                    trial.put("test_acc", accuracy(network, test));
+                    int testSamples = Math.min(integer("test-samples"), test.size());
+                    if (testSamples > 0) {
+                        trial.put("test_acc", accuracy(network, test, testSamples));
+                    }
                     trial.put("loadavg", Machine.currentLoadAverage());
                     trials.add(trial);
                     System.out.println(new Gson().toJson(trial));
@@ -122,22 +130,29 @@ public final class EpochThroughput {
             }
         }
         double[] sps = trials.stream().mapToDouble(m -> (Double) m.get("samples_per_s")).sorted().toArray();
-        double[] acc = trials.stream().mapToDouble(m -> (Double) m.get("test_acc")).sorted().toArray();
+        double[] acc = trials.stream().filter(m -> m.containsKey("test_acc"))
+                .mapToDouble(m -> (Double) m.get("test_acc")).sorted().toArray();
         out.put("params", params);
         out.put("trials", trials);
         out.put("samples_per_s_median", sps[sps.length / 2]);
         out.put("samples_per_s_min", sps[0]);
         out.put("samples_per_s_max", sps[sps.length - 1]);
-        out.put("test_acc_median", acc[acc.length / 2]);
+        if (acc.length > 0) {
+            out.put("test_acc_median", acc[acc.length / 2]);
+            out.put("test_samples", Math.min(integer("test-samples"), test.size()));
+        }
         out.put("partial", maxSteps > 0 && (int) ((Map<?, ?>) trials.get(0)).get("samples") < train.size());
         return out;
     }
 
     /**
      * One pass over {@code data} in its order, batches cut as views before the first step (as torch_mlp.py
-     * slices a pre-shuffled tensor); returns {steps, samples}. {@code maxSteps} 0 = the whole epoch.
+     * slices a pre-shuffled tensor); returns {steps, samples, off-heap growth}: the change in JavaCPP's
+     * off-heap total between the end of the first step and the end of the pass (a steady-state step
+     * allocates nothing, so 0 unless the last, smaller batch needed its own workspace).
+     * {@code maxSteps} 0 = the whole epoch.
      */
-    static int[] epoch(Network network, Optimizer opt, Dataset data, int batch, int maxSteps) {
+    static long[] epoch(Network network, Optimizer opt, Dataset data, int batch, int maxSteps) {
         int n = data.size();
         int count = (n + batch - 1) / batch;
         if (maxSteps > 0) {
@@ -151,21 +166,25 @@ public final class EpochThroughput {
             ys[i] = data.labels().range(i * batch, rows);
         }
         int samples = 0;
+        long offHeap = 0;
         for (int i = 0; i < count; i++) {
             network.zeroGrad();
             network.forward(xs[i], ys[i]);
             network.backward();
             opt.step();
             samples += xs[i].rows();
+            if (i == 0) {
+                offHeap = Pointer.totalBytes();
+            }
         }
-        return new int[] {count, samples};
+        return new long[] {count, samples, Pointer.totalBytes() - offHeap};
     }
 
-    /** Test accuracy: argmax of the logits against the labels, in batches of 1000. */
-    static double accuracy(Network network, Dataset test) {
+    /** Test accuracy on the first {@code samples} test images: argmax of the logits, in batches of 1000. */
+    static double accuracy(Network network, Dataset test, int samples) {
         int correct = 0;
-        for (int from = 0; from < test.size(); from += 1000) {
-            int rows = Math.min(1000, test.size() - from);
+        for (int from = 0; from < samples; from += 1000) {
+            int rows = Math.min(1000, samples - from);
             Tensor logits = network.predict(test.features().rows(from, rows));
             java.nio.FloatBuffer b = logits.buffer();
             int c = logits.cols();
@@ -181,7 +200,7 @@ public final class EpochThroughput {
                 }
             }
         }
-        return (double) correct / test.size();
+        return (double) correct / samples;
     }
 
     private static String version() {

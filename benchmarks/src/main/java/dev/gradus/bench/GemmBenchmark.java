@@ -89,8 +89,7 @@ public class GemmBenchmark {
         ta = s.group(4).equals("T") ? Transpose.YES : Transpose.NO;
         tb = s.group(5).equals("T") ? Transpose.YES : Transpose.NO;
         beta = shape.contains(".dW:") ? 1f : 0f;
-        Backends.threads(threads);
-        impl = backend.equals("direct") ? null : Backends.named(backend);
+        impl = Backends.named(backend, threads);
         a = ta == Transpose.NO ? Tensor.allocate(m, k) : Tensor.allocate(k, m);
         b = tb == Transpose.NO ? Tensor.allocate(k, n) : Tensor.allocate(n, k);
         c = Tensor.allocate(m, n);

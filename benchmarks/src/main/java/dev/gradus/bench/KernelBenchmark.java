@@ -79,8 +79,7 @@ public class KernelBenchmark {
         if (size % COLS != 0) {
             throw new IllegalArgumentException("size " + size + " is not a multiple of " + COLS);
         }
-        Backends.threads(threads);
-        op = bind(Backends.named(backend), kernel);
+        op = bind(Backends.named(backend, threads), kernel);
     }
 
     @TearDown(Level.Trial)
@@ -198,6 +197,9 @@ public class KernelBenchmark {
 
     /** The activation a kernel name starts with, or null. */
     static Activation activation(String name) {
+        if (name.lastIndexOf('_') < 0) {
+            return null;
+        }
         String act = name.substring(0, name.lastIndexOf('_'));
         try {
             return Activation.parse(act);
@@ -208,6 +210,9 @@ public class KernelBenchmark {
 
     /** The loss (not cross-entropy) a kernel name starts with, or null. */
     static Loss loss(String name) {
+        if (name.lastIndexOf('_') < 0) {
+            return null;
+        }
         String l = name.substring(0, name.lastIndexOf('_'));
         if (l.equals("cross_entropy")) {
             return null;

@@ -49,8 +49,7 @@ public class TrainStepBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        Backends.threads(threads);
-        network = BenchNetworks.network(Backends.named(backend), net, 1);
+        network = BenchNetworks.network(Backends.named(backend, threads), net, 1);
         optimizer = BenchNetworks.sgd(network);
         int batch = BenchNetworks.batch(net);
         x = Tensor.allocate(batch, 784);

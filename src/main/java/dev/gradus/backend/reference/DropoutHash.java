@@ -10,8 +10,9 @@ package dev.gradus.backend.reference;
  *   keep(seed, i) = (splitmix64(seed ^ (i · 0x9E3779B97F4A7C15)) &gt;&gt;&gt; 40) &gt;= floor(p · 2^24)
  * </pre>
  * (i is the element's row-major index as a 64-bit integer; p is the float32 value widened to double,
- * so p · 2^24 is exact.) PLACEHOLDER until helper "native" lands its definition in
- * {@code native/include/nn_kernels.h}: whichever lands first defines it, the other follows.
+ * so p · 2^24 is exact.) This is the definition every backend follows; it is restated in
+ * {@code Backend.dropoutForward}'s Javadoc. The top 24 bits make the keep rate exactly
+ * {@code 1 − floor(p·2^24)/2^24}.
  */
 public final class DropoutHash {
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;

@@ -13,7 +13,6 @@ import dev.gradus.optim.AdamConfig;
 import dev.gradus.optim.RmspropConfig;
 import dev.gradus.optim.SgdConfig;
 import java.nio.FloatBuffer;
-import java.nio.IntBuffer;
 
 /**
  * The pure-Java backend: plain loops, obviously correct, the oracle that the native kernels are
@@ -23,7 +22,7 @@ import java.nio.IntBuffer;
  * <p>Arithmetic: sums (GEMM, column sums, losses, softmax) accumulate in double; activations and
  * losses are evaluated in double and rounded once to float32. The optimizer updates are the
  * exception: they run in float32, operation by operation as {@code torch.optim} 1.13's
- * single-tensor path does (see {@link OptimizerRules}).
+ * single-tensor path does (see {@code OptimizerRules}). Losses are in {@code LossRules}.
  *
  * <p>Which tensors the activation backward reads: sigmoid, tanh, relu and softmax read {@code out}
  * (as torch does), leaky_relu, elu, gelu and softplus read {@code inp}; identity reads neither.
@@ -40,7 +39,11 @@ public final class ReferenceBackend implements Backend {
 
     // ---- linear algebra ------------------------------------------------------------------
 
-    /** Triple loop over {@code c(M,N') = alpha·op(a)(M,K)·op(b)(K,N') + beta·c}, dot products in double. */
+    /**
+     * Triple loop over {@code c(M,N') = alpha·op(a)(M,K)·op(b)(K,N') + beta·c}, each dot product in
+     * double, in order of k. Element (i, p) of op(a) is at {@code i·lda + p} as stored, or at
+     * {@code p·lda + i} transposed: a start and a stride along k, and likewise for op(b).
+     */
     @Override
     public void gemm(Tensor c, Tensor a, Transpose transA, Tensor b, Transpose transB, float alpha, float beta) {
         Checks.gemm(c, a, transA, b, transB);
@@ -52,15 +55,17 @@ public final class ReferenceBackend implements Backend {
         int k = transA == Transpose.NO ? a.cols() : a.rows();
         int lda = a.cols();
         int ldb = b.cols();
-        boolean ta = transA == Transpose.YES;
-        boolean tb = transB == Transpose.YES;
+        int aRowStep = transA == Transpose.NO ? lda : 1;   // from op(a)[i, 0] to op(a)[i + 1, 0]
+        int aStepK = transA == Transpose.NO ? 1 : lda;     // from op(a)[i, p] to op(a)[i, p + 1]
+        int bColStep = transB == Transpose.NO ? 1 : ldb;   // from op(b)[0, j] to op(b)[0, j + 1]
+        int bStepK = transB == Transpose.NO ? ldb : 1;     // from op(b)[p, j] to op(b)[p + 1, j]
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 double dot = 0;
-                for (int p = 0; p < k; p++) {
-                    float av = ta ? ab.get(p * lda + i) : ab.get(i * lda + p);
-                    float bv = tb ? bb.get(j * ldb + p) : bb.get(p * ldb + j);
-                    dot += (double) av * bv;
+                int ai = i * aRowStep;
+                int bj = j * bColStep;
+                for (int p = 0; p < k; p++, ai += aStepK, bj += bStepK) {
+                    dot += (double) ab.get(ai) * bb.get(bj);
                 }
                 double r = alpha * dot;
                 if (beta != 0) {   // beta == 0: c's old contents are ignored, even NaN (BLAS)
@@ -115,14 +120,8 @@ public final class ReferenceBackend implements Backend {
     private static void softmaxRows(FloatBuffer y, FloatBuffer x, int rows, int cols) {
         for (int r = 0; r < rows; r++) {
             int base = r * cols;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < cols; j++) {
-                max = Math.max(max, x.get(base + j));
-            }
-            double sum = 0;
-            for (int j = 0; j < cols; j++) {
-                sum += Math.exp(x.get(base + j) - max);
-            }
+            double max = LossRules.rowMax(x, base, cols);
+            double sum = LossRules.sumExp(x, base, cols, max);
             for (int j = 0; j < cols; j++) {
                 y.put(base + j, (float) (Math.exp(x.get(base + j) - max) / sum));
             }
@@ -195,101 +194,25 @@ public final class ReferenceBackend implements Backend {
     @Override
     public float lossForward(Loss loss, Tensor pred, Tensor target) {
         Checks.lossForward(loss, pred, target);
-        FloatBuffer p = pred.buffer();
-        FloatBuffer t = target.buffer();
-        int n = pred.size();
-        double delta = loss.delta();
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            double x = p.get(i);
-            double y = t.get(i);
-            double d = x - y;
-            sum += switch (loss.kind()) {
-                case MSE -> d * d;
-                case L1 -> Math.abs(d);
-                case HUBER -> Math.abs(d) < delta ? 0.5 * d * d : delta * (Math.abs(d) - 0.5 * delta);
-                // torch clamps each log at -100, so p = 0 or 1 gives a finite loss
-                case BCE -> -(y * Math.max(Math.log(x), -100.0) + (1.0 - y) * Math.max(Math.log1p(-x), -100.0));
-                // stable form: max(x, 0) − x·y + log(1 + e^−|x|)
-                case BCE_WITH_LOGITS -> Math.max(x, 0.0) - x * y + Math.log1p(Math.exp(-Math.abs(x)));
-                case CROSS_ENTROPY -> throw new AssertionError("rejected by Checks");
-            };
-        }
-        return (float) (sum / n);
+        return LossRules.forward(loss, pred.buffer(), target.buffer(), pred.size());
     }
 
     @Override
     public void lossBackward(Loss loss, Tensor dpred, Tensor pred, Tensor target) {
         Checks.lossBackward(loss, dpred, pred, target);
-        FloatBuffer p = pred.buffer();
-        FloatBuffer t = target.buffer();
-        FloatBuffer dp = dpred.buffer();
-        int n = pred.size();
-        double delta = loss.delta();
-        for (int i = 0; i < n; i++) {
-            double x = p.get(i);
-            double y = t.get(i);
-            double d = x - y;
-            double g = switch (loss.kind()) {
-                case MSE -> 2.0 * d;
-                case L1 -> Math.signum(d);   // sign(0) = 0, as torch
-                case HUBER -> Math.max(-delta, Math.min(delta, d));
-                // ATen binary_cross_entropy_backward: (x − y) / max((1 − x)·x, 1e-12)
-                case BCE -> d / Math.max((1.0 - x) * x, 1e-12);
-                case BCE_WITH_LOGITS -> Pointwise.sigmoid(x) - y;
-                case CROSS_ENTROPY -> throw new AssertionError("rejected by Checks");
-            };
-            dp.put(i, (float) (g / n));
-        }
+        LossRules.backward(loss, dpred.buffer(), pred.buffer(), target.buffer(), pred.size());
     }
 
     @Override
     public float crossEntropyForward(Tensor logits, Labels labels) {
         Checks.crossEntropyForward(logits, labels);
-        FloatBuffer z = logits.buffer();
-        IntBuffer l = labels.buffer();
-        int rows = logits.rows();
-        int cols = logits.cols();
-        double sum = 0;
-        for (int r = 0; r < rows; r++) {
-            int base = r * cols;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < cols; j++) {
-                max = Math.max(max, z.get(base + j));
-            }
-            double s = 0;
-            for (int j = 0; j < cols; j++) {
-                s += Math.exp(z.get(base + j) - max);
-            }
-            sum += max + Math.log(s) - z.get(base + l.get(r));   // logsumexp − logit of the label
-        }
-        return (float) (sum / rows);
+        return LossRules.crossEntropyForward(logits.buffer(), labels.buffer(), logits.rows(), logits.cols());
     }
 
     @Override
     public void crossEntropyBackward(Tensor dlogits, Tensor logits, Labels labels) {
         Checks.crossEntropyBackward(dlogits, logits, labels);
-        FloatBuffer z = logits.buffer();
-        FloatBuffer dz = dlogits.buffer();
-        IntBuffer l = labels.buffer();
-        int rows = logits.rows();
-        int cols = logits.cols();
-        for (int r = 0; r < rows; r++) {
-            int base = r * cols;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < cols; j++) {
-                max = Math.max(max, z.get(base + j));
-            }
-            double s = 0;
-            for (int j = 0; j < cols; j++) {
-                s += Math.exp(z.get(base + j) - max);
-            }
-            int label = l.get(r);
-            for (int j = 0; j < cols; j++) {
-                double softmax = Math.exp(z.get(base + j) - max) / s;
-                dz.put(base + j, (float) ((softmax - (j == label ? 1.0 : 0.0)) / rows));
-            }
-        }
+        LossRules.crossEntropyBackward(dlogits.buffer(), logits.buffer(), labels.buffer(), logits.rows(), logits.cols());
     }
 
     // ---- dropout -------------------------------------------------------------------------

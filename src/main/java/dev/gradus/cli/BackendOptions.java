@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.gradus.cli;
+
+import dev.gradus.Threads;
+import dev.gradus.backend.Backend;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/** {@code --backend native|java} and {@code --threads N}. */
+final class BackendOptions {
+
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "native",
+            description = "native (OpenBLAS + C++ kernels) or java (pure-Java reference). Default: ${DEFAULT-VALUE}.")
+    String backend;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Threads for OpenBLAS and the native kernels (one budget). Default: all processors.")
+    Integer threads;
+
+    /** Applies {@code --threads} and opens the chosen backend. */
+    Backend open() {
+        return open(backend);
+    }
+
+    /** Applies {@code --threads} and opens backend {@code name}, with a usable message when it cannot load. */
+    Backend open(String name) {
+        if (threads != null) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+            }
+            Threads.set(threads);
+        }
+        return create(name);
+    }
+
+    /** {@link Backend#named}, lower-cased, with a message that says how to fall back when native code cannot load. */
+    static Backend create(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        try {
+            return Backend.named(n);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown --backend '" + name + "' (known: native, java)");
+        } catch (IllegalStateException | LinkageError e) {
+            throw new IllegalArgumentException("the native backend did not load (" + e.getMessage()
+                    + "); use --backend java for the pure-Java backend");
+        }
+    }
+}
