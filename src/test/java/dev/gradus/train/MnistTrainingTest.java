@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradus.Activation;
 import dev.gradus.Loss;
+import dev.gradus.Threads;
 import dev.gradus.backend.Backend;
 import dev.gradus.data.Dataset;
 import dev.gradus.data.MnistIdx;
@@ -37,6 +38,19 @@ class MnistTrainingTest {
         assertTrue(shared != null, "system property gradus.shared is not set (the pom sets it to ../shared)");
         Path dir = Path.of(shared, "data", "mnist");
         assertTrue(Files.isDirectory(dir), "MNIST is missing: no directory " + dir.toAbsolutePath());
+        // One thread: this network's GEMMs are small (OpenBLAS does not split them well), and on a shared
+        // 2-core box the 2-thread kernels were measured at 1-24 ms per batch-32 step against 0.2-0.3 ms on
+        // one thread, which made this test take 5.5 min instead of seconds. Restored afterwards.
+        int threads = Threads.get();
+        Threads.set(1);
+        try {
+            train(dir);
+        } finally {
+            Threads.set(threads);
+        }
+    }
+
+    private static void train(Path dir) throws IOException {
         long t0 = System.nanoTime();
         try (Dataset train = MnistIdx.train(dir); Dataset test = MnistIdx.test(dir);
              Network net = Network.mlp(Backend.named("native"), new int[] {784, 128, 10}, Activation.RELU,
@@ -48,9 +62,9 @@ class MnistTrainingTest {
             History h = new Trainer(net, adam, config).addListener(new ConsoleLog(System.out, 0)).fit(train);
             Evaluation e = Evaluation.of(net, test, 1000);
             double total = (System.nanoTime() - t0) * 1e-9;
-            System.out.printf(Locale.ROOT, "[mnist] native, 784-128-10 relu, adam lr %g cosine, batch %d: %d epochs, "
+            System.out.printf(Locale.ROOT, "[mnist] native, %d thread(s), 784-128-10 relu, adam lr %g cosine, batch %d: %d epochs, "
                             + "test accuracy %.2f%%, training %.1f s (%.0f samples/s), loading %.1f s, total %.1f s%n",
-                    LR, BATCH, h.size(), 100 * e.accuracy(), h.trainingSeconds(),
+                    Threads.get(), LR, BATCH, h.size(), 100 * e.accuracy(), h.trainingSeconds(),
                     h.size() * 60_000 / h.trainingSeconds(), load, total);
             System.out.print(e.classTable());
             assertTrue(e.accuracy() >= 0.975, "test accuracy " + e.accuracy() + " is below 0.975\n" + e);

@@ -138,6 +138,38 @@ class TrainerTest {
         assertTrue(!java.util.Arrays.equals(first, other), "another shuffling seed should give other parameters");
     }
 
+    /** 784-256-10 on random data: GEMMs large enough for OpenBLAS and the kernels to use every thread. */
+    private static float[] wideRun(Backend b) {
+        SplittableRandom r = new SplittableRandom(4);
+        int n = 512;
+        float[] x = new float[n * 784];
+        int[] y = new int[n];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextDouble();
+        }
+        for (int i = 0; i < n; i++) {
+            y[i] = r.nextInt(10);
+        }
+        try (Dataset data = Dataset.classification(Tensor.of(n, 784, x), Labels.of(y), 10);
+             Network net = Network.mlp(b, new int[] {784, 256, 10}, Activation.RELU, Loss.CROSS_ENTROPY, 3);
+             Optimizer opt = new Sgd(net, SgdConfig.of(0.05f).withMomentum(0.9f))) {
+            new Trainer(net, opt, TrainConfig.of(2, 128, 5).withClipping(GradientClipping.byNorm(1f))).fit(data);
+            return net.parameterBuffer().toArray();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "native"})
+    void sameSeedGivesBitIdenticalParametersWithWideLayers(String name) {
+        Backend b = backend(name);
+        float[] first = wideRun(b);
+        float[] second = wideRun(b);
+        for (int i = 0; i < first.length; i++) {
+            assertEquals(Float.floatToRawIntBits(first[i]), Float.floatToRawIntBits(second[i]),
+                    "parameter " + i + " (threads " + dev.gradus.Threads.get() + "): " + first[i] + " vs " + second[i]);
+        }
+    }
+
     /** Copies parameters, optimizer state and dropout step from one network/optimizer pair to another. */
     private static void restore(Network from, Optimizer fromOpt, Network to, Optimizer toOpt) {
         to.parameterBuffer().copyFrom(from.parameterBuffer());
