@@ -27,8 +27,9 @@ import picocli.CommandLine.Spec;
  * of any step's loss and of any parameter, and each backend's speed.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains the same network from the same seed on the java and the native backend, epoch by",
-                "epoch, and shows after each epoch how far their losses and parameters differ and the speed ratio."})
+        description = {"Trains one network on the java and the native backend side by side and compares them.",
+                "Same seed, same data order, epoch by epoch; after each epoch: both losses, the largest",
+                "difference in any step's loss and in any parameter, and the speed ratio."})
 final class CompareCommand implements Callable<Integer> {
     @Mixin DataOptions data;
     @Mixin TrainingOptions training;

@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code gradus evaluate MODEL}: accuracy, confusion matrix and per-class precision, recall and F1. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Evaluates a saved model on test data: the MNIST test files of --data (or of the built-in",
-                "subset), or every row of --csv."})
+        description = {"Evaluates a saved model: accuracy, confusion matrix, per-class precision, recall and F1.",
+                "The data: the MNIST test files of --data (or of the built-in subset), or every row of --csv."})
 final class EvaluateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "A model.safetensors (or checkpoint) written by train.")
     Path model;

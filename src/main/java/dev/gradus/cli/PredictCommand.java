@@ -30,8 +30,9 @@ import picocli.CommandLine.Spec;
  * itself for bce) or {@code row,output_0,...} for a regression model.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Predicts with a saved model. INPUT is a CSV of feature columns (drop a label column with",
-                "--label) or an IDX image file (e.g. t10k-images-idx3-ubyte.gz). Prints CSV: row,class,confidence."})
+        description = {"Predicts with a saved model, one CSV line per input row: row,class,confidence.",
+                "INPUT is a CSV of feature columns (drop a label column with --label) or an IDX image file",
+                "(e.g. t10k-images-idx3-ubyte.gz). A regression model prints row,output_0,..."})
 final class PredictCommand implements Callable<Integer> {
     private static final int BATCH = 256;
 

@@ -46,7 +46,7 @@ final class TrainCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--resume", paramLabel = "CHECKPOINT",
-            description = "Continue a run from its checkpoint.safetensors up to --epochs in all (same data flags).")
+            description = "Continue a run exactly where it stopped, from its checkpoint.safetensors (give the same data flags).")
     Path resume;
 
     @Spec CommandSpec spec;

@@ -19,7 +19,7 @@ final class TrainingOptions {
     static final List<String> FIXED_BY_CHECKPOINT = List.of("--layers", "--activation", "--loss", "--optimizer",
             "--lr", "--momentum", "--batch", "--seed");
 
-    @Option(names = "--layers", paramLabel = "N,N,...", split = ",",
+    @Option(names = "--layers", paramLabel = "N", split = ",", splitSynopsisLabel = ",",
             description = "Layer sizes, input first, e.g. 784,128,10. Default: the data's features, 128, its classes.")
     int[] layers;
 
@@ -49,7 +49,7 @@ final class TrainingOptions {
     int batch;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "10",
-            description = "Epochs (in all, when resuming). Default: ${DEFAULT-VALUE}.")
+            description = "Epochs in all. Default: ${DEFAULT-VALUE}; when resuming, the resumed run's own plan.")
     int epochs;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1",

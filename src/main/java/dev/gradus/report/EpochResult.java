@@ -26,9 +26,11 @@ import java.util.List;
  * @param steps     steps per trial (of the first trial)
  * @param partial   true when trials stopped early (--max-steps), so not a full epoch
  * @param testAcc   median test accuracy after the trials, NaN if not given
+ * @param offHeapGrowth the largest growth of off-heap memory within a trial, in bytes (Gradus only; NaN if not
+ *                  given): what the training steps after the first one allocated and kept
  */
 public record EpochResult(String net, String backend, String version, int threads, int batch, double[] perTrial,
-                          int steps, boolean partial, double testAcc) {
+                          int steps, boolean partial, double testAcc, double offHeapGrowth) {
 
     public EpochResult {
         perTrial = perTrial.clone();
@@ -76,9 +78,14 @@ public record EpochResult(String net, String backend, String version, int thread
         List<Double> sps = new ArrayList<>();
         int steps = 0;
         int samples = 0;
+        double growth = Double.NaN;
         for (JsonElement t : o.getAsJsonArray("trials")) {
             JsonObject trial = t.getAsJsonObject();
             sps.add(trial.get("samples_per_s").getAsDouble());
+            if (trial.has("offheap_growth_bytes")) {
+                double g = trial.get("offheap_growth_bytes").getAsDouble();
+                growth = Double.isNaN(growth) ? g : Math.max(growth, g);
+            }
             if (steps == 0) {
                 steps = trial.get("steps").getAsInt();
                 samples = trial.get("samples").getAsInt();
@@ -93,7 +100,7 @@ public record EpochResult(String net, String backend, String version, int thread
         double acc = o.has("test_acc_median") ? o.get("test_acc_median").getAsDouble() : Double.NaN;
         return new EpochResult(o.get("net").getAsString(), backend, version,
                 o.has("threads") ? o.get("threads").getAsInt() : 0, o.get("batch").getAsInt(),
-                sps.stream().mapToDouble(Double::doubleValue).toArray(), steps, partial, acc);
+                sps.stream().mapToDouble(Double::doubleValue).toArray(), steps, partial, acc, growth);
     }
 
     private static String string(JsonObject o, String key, String otherwise) {

@@ -31,9 +31,10 @@ import java.util.Map;
  * @param iterations  every measurement iteration of every fork, in {@code unit}
  * @param allocBytes  {@code gc.alloc.rate.norm} in B/op, NaN without the gc profiler
  * @param iterationSeconds the length of a measurement iteration ({@code -r}), NaN if unknown
+ * @param settings    how JMH ran it, e.g. "JMH 1.37, 1 fork, warm-up 1 × 300 ms, 3 × 300 ms measured, -Xmx1g"
  */
 public record JmhResult(String benchmark, Map<String, String> params, double score, double error, String unit,
-                        double[] iterations, double allocBytes, double iterationSeconds) {
+                        double[] iterations, double allocBytes, double iterationSeconds, String settings) {
 
     public JmhResult {
         params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
@@ -137,7 +138,7 @@ public record JmhResult(String benchmark, Map<String, String> params, double sco
         }
         return new JmhResult(name, params, number(pm.get("score")), number(pm.get("scoreError")),
                 pm.get("scoreUnit").getAsString(), raw(pm), alloc,
-                o.has("measurementTime") ? seconds(o.get("measurementTime").getAsString()) : Double.NaN);
+                o.has("measurementTime") ? seconds(o.get("measurementTime").getAsString()) : Double.NaN, settings(o));
     }
 
     private static double[] raw(JsonObject metric) {
@@ -150,6 +151,23 @@ public record JmhResult(String benchmark, Map<String, String> params, double sco
             }
         }
         return values.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static String settings(JsonObject o) {
+        StringBuilder s = new StringBuilder("JMH ").append(text(o, "jmhVersion"));
+        s.append(", ").append(text(o, "forks")).append(" fork(s), warm-up ").append(text(o, "warmupIterations"))
+                .append(" × ").append(text(o, "warmupTime")).append(", ").append(text(o, "measurementIterations"))
+                .append(" × ").append(text(o, "measurementTime")).append(" measured");
+        if (o.has("jvmArgs")) {
+            for (JsonElement a : o.getAsJsonArray("jvmArgs")) {
+                s.append(' ').append(a.getAsString());
+            }
+        }
+        return s.toString();
+    }
+
+    private static String text(JsonObject o, String key) {
+        return o.has(key) && !o.get(key).isJsonNull() ? o.get(key).getAsString() : "?";
     }
 
     /** JMH's "300 ms", "1 s", "10 us" as seconds; NaN for anything else. */

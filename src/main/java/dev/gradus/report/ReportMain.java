@@ -17,11 +17,14 @@ import picocli.CommandLine.Option;
  * subcommand of the Gradus CLI (add {@code ReportMain.class} to its subcommands).
  * Exit code 0 on success, 2 when an input is missing or malformed (one line on stderr).
  */
-@Command(name = "report", mixinStandardHelpOptions = true,
+@Command(name = "report",
         description = "Writes a Markdown benchmark report with SVG charts from JMH JSON results (-rf json), the "
                 + "RESULT/MACHINE lines of dev.gradus.bench.EpochThroughput and, optionally, the RESULT lines of "
                 + "torch_mlp.py.")
 public final class ReportMain implements Callable<Integer> {
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+    boolean help;
 
     @Option(names = "--jmh", paramLabel = "FILE", description = "a JMH JSON result file (repeatable)")
     List<Path> jmh = new ArrayList<>();

@@ -58,7 +58,7 @@ public final class ReportWriter {
                 + "measurement iterations; whole-epoch throughput is the median [min–max] over trials. "
                 + "⚠ marks a noisy result (error > 10% of the score, or iterations spread over > 20% of their median): "
                 + "the machine is shared, so compare ratios measured in one sitting rather than absolute figures.\n\n");
-        headline(md);
+        Headline.write(md, report);
         machine(md);
         written.addAll(epochs(md, dir));
         trainSteps(md);
@@ -72,107 +72,6 @@ public final class ReportWriter {
         Files.writeString(file, md.toString(), StandardCharsets.UTF_8);
         written.add(0, file);
         return written;
-    }
-
-    /** Issue 3's targets for Gradus native over PyTorch, per network. */
-    static final java.util.Map<String, Double> TORCH_TARGET = java.util.Map.of("A", 2.5, "B", 1.2);
-
-    private void headline(StringBuilder md) {
-        md.append("## Headline\n\n");
-        String busy = busyWarning(report.machine());
-        if (!busy.isEmpty()) {
-            md.append("> ⚠ ").append(busy).append("\n\n");
-        }
-        for (Report.EpochRow r : report.epochRows()) {
-            if (r.nativeResult() == null) {
-                continue;
-            }
-            EpochResult n = r.nativeResult();
-            md.append("- Network ").append(r.net()).append(n.partial() ? ", " + n.steps() + " training steps: native "
-                    : ", one epoch: native ").append(Format.number(n.samplesPerSecond().median())).append(" samples/s");
-            if (r.pytorch() != null) {
-                md.append(", PyTorch ").append(Format.number(r.pytorch().samplesPerSecond().median()))
-                        .append(" → Gradus/PyTorch **").append(Format.ratio(r.versusPytorch())).append("**");
-                Double target = TORCH_TARGET.get(r.net());
-                if (target != null) {
-                    md.append(" (target ≥ ").append(Format.ratio(target)).append(")");
-                }
-                md.append(caveat(r.nativeResult(), r.pytorch()));
-            }
-            if (r.javaResult() != null) {
-                md.append("; native/Java ").append(Format.ratio(r.speedup()));
-            }
-            md.append(".\n");
-        }
-        List<Double> pct = new ArrayList<>();
-        for (Report.GemmRow g : report.gemmRows()) {
-            if (!Double.isNaN(g.percentOfDirect())) {
-                pct.add(g.percentOfDirect());
-            }
-        }
-        if (!pct.isEmpty()) {
-            Spread s = Spread.of(pct.stream().mapToDouble(Double::doubleValue).toArray());
-            md.append("- GEMM through NativeBackend: median ").append(Format.percent(s.median()))
-                    .append(" of a direct `cblas_sgemm` call's speed over ").append(s.count())
-                    .append(" shapes (range ").append(Format.percent(s.min())).append("–")
-                    .append(Format.percent(s.max())).append("; target ≥ 98%).\n");
-        }
-        List<Double> speedups = new ArrayList<>();
-        for (Report.KernelRow k : report.kernelRows()) {
-            if (!Double.isNaN(k.speedup())) {
-                speedups.add(k.speedup());
-            }
-        }
-        if (!speedups.isEmpty()) {
-            Spread s = Spread.of(speedups.stream().mapToDouble(Double::doubleValue).toArray());
-            md.append("- Elementwise kernels, native over Java: median ").append(Format.ratio(s.median()))
-                    .append(" over ").append(s.count()).append(" kernel × size pairs (range ")
-                    .append(Format.ratio(s.min())).append("–").append(Format.ratio(s.max())).append(").\n");
-        }
-        for (Report.TrainRow t : report.trainRows()) {
-            if (t.backend().equals("native") && !Double.isNaN(t.result().allocBytes())) {
-                md.append("- Training step ").append(t.net()).append(", native: ")
-                        .append(Format.number(t.result().micros())).append(" µs, ")
-                        .append(Format.number(t.result().allocBytes())).append(" B/op allocated (target ≤ 64)");
-                double sp = report.trainSpeedup(t.net());
-                md.append(Double.isNaN(sp) ? "" : "; native/Java " + Format.ratio(sp)).append(".\n");
-            }
-        }
-        md.append('\n');
-    }
-
-    /**
-     * A warning when the machine was busier than its cores when probed (load average above the core count):
-     * then multi-threaded figures mostly measure waiting for a time slice. "" otherwise or when unknown.
-     */
-    static String busyWarning(Machine m) {
-        if (m == null) {
-            return "";
-        }
-        try {
-            double load = Double.parseDouble(m.loadAverage().split("\\s+")[0]);
-            if (load > m.cores()) {
-                return "The machine was busy: load average " + m.loadAverage() + " on " + m.cores() + " cores when "
-                        + "probed. Each process got a fraction of a core, so absolute figures are low and noisy; "
-                        + "multi-threaded runs suffer most, as threads that synchronise by spinning (OpenBLAS, "
-                        + "PyTorch's OpenMP, our kernel pool) wait for time slices.";
-            }
-        } catch (NumberFormatException e) {
-            // load average unknown: no warning
-        }
-        return "";
-    }
-
-    /** " (threads 1 vs 2; partial epochs)" when a comparison is not like for like, "" otherwise. */
-    static String caveat(EpochResult gradus, EpochResult other) {
-        List<String> notes = new ArrayList<>();
-        if (gradus.threads() != other.threads()) {
-            notes.add("threads " + gradus.threads() + " vs " + other.threads());
-        }
-        if (gradus.partial() || other.partial()) {
-            notes.add("partial epoch");
-        }
-        return notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")";
     }
 
     private void machine(StringBuilder md) {
@@ -194,6 +93,13 @@ public final class ReportWriter {
         row(md, "Gradus kernels ISA", m.kernelIsa());
         row(md, "Gradus kernel threads", m.kernelThreads() == 0 ? "unknown" : Integer.toString(m.kernelThreads()));
         row(md, "Gradus", m.gradus() + ", commit " + m.commit());
+        java.util.Map<String, Set<String>> settings = new java.util.TreeMap<>();
+        for (JmhResult r : report.jmh()) {
+            settings.computeIfAbsent(r.benchmark(), k -> new LinkedHashSet<>()).add(r.settings());
+        }
+        for (java.util.Map.Entry<String, Set<String>> e : settings.entrySet()) {
+            row(md, "how JMH ran " + e.getKey(), String.join("; ", e.getValue()));
+        }
         md.append('\n');
     }
 
@@ -211,8 +117,10 @@ public final class ReportWriter {
                         + "after a warm-up; samples/s of the training loop only. A: 784-128-10, batch 32; "
                         + "B: 784-1024-1024-10, batch 256 (../shared/bench/README.md). "
                         + "\"partial\" = each trial stopped after a fixed number of steps (slow backend).\n\n")
+                .append("\"off-heap growth\" = the most off-heap memory (JavaCPP's total) that any trial gained between the "
+                        + "end of its first step and its end: a steady-state step allocates nothing.\n\n")
                 .append("| network | backend | version | threads | samples/s median [min–max] | trials | steps/trial | "
-                        + "test acc | vs PyTorch |\n|---|---|---|---|---|---|---|---|---|\n");
+                        + "test acc | off-heap growth (B) | vs PyTorch |\n|---|---|---|---|---|---|---|---|---|---|\n");
         List<String> nets = new ArrayList<>();
         List<double[]> values = new ArrayList<>();
         List<double[][]> ranges = new ArrayList<>();
@@ -234,8 +142,9 @@ public final class ReportWriter {
                         .append(noisy(e.samplesPerSecond().relativeRange(), 0.2)).append(" | ").append(e.perTrial().length)
                         .append(" | ").append(e.steps()).append(e.partial() ? " (partial)" : "").append(" | ")
                         .append(Double.isNaN(e.testAcc()) ? "" : Format.number(e.testAcc())).append(" | ")
+                        .append(Double.isNaN(e.offHeapGrowth()) ? "" : Format.number(e.offHeapGrowth())).append(" | ")
                         .append(e.backend().equals("pytorch") ? "1×"
-                                : Format.ratio(vs) + (r.pytorch() == null ? "" : caveat(e, r.pytorch()))).append(" |\n");
+                                : Format.ratio(vs) + (r.pytorch() == null ? "" : Headline.caveat(e, r.pytorch()))).append(" |\n");
             }
             nets.add("network " + r.net());
             values.add(v);

@@ -63,6 +63,7 @@ class ReportTest {
         assertEquals(0.2, step.iterationSeconds());                       // -r 200ms
         assertClose(0.2e6 / 1569.129795186892, step.opsPerIteration());
         assertEquals(1.5, JmhResult.seconds("1500 ms"));
+        assertEquals("JMH 1.37, 1 fork(s), warm-up 1 × 200 ms, 3 × 200 ms measured -Xms1g -Xmx1g", step.settings());
         assertTrue(Double.isNaN(JmhResult.seconds("single-shot")), "not a time");
     }
 
@@ -124,13 +125,23 @@ class ReportTest {
         assertEquals("fixture", m.commit());
         assertEquals(2, m.cores());
         assertEquals("15.54 10.51 5.31", m.loadAverage());
-        assertTrue(ReportWriter.busyWarning(m).startsWith("The machine was busy: load average 15.54"), "load 15.54 > 2 cores");
+        assertTrue(Headline.busyWarning(m).startsWith("The machine was busy: load average 15.54"), "load 15.54 > 2 cores");
+    }
+
+    @Test
+    void takesTheLargestOffHeapGrowthOverTrials() {
+        EpochResult e = EpochResult.parse("{\"net\": \"B\", \"backend\": \"native\", \"batch\": 256, \"trials\": ["
+                + "{\"samples_per_s\": 10.0, \"steps\": 235, \"samples\": 60000, \"offheap_growth_bytes\": 0},"
+                + "{\"samples_per_s\": 30.0, \"steps\": 235, \"samples\": 60000, \"offheap_growth_bytes\": 4096}]}", "test");
+        assertEquals(4096, e.offHeapGrowth());
+        assertEquals(new Spread(20, 10, 30, 2), e.samplesPerSecond());
+        assertTrue(!e.partial(), "60,000 samples are a whole epoch");
     }
 
     @Test
     void caveatNamesWhatIsNotLikeForLike() throws IOException {
         Report.EpochRow a = report().epochRows().get(0);
-        assertEquals(" (threads 1 vs 2; partial epoch)", ReportWriter.caveat(a.nativeResult(), a.pytorch()));
+        assertEquals(" (threads 1 vs 2; partial epoch)", Headline.caveat(a.nativeResult(), a.pytorch()));
     }
 
     @Test

@@ -4,6 +4,7 @@ package dev.gradus.bench;
 import dev.gradus.Threads;
 import dev.gradus.backend.Backend;
 import dev.gradus.backend.jni.NativeBackend;
+import dev.gradus.report.Machine;
 
 /**
  * The backends and the thread budget as the benchmarks set them up: one thread count for the whole process
@@ -18,12 +19,22 @@ final class Backends {
      */
     static Backend named(String name, int threads) {
         Threads.set(threads);
+        Backend backend = null;
         if (name.equals("direct")) {
             NativeBackend.load();
-            return null;
+        } else {
+            backend = Backend.named(name);
         }
-        return Backend.named(name);
+        if (!announced) {   // once per JMH fork: what this measurement runs on, in the JMH log
+            announced = true;
+            System.out.println("[gradus] backend " + name + ", threads " + Threads.get() + "; "
+                    + (NativeBackend.isLoaded() ? NativeBackend.info() : "natives not loaded") + "; MACHINE "
+                    + Machine.probe(null).toJson());
+        }
+        return backend;
     }
+
+    private static boolean announced;
 
     /** The OpenBLAS thread count in force, 0 when the natives are not loaded (the Java backend). */
     static int blasThreads() {

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.javacpp.Pointer;
 
 /**
  * Whole-epoch training throughput of networks A and B, measured the way ../shared/bench/torch_mlp.py measures
@@ -108,12 +109,13 @@ public final class EpochThroughput {
                 double shuffleS = (System.nanoTime() - s0) / 1e9;
                 try (shuffled) {
                     long e0 = System.nanoTime();
-                    int[] done = epoch(network, opt, shuffled, batch, maxSteps);
+                    long[] done = epoch(network, opt, shuffled, batch, maxSteps);
                     double seconds = (System.nanoTime() - e0) / 1e9;
                     Map<String, Object> trial = new LinkedHashMap<>();
                     trial.put("epoch_s", seconds);
-                    trial.put("samples", done[1]);
-                    trial.put("steps", done[0]);
+                    trial.put("samples", (int) done[1]);
+                    trial.put("steps", (int) done[0]);
+                    trial.put("offheap_growth_bytes", done[2]);
                     trial.put("samples_per_s", done[1] / seconds);
                     trial.put("us_per_step", seconds / done[0] * 1e6);
                     trial.put("shuffle_s", shuffleS);
@@ -145,9 +147,12 @@ public final class EpochThroughput {
 
     /**
      * One pass over {@code data} in its order, batches cut as views before the first step (as torch_mlp.py
-     * slices a pre-shuffled tensor); returns {steps, samples}. {@code maxSteps} 0 = the whole epoch.
+     * slices a pre-shuffled tensor); returns {steps, samples, off-heap growth}: the change in JavaCPP's
+     * off-heap total between the end of the first step and the end of the pass (a steady-state step
+     * allocates nothing, so 0 unless the last, smaller batch needed its own workspace).
+     * {@code maxSteps} 0 = the whole epoch.
      */
-    static int[] epoch(Network network, Optimizer opt, Dataset data, int batch, int maxSteps) {
+    static long[] epoch(Network network, Optimizer opt, Dataset data, int batch, int maxSteps) {
         int n = data.size();
         int count = (n + batch - 1) / batch;
         if (maxSteps > 0) {
@@ -161,14 +166,18 @@ public final class EpochThroughput {
             ys[i] = data.labels().range(i * batch, rows);
         }
         int samples = 0;
+        long offHeap = 0;
         for (int i = 0; i < count; i++) {
             network.zeroGrad();
             network.forward(xs[i], ys[i]);
             network.backward();
             opt.step();
             samples += xs[i].rows();
+            if (i == 0) {
+                offHeap = Pointer.totalBytes();
+            }
         }
-        return new int[] {count, samples};
+        return new long[] {count, samples, Pointer.totalBytes() - offHeap};
     }
 
     /** Test accuracy on the first {@code samples} test images: argmax of the logits, in batches of 1000. */
