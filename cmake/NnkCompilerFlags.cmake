@@ -2,7 +2,8 @@
 # hot loops carry NNK_CLONES, which makes GCC emit AVX-512, AVX2 and baseline versions and pick one
 # at load time (ifunc). No -ffast-math: it changes results (erf-based GELU, NaN handling). And
 # -ffp-contract=off: a*b+c stays two roundings unless a kernel asks for fmaf, so every clone computes
-# the documented order of operations (the optimizers are bit-identical to the Java reference).
+# the documented order of operations (the optimizers are bit-identical to the Java reference);
+# native/CMakeLists.txt lets the transcendental kernels contract.
 set(NNK_MARCH "" CACHE STRING "optional -march for a machine-specific build (the jar is then not portable)")
 option(NNK_TARGET_CLONES "emit AVX-512/AVX2/baseline clones of the hot kernels" ON)
 

@@ -111,8 +111,8 @@ NNK_CLONES void bwd_segment(float* dinp, const float* dout, const float* inp, co
 NNK_CLONES void softmax_row(float* y, const float* x, int64_t C) {
     float m = nnk_row_max(x, C);
     for (int64_t i = 0; i < C; i++) y[i] = nnk_expf(x[i] - m);
-    float s = (float) nnk_row_sum(y, C);
-    for (int64_t i = 0; i < C; i++) y[i] = y[i] / s;
+    float r = 1.0f / (float) nnk_row_sum(y, C);   // as torch's vectorized softmax: multiply by 1/sum
+    for (int64_t i = 0; i < C; i++) y[i] = y[i] * r;
 }
 
 // dx = y * (dy - sum(dy * y)); dx may be dy.

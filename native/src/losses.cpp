@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Losses (means), softmax cross-entropy on logits fused with its softmax, and dropout.
 // Element losses are computed in float as torch 1.13 computes them and summed in double; the sums
-// use eight fixed lanes (element i goes to lane i % 8), so the vectorized sum is the same on every
+// use 16 fixed lanes (element i goes to lane i % 16), so the vectorized sum is the same on every
 // ISA clone, and per-thread partials are added in part order.
 #include "nnk_internal.h"
 #include "nnk_math.h"
@@ -31,14 +31,20 @@ template <int K> NNK_INLINE float loss_elem(float p, float t, float delta) {
     return 0.0f;
 }
 
+// Element losses in blocks on the stack (a plain loop that vectorizes), then summed in fixed lanes.
 template <int K> NNK_INLINE double loss_sum(const float* __restrict p, const float* __restrict t, float delta, int64_t n) {
-    double lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    int64_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        for (int k = 0; k < 8; k++) lane[k] += (double) loss_elem<K>(p[i + k], t[i + k], delta);
+    double lane[NNK_LANES] = {0};
+    float block[512];
+    for (int64_t b = 0; b < n; b += 512) {
+        int64_t w = n - b < 512 ? n - b : 512;
+        for (int64_t j = 0; j < w; j++) block[j] = loss_elem<K>(p[b + j], t[b + j], delta);
+        int64_t i = 0;
+        for (; i + NNK_LANES <= w; i += NNK_LANES) {
+            for (int k = 0; k < NNK_LANES; k++) lane[k] += (double) block[i + k];
+        }
+        for (int k = 0; k < NNK_LANES && i + k < w; k++) lane[k] += (double) block[i + k];
     }
-    for (int k = 0; i + k < n; k++) lane[k] += (double) loss_elem<K>(p[i + k], t[i + k], delta);
-    return ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+    return nnk_lanes_total(lane);
 }
 
 NNK_CLONES double loss_range(const float* p, const float* t, int kind, float delta, int64_t n) {
@@ -118,8 +124,8 @@ NNK_CLONES double ce_row(const float* __restrict x, int32_t label, int64_t C) {
 NNK_CLONES void ce_backward_row(float* __restrict dx, const float* __restrict x, int32_t label, float inv_n, int64_t C) {
     float m = nnk_row_max(x, C);
     for (int64_t i = 0; i < C; i++) dx[i] = nnk_expf(x[i] - m);
-    float s = (float) nnk_row_sum(dx, C);
-    for (int64_t i = 0; i < C; i++) dx[i] = dx[i] / s * inv_n;
+    float r = 1.0f / (float) nnk_row_sum(dx, C);   // as torch's softmax: multiply by 1/sum
+    for (int64_t i = 0; i < C; i++) dx[i] = dx[i] * r * inv_n;
     dx[label] -= inv_n;
 }
 

@@ -160,56 +160,60 @@ NNK_INLINE float nnk_erff(float x) {
     return x != x ? x : r;
 }
 
-// ---- row reductions with a fixed order: element i goes to lane i % 8, lanes are added pairwise at
-// the end. The order is the same on every ISA clone, and the loops vectorize (a plain running sum
-// cannot be reordered without -ffast-math).
+// ---- reductions with a fixed order: element i goes to lane i % NNK_LANES, lanes are added pairwise
+// at the end. The order is the same on every ISA clone, and the loops vectorize (a plain running sum
+// cannot be reordered without -ffast-math); 16 double lanes are two independent AVX-512 accumulators,
+// which hides the add latency.
+#define NNK_LANES 16
 
 NNK_INLINE float nnk_row_max(const float* x, int64_t n) {
-    float lane[8];
-    for (int k = 0; k < 8; k++) lane[k] = x[0];
+    float lane[NNK_LANES];
+    for (int k = 0; k < NNK_LANES; k++) lane[k] = x[0];
     int64_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        for (int k = 0; k < 8; k++) lane[k] = x[i + k] > lane[k] ? x[i + k] : lane[k];
+    for (; i + NNK_LANES <= n; i += NNK_LANES) {
+        for (int k = 0; k < NNK_LANES; k++) lane[k] = x[i + k] > lane[k] ? x[i + k] : lane[k];
     }
-    for (int k = 0; i + k < n; k++) lane[k] = x[i + k] > lane[k] ? x[i + k] : lane[k];
+    for (int k = 0; k < NNK_LANES && i + k < n; k++) lane[k] = x[i + k] > lane[k] ? x[i + k] : lane[k];
     float m = lane[0];
-    for (int k = 1; k < 8; k++) m = lane[k] > m ? lane[k] : m;
+    for (int k = 1; k < NNK_LANES; k++) m = lane[k] > m ? lane[k] : m;
     return m;
 }
 
 NNK_INLINE double nnk_lanes_total(const double* lane) {
-    return ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+    double t[NNK_LANES / 2];
+    for (int k = 0; k < NNK_LANES / 2; k++) t[k] = lane[k] + lane[k + NNK_LANES / 2];
+    return ((t[0] + t[4]) + (t[2] + t[6])) + ((t[1] + t[5]) + (t[3] + t[7]));
 }
 
 // sum of x[i] in double.
 NNK_INLINE double nnk_row_sum(const float* x, int64_t n) {
-    double lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    double lane[NNK_LANES] = {0};
     int64_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        for (int k = 0; k < 8; k++) lane[k] += (double) x[i + k];
+    for (; i + NNK_LANES <= n; i += NNK_LANES) {
+        for (int k = 0; k < NNK_LANES; k++) lane[k] += (double) x[i + k];
     }
-    for (int k = 0; i + k < n; k++) lane[k] += (double) x[i + k];
+    for (int k = 0; k < NNK_LANES && i + k < n; k++) lane[k] += (double) x[i + k];
     return nnk_lanes_total(lane);
 }
 
 // sum of x[i]*y[i] in double.
 NNK_INLINE double nnk_row_dot(const float* x, const float* y, int64_t n) {
-    double lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    double lane[NNK_LANES] = {0};
     int64_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        for (int k = 0; k < 8; k++) lane[k] += (double) x[i + k] * (double) y[i + k];
+    for (; i + NNK_LANES <= n; i += NNK_LANES) {
+        for (int k = 0; k < NNK_LANES; k++) lane[k] += (double) x[i + k] * (double) y[i + k];
     }
-    for (int k = 0; i + k < n; k++) lane[k] += (double) x[i + k] * (double) y[i + k];
+    for (int k = 0; k < NNK_LANES && i + k < n; k++) lane[k] += (double) x[i + k] * (double) y[i + k];
     return nnk_lanes_total(lane);
 }
 
 // sum of e^(x[i] - m) in double.
 NNK_INLINE double nnk_row_sum_exp(const float* x, float m, int64_t n) {
-    double lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    double lane[NNK_LANES] = {0};
     int64_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        for (int k = 0; k < 8; k++) lane[k] += (double) nnk_expf(x[i + k] - m);
+    for (; i + NNK_LANES <= n; i += NNK_LANES) {
+        for (int k = 0; k < NNK_LANES; k++) lane[k] += (double) nnk_expf(x[i + k] - m);
     }
-    for (int k = 0; i + k < n; k++) lane[k] += (double) nnk_expf(x[i + k] - m);
+    for (int k = 0; k < NNK_LANES && i + k < n; k++) lane[k] += (double) nnk_expf(x[i + k] - m);
     return nnk_lanes_total(lane);
 }

@@ -3,7 +3,7 @@
 // 1.13's single-tensor path (sgd.py, adagrad.py, rmsprop.py, adam.py, adamw.py) for float32 tensors,
 // operation by operation and rounding by rounding: the scalar coefficients (Python floats in torch)
 // arrive precomputed from Java; add/addcmul use a fused multiply-add as ATen's vectorized kernels do
-// (the library is built with -ffp-contract=off, so nothing else fuses). The same arithmetic as
+// (this file is built with -ffp-contract=off, so nothing else fuses). The same arithmetic as
 // ReferenceBackend's OptimizerRules, hence bit-identical results. Then sum of squares, scale, clamp.
 #include "nnk_internal.h"
 #include "nnk_math.h"
@@ -155,13 +155,13 @@ void adam_task(void* ctx, int64_t b, int64_t e, int) {
 // ---- clipping helpers ------------------------------------------------------------------------------
 
 NNK_CLONES double sum_squares_range(const float* __restrict x, int64_t n) {
-    double lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};   // element i in lane i % 8: the same order on every clone
+    double lane[NNK_LANES] = {0};   // element i in lane i % 8: the same order on every clone
     int64_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        for (int k = 0; k < 8; k++) { double v = x[i + k]; lane[k] += v * v; }
+    for (; i + NNK_LANES <= n; i += NNK_LANES) {
+        for (int k = 0; k < NNK_LANES; k++) { double v = x[i + k]; lane[k] += v * v; }
     }
-    for (int k = 0; i + k < n; k++) { double v = x[i + k]; lane[k] += v * v; }
-    return ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+    for (int k = 0; k < NNK_LANES && i + k < n; k++) { double v = x[i + k]; lane[k] += v * v; }
+    return nnk_lanes_total(lane);
 }
 
 void sum_squares_task(void* ctx, int64_t b, int64_t e, int part) {

@@ -53,6 +53,12 @@ public final class Trainer {
     private int posEpoch;          // the position, as primitives: updating it allocates nothing
     private int posBatch;
     private long posStep;
+    private double epochLossSum;   // the current epoch's running figures, also part of the position
+    private long epochCorrect;
+    private long epochSamples;
+    private double epochSecondsBefore; // training seconds of this epoch before a resume
+    private long epochStart;           // System.nanoTime() when this epoch's (resumed) run began
+    private boolean inEpoch;
     private History history = new History();
     private volatile boolean stopRequested;
 
@@ -84,20 +90,40 @@ public final class Trainer {
      * an earlier best epoch are not in a checkpoint). With a schedule, the rate is recomputed from the
      * base rate before every epoch or iteration, so restoring the optimizer's rate does not matter, but
      * the base rate is the optimizer's rate when the trainer was made: make the trainer first.
+     * A mid-epoch resume without the epoch's {@link EpochProgress} reports that epoch's figures over the
+     * batches after the resume only.
      */
     public Trainer resume(Position p, History earlier) {
-        if (p == null || earlier == null) {
-            throw new IllegalArgumentException("position and history must not be null");
+        return resume(p, earlier, EpochProgress.NONE);
+    }
+
+    /** As {@link #resume(Position, History)}, with the running figures of the interrupted epoch. */
+    public Trainer resume(Position p, History earlier, EpochProgress progress) {
+        if (p == null || earlier == null || progress == null) {
+            throw new IllegalArgumentException("position, history and progress must not be null");
         }
         posEpoch = p.epoch();
         posBatch = p.batch();
         posStep = p.step();
+        epochLossSum = progress.lossSum();
+        epochCorrect = progress.correct();
+        epochSamples = progress.samples();
+        epochSecondsBefore = progress.seconds();
         history = new History(earlier.epochs());
         return this;
     }
 
     /** Where training stands: the next batch to run. Up to date inside every listener hook. */
     public Position position() { return new Position(posEpoch, posBatch, posStep); }
+
+    /**
+     * The running figures of the current epoch (up to date inside every listener hook; {@link
+     * EpochProgress#NONE} at an epoch boundary), for a mid-epoch checkpoint.
+     */
+    public EpochProgress epochProgress() {
+        double seconds = inEpoch ? epochSecondsBefore + (System.nanoTime() - epochStart) * 1e-9 : epochSecondsBefore;
+        return new EpochProgress(epochLossSum, epochCorrect, epochSamples, seconds);
+    }
 
     /** The epochs finished so far (including resumed ones). */
     public History history() { return history; }
@@ -171,13 +197,16 @@ public final class Trainer {
                 l.onEpochStart(epoch);
             }
             batches.startEpoch(epoch);
-            if (epoch == start) {
-                batches.seek(posBatch);
+            if (epoch == start && posBatch > 0) {
+                batches.seek(posBatch);    // the running figures, if any, came with resume()
+            } else {
+                epochLossSum = 0;
+                epochCorrect = 0;
+                epochSamples = 0;
+                epochSecondsBefore = 0;
             }
-            double lossSum = 0;
-            long correct = 0;
-            long samples = 0;
-            long t0 = System.nanoTime();
+            epochStart = System.nanoTime();
+            inEpoch = true;
             while (batches.hasNext() && !stopRequested) {
                 Batch b = batches.next();
                 int iteration = b.index();
@@ -194,7 +223,7 @@ public final class Trainer {
                                     : "parameter " + p + " holds NaN or infinity");
                 }
                 if (labels) {
-                    correct += correctCount(network.output(), b.labels().buffer(), b.size());
+                    epochCorrect += correctCount(network.output(), b.labels().buffer(), b.size());
                 }
                 network.backward();
                 double norm = config.clipping() != null ? config.clipping().apply(backend, grads)
@@ -205,8 +234,8 @@ public final class Trainer {
                             "first in parameter " + p + "; the loss was " + loss);
                 }
                 optimizer.step();
-                lossSum += (double) loss * b.size();
-                samples += b.size();
+                epochLossSum += (double) loss * b.size();
+                epochSamples += b.size();
                 posEpoch = epoch;
                 posBatch = iteration + 1;
                 posStep = step + 1;
@@ -215,10 +244,20 @@ public final class Trainer {
                 }
                 step++;
             }
-            double seconds = (System.nanoTime() - t0) * 1e-9;
+            double seconds = epochSecondsBefore + (System.nanoTime() - epochStart) * 1e-9;
             if (batches.hasNext()) {
-                break;   // stop requested mid-epoch: position says where to resume
+                epochSecondsBefore = seconds;   // stop requested mid-epoch: the position says where to resume
+                inEpoch = false;
+                break;
             }
+            inEpoch = false;
+            double lossSum = epochLossSum;
+            long correct = epochCorrect;
+            long samples = epochSamples;
+            epochLossSum = 0;
+            epochCorrect = 0;
+            epochSamples = 0;
+            epochSecondsBefore = 0;
             posEpoch = epoch + 1;
             posBatch = 0;
             posStep = step;

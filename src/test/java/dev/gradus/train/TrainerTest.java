@@ -208,18 +208,25 @@ class TrainerTest {
             });
             History partial = interrupted.fit(data);
             Position at = interrupted.position();
+            EpochProgress progress = interrupted.epochProgress();
             assertEquals(2, at.epoch());
             assertEquals(stopAtBatch, at.batch());
             assertEquals(2, partial.size());
 
             Trainer resumed = new Trainer(second, secondOpt, config());   // made before the rate is restored
             restore(first, firstOpt, second, secondOpt);
-            History rest = resumed.resume(at, partial).fit(data);
+            History rest = resumed.resume(at, partial, progress).fit(data);
             assertBitIdentical(whole.parameterBuffer(), second.parameterBuffer(), "parameters after resuming");
             assertBitIdentical(wholeOpt.state().get("exp_avg"), secondOpt.state().get("exp_avg"), "exp_avg");
             assertEquals(all.size(), rest.size());
             assertEquals(all.last().steps(), rest.last().steps());
             assertEquals(all.last().validationLoss(), rest.last().validationLoss());
+            // the interrupted epoch's figures carry over with the position, so they match too
+            EpochResult want = all.epochs().get(2);
+            EpochResult got = rest.epochs().get(2);
+            assertEquals(want.trainLoss(), got.trainLoss(), "epoch 3 training loss after the resume");
+            assertEquals(want.trainAccuracy(), got.trainAccuracy(), "epoch 3 training accuracy after the resume");
+            assertTrue(got.seconds() >= progress.seconds(), "the epoch's time includes the part before the stop");
         }
     }
 
@@ -302,7 +309,9 @@ class TrainerTest {
                 @Override public void onStart(Plan p) { events.add("start " + p); }
                 @Override public void onEpochStart(int e) { events.add("epoch " + e); }
                 @Override public void onStep(int e, int i, long s, float loss, int samples) {
-                    events.add("step " + e + "." + i + " #" + s + " n=" + samples + " at " + t.position());
+                    Position p = t.position();
+                    events.add("step " + e + "." + i + " #" + s + " n=" + samples + " at " + p.epoch() + "/" + p.batch()
+                            + "/" + p.step() + " seen " + t.epochProgress().samples());
                 }
                 @Override public void onEpochEnd(EpochResult r) { events.add("end " + r.epoch() + " lr " + r.learningRate()); }
                 @Override public void onEnd(History h) { events.add("done " + h.size()); }
@@ -311,17 +320,18 @@ class TrainerTest {
             assertEquals(List.of(
                     "start Plan[epochs=2, startEpoch=0, batchesPerEpoch=3, batchSize=50, trainSamples=120, validationSamples=30]",
                     "epoch 0",
-                    "step 0.0 #0 n=50 at Position[epoch=0, batch=1, step=1]",
-                    "step 0.1 #1 n=50 at Position[epoch=0, batch=2, step=2]",
-                    "step 0.2 #2 n=20 at Position[epoch=0, batch=3, step=3]",
+                    "step 0.0 #0 n=50 at 0/1/1 seen 50",
+                    "step 0.1 #1 n=50 at 0/2/2 seen 100",
+                    "step 0.2 #2 n=20 at 0/3/3 seen 120",
                     "end 0 lr 0.01",
                     "epoch 1",
-                    "step 1.0 #3 n=50 at Position[epoch=1, batch=1, step=4]",
-                    "step 1.1 #4 n=50 at Position[epoch=1, batch=2, step=5]",
-                    "step 1.2 #5 n=20 at Position[epoch=1, batch=3, step=6]",
+                    "step 1.0 #3 n=50 at 1/1/4 seen 50",
+                    "step 1.1 #4 n=50 at 1/2/5 seen 100",
+                    "step 1.2 #5 n=20 at 1/3/6 seen 120",
                     "end 1 lr 0.005",
                     "done 2"), events);
             assertEquals(new Position(2, 0, 6), t.position());
+            assertEquals(EpochProgress.NONE, t.epochProgress());
             assertTrue(h.last().samplesPerSecond() > 0);
             assertTrue(h.last().validationAccuracy() >= 0 && h.last().validationAccuracy() <= 1);
         }
