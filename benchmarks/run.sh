@@ -22,7 +22,7 @@ while [ $# -gt 0 ]; do
     --no-torch) TORCH=no ;;
     --out) OUT="$2"; shift ;;
     --skip-build) BUILD=no ;;
-    -h|--help) sed -n '3,8p' "$0" | cut -c3-; exit 0 ;;
+    -h|--help) sed -n '3,9p' "$0" | cut -c3-; exit 0 ;;
     *) echo "run.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
