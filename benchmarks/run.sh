@@ -54,6 +54,11 @@ if [ "$COMMIT" != unknown ] && ! git diff --quiet HEAD -- src native cmake pom.x
 fi
 START=$(date +%s)
 say() { echo "== [$(( $(date +%s) - START ))s] $*"; }
+LOAD=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)
+CORES=$(nproc 2>/dev/null || echo 1)
+if awk -v l="$LOAD" -v c="$CORES" 'BEGIN { exit !(l > c) }'; then
+  say "warning: load average $LOAD on $CORES cores; multi-threaded BLAS figures will be far too low (try --threads 1)"
+fi
 
 if [ "$BUILD" = yes ]; then
   say "building the library (mvn install) and the benchmarks"

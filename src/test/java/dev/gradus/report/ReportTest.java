@@ -139,6 +139,13 @@ class ReportTest {
     }
 
     @Test
+    void marksResultsWhoseIterationsSpreadOverTwentyPercent() throws IOException {
+        List<JmhResult> r = JmhResult.read(fixture("jmh-fixture.json"));
+        assertEquals(" ⚠", ReportWriter.noisy(r.get(0)));   // 242–669 around 277
+        assertEquals("", ReportWriter.noisy(r.get(1)));     // 656–769 around 723: 15.6%
+    }
+
+    @Test
     void caveatNamesWhatIsNotLikeForLike() throws IOException {
         Report.EpochRow a = report().epochRows().get(0);
         assertEquals(" (threads 1 vs 2; partial epoch)", Headline.caveat(a.nativeResult(), a.pytorch()));
