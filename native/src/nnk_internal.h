@@ -17,7 +17,8 @@
 typedef void (*nnk_task)(void* ctx, int64_t begin, int64_t end, int part);
 
 // Runs task over [0, n) split into contiguous parts whose boundaries are multiples of align
-// (except n itself). work is the number of elements touched; below the parallel threshold, or with
-// one thread, the caller runs the single part [0, n). Returns the number of parts (>= 1); part k
-// always covers the same range for a given n, align and thread count.
+// (except n itself); work is the number of elements touched. Below the parallel threshold there is
+// one part, [0, n); above it, a few per thread budget's worth of work, claimed by the caller and the
+// pool's workers. Returns the number of parts (1..NNK_MAX_THREADS); part k covers the same range for
+// a given n, work, align and threshold, whatever the thread count.
 int nnk_parallel(nnk_task task, void* ctx, int64_t n, int64_t work, int64_t align);

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,13 +30,23 @@ class NativeActivationEquivalenceTest {
     static final Backend NATIVE = new NativeBackend();
     static final Backend REFERENCE = new ReferenceBackend();
 
+    @BeforeAll
+    static void splitLargeCalls() {
+        PoolSettings.split();
+    }
+
+    @AfterAll
+    static void restorePool() {
+        PoolSettings.restore();
+    }
+
     static List<int[]> shapes() {
         List<int[]> shapes = new ArrayList<>();
         for (int s : SIZES) {
             shapes.add(new int[] {1, s});
             shapes.add(new int[] {s, s});
         }
-        shapes.add(new int[] {1000, 1000});   // 1 Mi elements: split over the pool (threshold 256 Ki)
+        shapes.add(new int[] {1000, 1000});   // 1 Mi elements: split over the pool (PoolSettings: 256 Ki)
         shapes.add(new int[] {300, 1100});    // dbias over more than one 512-column block, split by columns
         shapes.add(new int[] {1, 300000});    // one long row split in the middle
         return shapes;

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,6 +27,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 class NativeLossEquivalenceTest {
     static final Backend NATIVE = new NativeBackend();
     static final Backend REFERENCE = new ReferenceBackend();
+
+    @BeforeAll
+    static void splitLargeCalls() {
+        PoolSettings.split();
+    }
+
+    @AfterAll
+    static void restorePool() {
+        PoolSettings.restore();
+    }
 
     static List<int[]> shapes() {
         List<int[]> shapes = NativeActivationEquivalenceTest.shapes();

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,6 +29,16 @@ class NativeOptimizerEquivalenceTest {
     static final Backend NATIVE = new NativeBackend();
     static final Backend REFERENCE = new ReferenceBackend();
     static final int STEPS = 6;
+
+    @BeforeAll
+    static void splitLargeCalls() {
+        PoolSettings.split();
+    }
+
+    @AfterAll
+    static void restorePool() {
+        PoolSettings.restore();
+    }
 
     static List<Integer> lengths() {
         List<Integer> n = new ArrayList<>();
