@@ -152,7 +152,7 @@ elif [ "$TORCH" = auto ]; then
 fi
 
 say "writing the report"
-java -cp target/gradus.jar dev.gradus.report.ReportMain --out "$OUT" \
+java -jar target/gradus.jar report --out "$OUT" \
   --jmh "$RAW/gemm-native.json" --jmh "$RAW/gemm-java.json" --jmh "$RAW/kernels.json" --jmh "$RAW/trainstep.json" \
   --jmh "$RAW/trainstep-java-a.json" --jmh "$RAW/trainstep-java-b.json" \
   --results "$RAW/epochs.txt" "${TORCH_FILES[@]}" --commit "$COMMIT" \

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Gradus native kernels: plain extern "C" functions over float* and sizes, called from Java
-// (dev.gradus.backend.jni.NnKernels) after every argument was checked there. GEMM is not here:
-// Java calls OpenBLAS cblas_sgemm directly.
+// (dev.gradus.backend.jni.NnKernels) after every argument was checked there. GEMM is OpenBLAS's
+// cblas_sgemm, run single-threaded inside blocks that our pool splits (gemm.cpp).
 //
 // Conventions (the same as the Java Backend interface):
 // - Size letters: N = batch rows, C = features of a row (in features of a layer), OC = out features;
@@ -44,6 +44,17 @@ int nnk_threads(void);
 // Calls with at least this many elements are split over the pool (smaller ones run on the caller).
 void nnk_set_parallel_threshold(int64_t elements);
 int64_t nnk_parallel_threshold(void);
+
+// ---- GEMM ------------------------------------------------------------------------------------
+
+// c is (M,N), op(a) is (M,K), op(b) is (K,N), row-major with leading dimensions lda, ldb, ldc;
+// op is the transpose when trans_a / trans_b is non-zero. c = alpha·op(a)·op(b) + beta·c, and
+// beta == 0 ignores c's contents. Products of at least the GEMM threshold (flops = 2·M·N·K) are
+// split into blocks of c's longer side, each a single-threaded cblas_sgemm, over the pool.
+void sgemm(float* c, const float* a, const float* b, int trans_a, int trans_b, float alpha, float beta,
+           int M, int N, int K, int lda, int ldb, int ldc);
+void nnk_set_gemm_threshold(int64_t flops);
+int64_t nnk_gemm_threshold(void);
 
 // ---- activations (codes = dev.gradus.Activation.Kind ordinals) ------------------------------
 enum {

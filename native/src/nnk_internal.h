@@ -22,3 +22,10 @@ typedef void (*nnk_task)(void* ctx, int64_t begin, int64_t end, int part);
 // pool's workers. Returns the number of parts (1..NNK_MAX_THREADS); part k covers the same range for
 // a given n, work, align and threshold, whatever the thread count.
 int nnk_parallel(nnk_task task, void* ctx, int64_t n, int64_t work, int64_t align);
+
+// Runs task over [0, n) in exactly `parts` contiguous parts (boundaries multiples of align), claimed
+// by the caller and the pool's workers; with one thread, the caller runs them all in order.
+int nnk_run_parts(nnk_task task, void* ctx, int64_t n, int parts, int64_t align);
+
+// The pool's thread count (1 = the caller alone).
+int nnk_threads(void);

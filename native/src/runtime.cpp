@@ -145,7 +145,15 @@ int nnk_parallel(nnk_task task, void* ctx, int64_t n, int64_t work, int64_t alig
     if (want < 2 && work >= p.threshold) want = 2;
     if (want > NNK_MAX_THREADS) want = NNK_MAX_THREADS;
     if (want > pieces) want = pieces;
-    int parts = (int) (want < 1 ? 1 : want);
+    return nnk_run_parts(task, ctx, n, (int) (want < 1 ? 1 : want), align);
+}
+
+int nnk_run_parts(nnk_task task, void* ctx, int64_t n, int parts, int64_t align) {
+    Pool& p = pool();
+    if (n <= 0) return 1;
+    if (align < 1) align = 1;
+    if (parts < 1) parts = 1;
+    if (parts > NNK_MAX_THREADS) parts = NNK_MAX_THREADS;
     if (parts == 1 || p.nthreads == 1) {
         for (int k = 0; k < parts; k++) {
             int64_t b = bound(n, align, k, parts), e = bound(n, align, k + 1, parts);

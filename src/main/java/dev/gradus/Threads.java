@@ -4,8 +4,9 @@ package dev.gradus;
 import dev.gradus.backend.jni.NativeBackend;
 
 /**
- * The process-wide thread budget, shared by OpenBLAS and the native kernels (never both at once:
- * calls are sequential, so the two pools never multiply). The default is the number of available
+ * The process-wide thread budget of the native backend: the size of its one thread pool, which
+ * splits large GEMMs into blocks (each a single-threaded OpenBLAS call) and large elementwise kernels.
+ * OpenBLAS's own threading is kept at 1, so there are never two pools competing for the cores. The default is the number of available
  * processors, or the system property {@code gradus.threads} when set ({@code -Dgradus.threads=1}).
  * {@link #set} applies a new budget at once when the native backend is loaded, and at its load
  * otherwise. The pure-Java backend is single-threaded.
@@ -24,7 +25,7 @@ public final class Threads {
     }
 
     /**
-     * Sets the budget for OpenBLAS ({@code blas_set_num_threads}) and the kernel pool. Call it between
+     * Sets the size of the native thread pool (OpenBLAS itself stays single-threaded). Call it between
      * kernel calls, not during one.
      * @throws IllegalArgumentException when {@code n < 1}
      */

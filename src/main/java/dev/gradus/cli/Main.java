@@ -14,7 +14,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "gradus", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Trains neural networks (multilayer perceptrons) by backpropagation, natively or in pure Java.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, CompareCommand.class,
-                CheckCasesCommand.class, InfoCommand.class, CommandLine.HelpCommand.class},
+                CheckCasesCommand.class, InfoCommand.class, dev.gradus.report.ReportMain.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Run 'gradus COMMAND --help' for a command's flags.",
                 "With no flags, 'gradus train' trains a digit classifier on the built-in subset of MNIST.",
                 "Exit codes: 0 done, 1 a reference case failed, 2 bad input (one line on stderr says what and where)."})

@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.backend.jni;
 
-import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
-import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
-import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 
 import dev.gradus.Activation;
 import dev.gradus.Labels;
@@ -35,8 +32,11 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * <li>{@code dW += doutᵀ·inp}: {@code sgemm(Trans, NoTrans, OC, C, N, beta = 1)}</li>
  * </ul>
  *
- * <p>Threads: OpenBLAS and the kernels share the one budget of {@link Threads}; calls are sequential,
- * so the two pools never run at the same time. A backend is used from one thread at a time.
+ * <p>Threads: one pool of {@link Threads#get()} threads, in the kernel library. Large GEMMs are cut into
+ * blocks of the output, each block one single-threaded {@code cblas_sgemm}, claimed by the caller and
+ * the pool's workers; OpenBLAS's own threading stays at 1. So no second pool spins while the first
+ * works, and a worker the scheduler leaves asleep does not hold a call up. A backend is used from one
+ * thread at a time.
  */
 public final class NativeBackend implements Backend {
     private static boolean loaded;
@@ -77,11 +77,11 @@ public final class NativeBackend implements Backend {
         return loaded;
     }
 
-    /** Gives OpenBLAS and the kernel pool {@code n} threads; does nothing before the natives load. */
+    /** Gives the kernel pool {@code n} threads and OpenBLAS one; does nothing before the natives load. */
     public static synchronized void applyThreads(int n) {
         if (loaded) {
             NnKernels.nnk_set_threads(n);
-            openblas_nolapack.blas_set_num_threads(n);
+            openblas_nolapack.blas_set_num_threads(1);   // OpenBLAS runs inside our pool's GEMM blocks
         }
     }
 
@@ -115,10 +115,8 @@ public final class NativeBackend implements Backend {
             }
             return;
         }
-        openblas_nolapack.cblas_sgemm(CblasRowMajor,
-                transA == Transpose.NO ? CblasNoTrans : CblasTrans,
-                transB == Transpose.NO ? CblasNoTrans : CblasTrans,
-                m, n, k, alpha, a.pointer(), a.cols(), b.pointer(), b.cols(), beta, c.pointer(), c.cols());
+        NnKernels.sgemm(c.pointer(), a.pointer(), b.pointer(), transA == Transpose.NO ? 0 : 1,
+                transB == Transpose.NO ? 0 : 1, alpha, beta, m, n, k, a.cols(), b.cols(), c.cols());
     }
 
     // ---- activations

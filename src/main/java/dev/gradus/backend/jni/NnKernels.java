@@ -34,6 +34,10 @@ public final class NnKernels {
     public static native int nnk_blas_threads();
     public static native void nnk_set_threads(int nthreads);
     public static native int nnk_threads();
+    public static native void sgemm(FloatPointer c, @Const FloatPointer a, @Const FloatPointer b, int transA, int transB,
+            float alpha, float beta, int M, int N, int K, int lda, int ldb, int ldc);
+    public static native void nnk_set_gemm_threshold(@Cast("int64_t") long flops);
+    public static native @Cast("int64_t") long nnk_gemm_threshold();
     public static native void nnk_set_parallel_threshold(@Cast("int64_t") long elements);
     public static native @Cast("int64_t") long nnk_parallel_threshold();
 
