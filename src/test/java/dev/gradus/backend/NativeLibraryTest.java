@@ -23,11 +23,11 @@ class NativeLibraryTest {
         assertTrue(Set.of("avx512", "avx2", "baseline").contains(info.isa()), info.isa());
         assertTrue(info.blasConfig().startsWith("OpenBLAS"), info.blasConfig());
         assertEquals(Threads.get(), info.kernelThreads());
-        assertEquals(Threads.get(), info.blasThreads());
+        assertEquals(1, info.blasThreads(), "OpenBLAS runs single-threaded inside the pool's GEMM blocks");
     }
 
     @Test
-    void threadBudgetReachesBothPools() {
+    void threadBudgetSizesThePoolAndKeepsOpenBlasSingleThreaded() {
         int before = Threads.get();
         try {
             Threads.set(1);
@@ -37,7 +37,7 @@ class NativeLibraryTest {
             Threads.set(2);
             NativeInfo two = NativeBackend.info();
             assertEquals(2, two.kernelThreads());
-            assertEquals(2, two.blasThreads());
+            assertEquals(1, two.blasThreads(), "one pool: OpenBLAS never gets threads of its own");
         } finally {
             Threads.set(before);
         }
@@ -78,6 +78,42 @@ class NativeLibraryTest {
             }
         } finally {
             NnKernels.nnk_set_parallel_threshold(threshold);
+            Threads.set(before);
+        }
+    }
+
+    /**
+     * A GEMM split into blocks over the pool equals the single-call result bit for bit, for every
+     * transpose, with a split along rows (M > N) and along columns (N >= M), and with beta = 1.
+     */
+    @Test
+    void splitGemmEqualsOneCall() {
+        Backend b = new NativeBackend();
+        int before = Threads.get();
+        long threshold = NnKernels.nnk_gemm_threshold();
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        try {
+            for (int[] mnk : new int[][] {{83, 37, 29}, {37, 83, 29}}) {
+                int m = mnk[0], n = mnk[1], k = mnk[2];
+                for (Transpose ta : Transpose.values()) {
+                    for (Transpose tb : Transpose.values()) {
+                        try (Tensor a = ta == Transpose.NO ? Agreement.uniform(rnd, m, k, -1, 1) : Agreement.uniform(rnd, k, m, -1, 1);
+                             Tensor bm = tb == Transpose.NO ? Agreement.uniform(rnd, k, n, -1, 1) : Agreement.uniform(rnd, n, k, -1, 1);
+                             Tensor c0 = Agreement.uniform(rnd, m, n, -1, 1); Tensor one = Agreement.copy(c0);
+                             Tensor split = Agreement.copy(c0)) {
+                            Threads.set(1);
+                            b.gemm(one, a, ta, bm, tb, 0.5f, 1f);
+                            Threads.set(3);
+                            NnKernels.nnk_set_gemm_threshold(0);   // split every product
+                            b.gemm(split, a, ta, bm, tb, 0.5f, 1f);
+                            NnKernels.nnk_set_gemm_threshold(threshold);
+                            Agreement.identical("gemm " + m + "x" + n + "x" + k + " " + ta + tb + ", split vs one call", split, one);
+                        }
+                    }
+                }
+            }
+        } finally {
+            NnKernels.nnk_set_gemm_threshold(threshold);
             Threads.set(before);
         }
     }
