@@ -155,7 +155,7 @@ void adam_task(void* ctx, int64_t b, int64_t e, int) {
 // ---- clipping helpers ------------------------------------------------------------------------------
 
 NNK_CLONES double sum_squares_range(const float* __restrict x, int64_t n) {
-    double lane[NNK_LANES] = {0};   // element i in lane i % 8: the same order on every clone
+    double lane[NNK_LANES] = {0};   // element i in lane i % NNK_LANES: the same order on every clone
     int64_t i = 0;
     for (; i + NNK_LANES <= n; i += NNK_LANES) {
         for (int k = 0; k < NNK_LANES; k++) { double v = x[i + k]; lane[k] += v * v; }
