@@ -32,14 +32,22 @@ extern "C" {
 // "avx2" (x86-64-v3: AVX2 + FMA) or "baseline" (x86-64: SSE2).
 const char* nnk_isa(void);
 
-// OpenBLAS's build configuration string (openblas_get_config) and its current thread count.
+// OpenBLAS's build configuration string (openblas_get_config) and its thread count (kept at 1: it
+// runs inside the pool's GEMM blocks).
 const char* nnk_blas_config(void);
 int nnk_blas_threads(void);
 
-// Threads used by our kernels (this thread plus nthreads - 1 pooled workers, which sleep on a
-// condition variable between calls). Call nnk_set_threads only while no kernel runs.
+// Threads used by our kernels and GEMM blocks (this thread plus nthreads - 1 pooled workers, which
+// watch for the next call for 300 us, then sleep on a condition variable). Call nnk_set_threads only
+// while no kernel runs.
 void nnk_set_threads(int nthreads);
 int nnk_threads(void);
+
+// Subnormal floats: flushed to zero inside every kernel and GEMM (FTZ|DAZ, the default: they cost
+// ~100 cycles per operation on many x86 CPUs), or kept (0: IEEE, as PyTorch's default). The calling
+// thread's floating-point mode is restored on return.
+void nnk_set_flush_denormals(int on);
+int nnk_flush_denormals(void);
 
 // Calls with at least this many elements are split over the pool (smaller ones run on the caller).
 void nnk_set_parallel_threshold(int64_t elements);

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-// Runtime of the kernel library: which ISA clone runs, and the small persistent thread pool that
-// splits large elementwise calls. The pool's workers sleep on a condition variable between calls
-// (no spinning): OpenBLAS's own pthreads pool shares the same cores, and the two never run at the
-// same time because kernel and GEMM calls are sequential.
+// Runtime of the kernel library: which ISA clone runs, the floating-point mode kernels run in, and
+// the process's one thread pool, which splits large GEMMs (gemm.cpp; OpenBLAS itself stays
+// single-threaded) and large elementwise calls. Idle workers watch for the next job for a moment,
+// then sleep on a condition variable.
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 #include <cblas.h>
+#include <xmmintrin.h>
 #include "nnk_internal.h"
 
 // The same test and priority order as the ifunc resolvers of NNK_CLONES: v4, then v3, then default.
@@ -24,6 +26,22 @@ NNK_API int nnk_blas_threads(void) { return openblas_get_num_threads(); }
 
 namespace {
 
+// Subnormal floats (below 1.2e-38) cost a microcode assist of ~100 cycles per operation on many x86
+// CPUs. They are routine in training: the momentum of a weight whose gradient is always 0 (an
+// MNIST border pixel) decays into them and, rounded back up, stays there forever. So kernels run with
+// FTZ|DAZ set by default (as TensorFlow and JAX do on CPUs), restored on return: Java's own float
+// arithmetic on the calling thread is never affected. nnk_set_flush_denormals(0) keeps IEEE behaviour.
+std::atomic<bool> flush_denormals{true};
+constexpr unsigned FTZ_DAZ = 0x8040;
+
+struct FloatMode {
+    unsigned saved;
+    FloatMode() : saved(_mm_getcsr()) {
+        _mm_setcsr(flush_denormals.load(std::memory_order_relaxed) ? (saved | FTZ_DAZ) : (saved & ~FTZ_DAZ));
+    }
+    ~FloatMode() { _mm_setcsr(saved); }
+};
+
 // A call's range is cut into `parts` fixed pieces (nnk_parallel says how many); the caller and the
 // workers claim pieces one at a time from a counter tagged with the job's generation, until none is
 // left. The caller never waits for a thread that has not started: a worker the scheduler leaves
@@ -37,6 +55,8 @@ struct Pool {
     std::thread workers[NNK_MAX_THREADS];
     int nthreads = 1;                  // caller + nthreads - 1 workers
     uint64_t generation = 0;
+    std::atomic<uint64_t> published{0};   // generation, readable without the lock (for spinning workers)
+    std::atomic<bool> stopping{false};
     bool stop = false;
     // the current job
     nnk_task task = nullptr;
@@ -45,12 +65,12 @@ struct Pool {
     int parts = 1;
     std::atomic<uint64_t> claim{0};    // (generation << 32) | next piece
     std::atomic<int> finished{0};      // pieces done in the current job
-    // Elements; below this a call stays in one piece on the caller. High on purpose: right after a GEMM,
-    // OpenBLAS's threads spin on the same cores, and a woken worker that gets preempted holding a piece
-    // costs a time slice (measured: two 256x1024 activations after a 256x784x1024 GEMM took 1.2-1.6 ms on
-    // average when split, 0.35 ms on one thread). Training-size kernels (network B: 262144 activations,
-    // 1.9 M parameters) stay on the caller; DRAM-sized ones, which one core cannot stream alone, split.
-    int64_t threshold = 1 << 22;
+    // Elements; below this a call stays in one piece on the caller. While OpenBLAS ran its own pool,
+    // its threads spun after each GEMM and a split kernel right after one lost a time slice (4 Mi was
+    // needed then). With OpenBLAS single-threaded inside our GEMM blocks, and workers that watch
+    // briefly for the next job, network B's kernels (262144 activations, 1.9 M parameters) gain from
+    // the split: one epoch of B, 17.1k -> 19.1k samples/s on 2 threads.
+    int64_t threshold = 1 << 18;
 };
 
 // Never destroyed: joinable std::threads in a static destructor would terminate the process at exit.
@@ -68,6 +88,7 @@ int64_t bound(int64_t n, int64_t align, int part, int parts) {
 
 // Claims and runs pieces of job `gen` until none is left.
 void run_pieces(Pool* p, uint64_t gen, nnk_task task, void* ctx, int64_t n, int64_t align, int parts) {
+    FloatMode mode;
     const uint64_t tag = (gen & 0xffffffffu) << 32;
     for (;;) {
         uint64_t v = p->claim.load(std::memory_order_relaxed);
@@ -84,6 +105,24 @@ void run_pieces(Pool* p, uint64_t gen, nnk_task task, void* ctx, int64_t n, int6
     }
 }
 
+// How long an idle worker watches for the next job before it sleeps. The kernels of a training step
+// come microseconds apart, and waking a sleeping thread costs tens of microseconds here (a futex and
+// an inter-processor interrupt, more under a hypervisor): that alone made 2 threads slower than 1 on
+// network A. The spin pauses (_mm_pause) and ends on its own, so an idle process uses no CPU.
+constexpr auto SPIN = std::chrono::microseconds(300);
+
+// Watches for a job after `seen`, without the lock; true when one was published (or stop), false after SPIN.
+bool spin_for_job(Pool* p, uint64_t seen) {
+    auto until = std::chrono::steady_clock::now() + SPIN;
+    for (int i = 0;; i++) {
+        if (p->published.load(std::memory_order_acquire) != seen || p->stopping.load(std::memory_order_relaxed)) {
+            return true;
+        }
+        _mm_pause();
+        if ((i & 63) == 63 && std::chrono::steady_clock::now() > until) return false;
+    }
+}
+
 // A worker serves every job published after `seen` (the generation at its start).
 void worker(Pool* p, uint64_t seen) {
     for (;;) {
@@ -91,6 +130,7 @@ void worker(Pool* p, uint64_t seen) {
         void* ctx;
         int64_t n, align;
         int parts;
+        spin_for_job(p, seen);   // then the lock: the predicate returns at once if a job came meanwhile
         {
             std::unique_lock<std::mutex> lock(p->m);
             p->wake.wait(lock, [&] { return p->stop || p->generation != seen; });
@@ -106,10 +146,12 @@ void stop_workers(Pool& p) {
     {
         std::lock_guard<std::mutex> lock(p.m);
         p.stop = true;
+        p.stopping.store(true);
     }
     p.wake.notify_all();
     for (int i = 1; i < p.nthreads; i++) p.workers[i].join();
     p.stop = false;
+    p.stopping.store(false);
     p.nthreads = 1;
 }
 
@@ -127,6 +169,10 @@ NNK_API void nnk_set_threads(int nthreads) {
 }
 
 NNK_API int nnk_threads(void) { return pool().nthreads; }
+
+NNK_API void nnk_set_flush_denormals(int on) { flush_denormals.store(on != 0); }
+
+NNK_API int nnk_flush_denormals(void) { return flush_denormals.load() ? 1 : 0; }
 
 NNK_API void nnk_set_parallel_threshold(int64_t elements) { pool().threshold = elements < 1 ? 1 : elements; }
 
@@ -151,6 +197,7 @@ int nnk_parallel(nnk_task task, void* ctx, int64_t n, int64_t work, int64_t alig
 int nnk_run_parts(nnk_task task, void* ctx, int64_t n, int parts, int64_t align) {
     Pool& p = pool();
     if (n <= 0) return 1;
+    FloatMode mode;
     if (align < 1) align = 1;
     if (parts < 1) parts = 1;
     if (parts > NNK_MAX_THREADS) parts = NNK_MAX_THREADS;
@@ -167,6 +214,7 @@ int nnk_run_parts(nnk_task task, void* ctx, int64_t n, int parts, int64_t align)
         std::lock_guard<std::mutex> lock(p.m);
         p.task = task; p.ctx = ctx; p.n = n; p.align = align; p.parts = parts;
         gen = ++p.generation;
+        p.published.store(gen, std::memory_order_release);
         p.finished.store(0, std::memory_order_relaxed);
         p.claim.store((gen & 0xffffffffu) << 32, std::memory_order_release);
     }

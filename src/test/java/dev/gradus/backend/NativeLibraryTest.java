@@ -118,6 +118,37 @@ class NativeLibraryTest {
         }
     }
 
+    /**
+     * Subnormals: flushed by default (a subnormal momentum decays to exactly 0 instead of sticking at
+     * the smallest subnormal), kept on request, bit-identical to the Java reference then.
+     */
+    @Test
+    void subnormalsAreFlushedByDefaultAndKeptOnRequest() {
+        Backend nb = new NativeBackend();
+        Backend ref = new dev.gradus.backend.reference.ReferenceBackend();
+        dev.gradus.optim.SgdConfig c = dev.gradus.optim.SgdConfig.of(0.1f).withMomentum(0.9f);
+        float tiny = Float.MIN_VALUE * 3;   // 3 ulps above zero: 0.9 * 3 ulps rounds back to 3 ulps in IEEE
+        assertTrue(NativeBackend.info().flushDenormals(), "flushing is the default");
+        try (Tensor p = Tensor.of(1, 2, 1f, 1f); Tensor g = Tensor.allocate(1, 2); Tensor m = Tensor.of(1, 2, tiny, 1e-30f);
+             Tensor pr = Tensor.of(1, 2, 1f, 1f); Tensor mr = Tensor.of(1, 2, tiny, 1e-30f)) {
+            nb.sgdUpdate(p, g, m, c, 0.1f, 2);
+            assertEquals(0f, m.get(0), "a subnormal momentum is flushed to zero");
+            assertEquals(1e-30f * 0.9f, m.get(1), "normal values are untouched");
+            NativeBackend.setFlushDenormals(false);
+            m.copyFrom(new float[] {tiny, 1e-30f});
+            nb.sgdUpdate(p, g, m, c, 0.1f, 2);
+            ref.sgdUpdate(pr, g, mr, c, 0.1f, 2);
+            assertEquals(tiny, m.get(0), "IEEE: 0.9 x 3 ulps rounds back to 3 ulps");
+            Agreement.identical("kept subnormals, native vs reference", m, mr);
+            NativeBackend.setFlushDenormals(true);
+            nb.sgdUpdate(p, g, m, c, 0.1f, 3);   // flushes inside the kernel ...
+            float sub = mr.get(0);               // ... but this thread's own arithmetic stays IEEE (mode restored)
+            assertTrue(sub * 0.9f > 0f, "Java float arithmetic on the calling thread still keeps subnormals");
+        } finally {
+            NativeBackend.setFlushDenormals(true);
+        }
+    }
+
     @Test
     void smallHandComputations() {
         Backend b = new NativeBackend();

@@ -9,11 +9,16 @@ package dev.gradus.backend.jni;
  * @param blasThreads       OpenBLAS's current thread count
  * @param kernelThreads     the kernel pool's thread count (the caller included)
  * @param parallelThreshold elements from which a kernel call is split over the pool
+ * @param gemmSplitFlops    flops (2·M·N·K) from which a GEMM is split over the pool
+ * @param flushDenormals    whether kernels flush subnormal floats to zero (see {@link NativeBackend#setFlushDenormals})
  */
-public record NativeInfo(String isa, String blasConfig, int blasThreads, int kernelThreads, long parallelThreshold) {
+public record NativeInfo(String isa, String blasConfig, int blasThreads, int kernelThreads, long parallelThreshold,
+                         long gemmSplitFlops, boolean flushDenormals) {
     @Override
     public String toString() {
-        return "kernels " + isa + ", " + kernelThreads + " thread(s) from " + parallelThreshold + " elements; "
-                + blasConfig + ", " + blasThreads + " thread(s)";
+        return "kernels " + isa + ", " + kernelThreads + " thread(s) (elementwise split from " + parallelThreshold
+                + " elements, GEMM from " + gemmSplitFlops + " flops), subnormals "
+                + (flushDenormals ? "flushed to zero" : "kept (IEEE)") + "; " + blasConfig + ", " + blasThreads
+                + " thread(s) inside each GEMM block";
     }
 }

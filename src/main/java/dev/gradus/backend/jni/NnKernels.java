@@ -38,6 +38,8 @@ public final class NnKernels {
             float alpha, float beta, int M, int N, int K, int lda, int ldb, int ldc);
     public static native void nnk_set_gemm_threshold(@Cast("int64_t") long flops);
     public static native @Cast("int64_t") long nnk_gemm_threshold();
+    public static native void nnk_set_flush_denormals(int on);
+    public static native int nnk_flush_denormals();
     public static native void nnk_set_parallel_threshold(@Cast("int64_t") long elements);
     public static native @Cast("int64_t") long nnk_parallel_threshold();
 
