@@ -38,16 +38,7 @@ class MnistTrainingTest {
         assertTrue(shared != null, "system property gradus.shared is not set (the pom sets it to ../shared)");
         Path dir = Path.of(shared, "data", "mnist");
         assertTrue(Files.isDirectory(dir), "MNIST is missing: no directory " + dir.toAbsolutePath());
-        // One thread: this network's GEMMs are small (OpenBLAS does not split them well), and on a shared
-        // 2-core box the 2-thread kernels were measured at 1-24 ms per batch-32 step against 0.2-0.3 ms on
-        // one thread, which made this test take 5.5 min instead of seconds. Restored afterwards.
-        int threads = Threads.get();
-        Threads.set(1);
-        try {
-            train(dir);
-        } finally {
-            Threads.set(threads);
-        }
+        train(dir);   // with the default thread budget, as a user runs it
     }
 
     private static void train(Path dir) throws IOException {
