@@ -16,12 +16,16 @@ final class Backends {
     /**
      * The backend called {@code name}: "native", "java", or "direct" (null: the caller calls OpenBLAS itself).
      * Sets the thread budget first; for "native" and "direct" the natives are loaded so that it applies.
+     * "direct" then gives OpenBLAS its own pool of {@code threads} threads, as a program that calls
+     * {@code cblas_sgemm} itself would run it (NativeBackend keeps OpenBLAS at 1 thread and splits
+     * products over its own pool).
      */
     static Backend named(String name, int threads) {
         Threads.set(threads);
         Backend backend = null;
         if (name.equals("direct")) {
             NativeBackend.load();
+            org.bytedeco.openblas.global.openblas_nolapack.blas_set_num_threads(threads);
         } else {
             backend = Backend.named(name);
         }
