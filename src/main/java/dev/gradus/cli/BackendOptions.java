@@ -14,7 +14,7 @@ final class BackendOptions {
     String backend;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "Threads for OpenBLAS and the native kernels (one budget). Default: all processors.")
+            description = "Threads of the native backend's one pool (GEMM blocks and kernels). Default: all processors.")
     Integer threads;
 
     /** Applies {@code --threads} and opens the chosen backend. */

@@ -17,6 +17,7 @@ import dev.gradus.train.History;
 import dev.gradus.train.Position;
 import dev.gradus.train.TrainConfig;
 import dev.gradus.train.Trainer;
+import dev.gradus.train.ConsoleLog;
 import dev.gradus.train.TrainingListener;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -45,6 +46,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "Write model.safetensors, checkpoint.safetensors, history.csv/.json and training.png here.")
     Path out;
 
+    @Option(names = "--log-every", paramLabel = "N",
+            description = "Also print the tutorial's line 'Iteration: i Loss: x' every N steps. Default: 0 (off).")
+    int logEvery;
+
     @Option(names = "--resume", paramLabel = "CHECKPOINT",
             description = "Continue a run exactly where it stopped, from its checkpoint.safetensors (give the same data flags).")
     Path resume;
@@ -54,6 +59,9 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter o = spec.commandLine().getOut();
+        if (logEvery < 0) {
+            throw new IllegalArgumentException("--log-every must be >= 0, got " + logEvery);
+        }
         for (String fixed : TrainingOptions.FIXED_BY_CHECKPOINT) {
             if (resume != null && spec.commandLine().getParseResult().hasMatchedOption(fixed)) {
                 throw new IllegalArgumentException(fixed + " cannot be changed when resuming: the network, optimizer, "
@@ -150,6 +158,16 @@ final class TrainCommand implements Callable<Integer> {
             o.println();
         }
         trainer.addListener(new ProgressListener(o, ProgressListener.detect()));
+        if (logEvery > 0) {
+            trainer.addListener(new TrainingListener() {
+                @Override
+                public void onStep(int epoch, int iteration, long step, float loss, int samples) {
+                    if (step % logEvery == 0) {
+                        o.println(ConsoleLog.iterationLine(step, loss));
+                    }
+                }
+            });
+        }
         if (files != null) {
             trainer.addListener(new TrainingListener() {
                 @Override

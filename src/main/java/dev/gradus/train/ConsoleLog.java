@@ -35,8 +35,13 @@ public final class ConsoleLog implements TrainingListener {
     @Override
     public void onStep(int epoch, int iteration, long step, float loss, int samples) {
         if (every > 0 && step % every == 0) {
-            out.println("Iteration: " + step + " Loss: " + loss);
+            out.println(iterationLine(step, loss));
         }
+    }
+
+    /** The source tutorial's progress line: {@code Iteration: i Loss: x}. */
+    public static String iterationLine(long step, float loss) {
+        return "Iteration: " + step + " Loss: " + loss;
     }
 
     @Override

@@ -73,6 +73,18 @@ class CliTest {
         assertEquals(predict.out(), Files.readString(predictions));
     }
 
+    /** --log-every N prints the tutorial's "Iteration: i Loss: x" line every N steps. */
+    @Test
+    void logEveryPrintsTheTutorialsIterationLines() throws IOException {
+        Path csv = TinyData.blobsCsv(dir);
+        Cli train = ok("train", "--csv", csv.toString(), "--label", "species", "--layers", "4,8,3", "--epochs", "2",
+                "--batch", "8", "--backend", "java", "--log-every", "5");
+        List<String> lines = train.out().lines().filter(l -> l.startsWith("Iteration: ")).toList();
+        assertTrue(lines.size() >= 2, train::transcript);
+        assertTrue(lines.get(0).matches("Iteration: 0 Loss: [0-9.]+(E-?[0-9]+)?"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("Iteration: 5 Loss: "), lines.get(1));
+    }
+
     @Test
     void trainOnMnistStyleIdxFilesAndPredictFromAnIdxFile() throws IOException {
         Path mnist = TinyData.mnistDir(dir.resolve("mnist"), 50, -1);
