@@ -73,7 +73,7 @@ if [ "$MODE" = quick ]; then
   GEMM_JAVA='A.1.fwd:32x128x784:NT,A.1.dW:128x784x32:TN,A.2.fwd:32x10x128:NT,B.3.fwd:256x10x1024:NT,sq:256x256x256:NN'
   KERNELS='relu_forward,relu_backward,gelu_forward,cross_entropy_backward,sgd_update,adam_update'
   SIZES='262144,16777216'
-  STEP=(-f 1 -wi 2 -w 500ms -i 3 -r 500ms -p threads="$THREADS")
+  STEP=(-f 1 -wi 1 -w 1s -i 3 -r 2s -p threads="$THREADS")   # 2 s: B's ~160 ops amortize JMH's own allocation
   STEP_JAVA_B=(-f 1 -wi 0 -i 1 -r 1ms -p threads="$THREADS")   # one ~15 s step: no error bar, no warm-up
   # partial epochs, the same for Gradus and PyTorch: A 600 steps (19,200 samples), B 40 steps (10,240)
   EPOCH_NATIVE_A=(--trials 3 --max-steps 600)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.backend.reference;
 
+import dev.gradus.backend.ShortestDecimal;
 import dev.gradus.optim.AdagradConfig;
 import dev.gradus.optim.AdamConfig;
 import dev.gradus.optim.RmspropConfig;

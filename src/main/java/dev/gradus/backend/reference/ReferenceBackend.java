@@ -7,6 +7,7 @@ import dev.gradus.Loss;
 import dev.gradus.Tensor;
 import dev.gradus.backend.Backend;
 import dev.gradus.backend.Checks;
+import dev.gradus.backend.ShortestDecimal;
 import dev.gradus.backend.Transpose;
 import dev.gradus.optim.AdagradConfig;
 import dev.gradus.optim.AdamConfig;

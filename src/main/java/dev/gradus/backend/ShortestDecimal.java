@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.gradus.backend.reference;
+package dev.gradus.backend;
 
 /**
  * The Python float (a double) that a float32 hyperparameter stands for. PyTorch keeps hyperparameters
