@@ -68,7 +68,7 @@ fi
 JAR=benchmarks/target/benchmarks.jar
 
 if [ "$MODE" = quick ]; then
-  JMH=(-f 1 -wi 1 -w 300ms -i 3 -r 300ms -p threads="$THREADS")
+  JMH_RUN=(-f 1 -wi 1 -w 300ms -i 3 -r 300ms)
   GEMM_FAST='A.1.fwd:32x128x784:NT,A.1.dW:128x784x32:TN,A.2.fwd:32x10x128:NT,B.1.fwd:256x1024x784:NT,B.2.fwd:256x1024x1024:NT,B.2.dinp:256x1024x1024:NN,B.2.dW:1024x1024x256:TN,sq:256x256x256:NN,sq:1024x1024x1024:NN'
   GEMM_JAVA='A.1.fwd:32x128x784:NT,A.1.dW:128x784x32:TN,A.2.fwd:32x10x128:NT,B.3.fwd:256x10x1024:NT,sq:256x256x256:NN'
   KERNELS='relu_forward,relu_backward,gelu_forward,cross_entropy_backward,sgd_update,adam_update'
@@ -83,7 +83,7 @@ if [ "$MODE" = quick ]; then
   TORCH_A=(--trials 3 --max-steps 600)
   TORCH_B=(--trials 3 --warmup-steps 10 --max-steps 40)
 else
-  JMH=(-f 1 -wi 2 -w 1s -i 5 -r 1s -p threads="$THREADS")
+  JMH_RUN=(-f 1 -wi 2 -w 1s -i 5 -r 1s)
   GEMM_FAST=''        # every shape of GemmBenchmark
   # the Java reference only on products of at most ~0.6 GFLOP (every network shape, squares up to 512)
   GEMM_JAVA='A.1.fwd:32x128x784:NT,A.1.dinp:32x784x128:NN,A.1.dW:128x784x32:TN,A.2.fwd:32x10x128:NT,A.2.dinp:32x128x10:NN,A.2.dW:10x128x32:TN,B.1.fwd:256x1024x784:NT,B.1.dinp:256x784x1024:NN,B.1.dW:1024x784x256:TN,B.2.fwd:256x1024x1024:NT,B.2.dinp:256x1024x1024:NN,B.2.dW:1024x1024x256:TN,B.3.fwd:256x10x1024:NT,B.3.dinp:256x1024x10:NN,B.3.dW:10x1024x256:TN,sq:64x64x64:NN,sq:128x128x128:NN,sq:256x256x256:NN,sq:512x512x512:NN'
@@ -99,9 +99,18 @@ else
   TORCH_B=(--trials 3)
 fi
 
+JMH=("${JMH_RUN[@]}" -p threads="$THREADS")
+
 say "JMH: GEMM, native and direct cblas_sgemm"
 java -jar "$JAR" 'GemmBenchmark' "${JMH[@]}" -p backend=native,direct ${GEMM_FAST:+-p shape=$GEMM_FAST} \
   -rf json -rff "$RAW/gemm-native.json" > "$RAW/gemm-native.log"
+GEMM_1T=()
+if [ "$THREADS" != 1 ]; then
+  say "JMH: GEMM on 1 thread, native and direct: the wrapper's own cost"
+  java -jar "$JAR" 'GemmBenchmark' "${JMH_RUN[@]}" -p threads=1 -p backend=native,direct ${GEMM_FAST:+-p shape=$GEMM_FAST} \
+    -rf json -rff "$RAW/gemm-native-1t.json" > "$RAW/gemm-native-1t.log"
+  GEMM_1T=(--jmh "$RAW/gemm-native-1t.json")
+fi
 say "JMH: GEMM, Java reference (shapes up to ~0.6 GFLOP)"
 java -jar "$JAR" 'GemmBenchmark' "${JMH[@]}" -p backend=java -p shape="$GEMM_JAVA" \
   -rf json -rff "$RAW/gemm-java.json" > "$RAW/gemm-java.log"
@@ -153,7 +162,7 @@ fi
 
 say "writing the report"
 java -jar target/gradus.jar report --out "$OUT" \
-  --jmh "$RAW/gemm-native.json" --jmh "$RAW/gemm-java.json" --jmh "$RAW/kernels.json" --jmh "$RAW/trainstep.json" \
+  --jmh "$RAW/gemm-native.json" "${GEMM_1T[@]}" --jmh "$RAW/gemm-java.json" --jmh "$RAW/kernels.json" --jmh "$RAW/trainstep.json" \
   --jmh "$RAW/trainstep-java-a.json" --jmh "$RAW/trainstep-java-b.json" \
   --results "$RAW/epochs.txt" "${TORCH_FILES[@]}" --commit "$COMMIT" \
   --command "benchmarks/run.sh --$MODE --threads $THREADS (took $(( $(date +%s) - START )) s)"

@@ -159,7 +159,8 @@ class ReportTest {
         assertEquals(0, code);
         String md = Files.readString(dir.resolve(ReportWriter.MARKDOWN));
         for (String expected : List.of("## Machine", "| A.1.fwd:32x128x784:NT |", "| relu_forward | 4 Ki | 8 |",
-                "| A | native | 1 |", "Produced by `test`", "commit fixture")) {
+                "| A | native | 1 |", "Produced by `test`", "commit fixture",
+                "- GEMM through NativeBackend, 1 thread: median ", "the wrapper's own cost, target ≥ 98%")) {
             assertTrue(md.contains(expected), "REPORT.md lacks '" + expected + "':\n" + md);
         }
         for (String svg : List.of(ReportWriter.EPOCH_CHART, ReportWriter.GEMM_CHART, ReportWriter.SPEEDUP_CHART,
