@@ -72,7 +72,7 @@ enum {
 
 // inp is (N,C), bias is (1,C) or NULL, out is (N,C); param is leaky_relu's slope or elu's alpha.
 // inp += bias (row-broadcast, in place), then out = act(inp). out may be inp.
-// Definitions (torch 1.13): sigmoid 1/(1+e^-x); relu max(x,0); leaky_relu x>0 ? x : slope*x;
+// Definitions (torch 1.13): sigmoid 1/(1+e^-x); relu x<0 ? 0 : x (NaN and -0.0 kept); leaky_relu x>0 ? x : slope*x;
 // elu x>0 ? x : alpha*expm1(x); gelu x*0.5*(1+erf(x/sqrt 2)); softplus x>20 ? x : log1p(e^x);
 // softmax e^(x-max)/sum over each row. Transcendentals are nnk_math.h's (<= 3 ulp; softplus is computed
 // as max(x,0) + log1p(e^-|x|)).
@@ -81,7 +81,7 @@ void activation_forward(float* out, float* inp, const float* bias, int kind, flo
 // dinp, dout, inp (pre-activation), out (activation) are (N,C); dbias is (1,C) or NULL.
 // dinp = dout * act'(inp) (softmax: out*(dout - sum(dout*out)) per row); then dbias += column sums
 // of dinp, each summed in double over the rows in order. dinp may be dout.
-// sigmoid' = (1-out)*out; tanh' = 1-out*out; relu' = out>0; leaky' = x>0 ? 1 : slope;
+// sigmoid' = (1-out)*out; tanh' = 1-out*out; relu' = out<=0 ? 0 : 1 (NaN passes); leaky' = x>0 ? 1 : slope;
 // elu' = x>0 ? 1 : alpha*e^x; gelu' = Phi(x) + x*phi(x); softplus' = x>20 ? 1 : z/(z+1), z = e^x.
 void activation_backward(float* dinp, float* dbias, const float* dout, const float* inp, const float* out,
                          int kind, float param, int N, int C);

@@ -16,7 +16,7 @@ template <int K> NNK_INLINE float act_f(float x, float a) {
     if constexpr (K == NNK_IDENTITY) return x;
     if constexpr (K == NNK_SIGMOID) return 1.0f / (1.0f + nnk_expf(-x));
     if constexpr (K == NNK_TANH) return nnk_tanhf(x);
-    if constexpr (K == NNK_RELU) return x > 0.0f ? x : 0.0f;
+    if constexpr (K == NNK_RELU) return x < 0.0f ? 0.0f : x;        // as torch: keeps NaN and -0.0
     if constexpr (K == NNK_LEAKY_RELU) return x > 0.0f ? x : x * a;
     if constexpr (K == NNK_ELU) return x > 0.0f ? x : nnk_expm1f(x) * a;
     if constexpr (K == NNK_GELU) return x * 0.5f * (1.0f + nnk_erff(x * kSqrt1_2));
@@ -33,7 +33,7 @@ template <int K> NNK_INLINE float act_d(float d, float x, float y, float a) {
     if constexpr (K == NNK_IDENTITY) return d;
     if constexpr (K == NNK_SIGMOID) return d * (1.0f - y) * y;
     if constexpr (K == NNK_TANH) return d * (1.0f - y * y);
-    if constexpr (K == NNK_RELU) return y > 0.0f ? d : 0.0f;             // torch reads the result
+    if constexpr (K == NNK_RELU) return y <= 0.0f ? 0.0f : d;            // torch's threshold_backward on the result: NaN passes d
     if constexpr (K == NNK_LEAKY_RELU) return x > 0.0f ? d : d * a;
     if constexpr (K == NNK_ELU) return x > 0.0f ? d : d * a * nnk_expf(x);
     if constexpr (K == NNK_GELU) {

@@ -106,7 +106,7 @@ public final class ReferenceBackend implements Backend {
                 case IDENTITY -> v;
                 case SIGMOID -> Pointwise.sigmoid(v);
                 case TANH -> Math.tanh(v);
-                case RELU -> v <= 0 ? 0.0 : v;   // torch: relu(-0.0) = 0 and relu(NaN) = NaN
+                case RELU -> v < 0 ? 0.0 : v;   // as torch: relu(-0.0) = -0.0 and relu(NaN) = NaN
                 case LEAKY_RELU -> Pointwise.leakyRelu(v, param);
                 case ELU -> Pointwise.elu(v, param);
                 case GELU -> Pointwise.gelu(v);
@@ -149,7 +149,7 @@ public final class ReferenceBackend implements Backend {
                     case IDENTITY -> g;
                     case SIGMOID -> { double s = y.get(i); yield g * (1.0 - s) * s; }
                     case TANH -> { double t = y.get(i); yield g * (1.0 - t * t); }
-                    case RELU -> y.get(i) > 0 ? g : 0.0;
+                    case RELU -> y.get(i) <= 0 ? 0.0 : g;   // torch's threshold_backward: NaN passes the gradient
                     case LEAKY_RELU -> x.get(i) > 0 ? g : g * param;
                     // torch's elu_backward on the input (nn.ELU is not in place): alpha·eˣ for x <= 0
                     case ELU -> x.get(i) > 0 ? g : g * param * Math.exp(x.get(i));
