@@ -36,10 +36,11 @@ final class BackendOptions {
     /** {@link Backend#named}, lower-cased, with a message that says how to fall back when native code cannot load. */
     static Backend create(String name) {
         String n = name.toLowerCase(Locale.ROOT);
+        if (!n.equals("native") && !n.equals("java")) {
+            throw new IllegalArgumentException("unknown --backend '" + name + "' (known: native, java)");
+        }
         try {
             return Backend.named(n);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown --backend '" + name + "' (known: native, java)");
         } catch (IllegalStateException | LinkageError e) {
             throw new IllegalArgumentException("the native backend did not load (" + e.getMessage()
                     + "); use --backend java for the pure-Java backend");

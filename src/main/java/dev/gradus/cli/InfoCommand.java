@@ -36,9 +36,13 @@ final class InfoCommand implements Callable<Integer> {
         }
         if (NativeBackend.isLoaded()) {
             NativeInfo info = NativeBackend.info();
-            o.println("native kernels: " + info.isa() + " code path, " + info.kernelThreads()
-                    + " thread(s), parallel from " + info.parallelThreshold() + " elements");
-            o.println("OpenBLAS: " + info.blasConfig() + ", " + info.blasThreads() + " thread(s)");
+            o.println("native kernels: " + info.isa() + " code path, one pool of " + info.kernelThreads()
+                    + " thread(s): GEMM split from " + info.gemmSplitFlops() + " flops, elementwise from "
+                    + info.parallelThreshold() + " elements");
+            o.println("subnormal floats: " + (info.flushDenormals() ? "flushed to zero in native kernels"
+                    : "kept (IEEE)") + " (-D" + NativeBackend.DENORMALS_PROPERTY + "=flush|keep)");
+            o.println("OpenBLAS: " + info.blasConfig() + ", " + info.blasThreads()
+                    + " thread(s) inside each GEMM block");
         }
         o.flush();
         return 0;
