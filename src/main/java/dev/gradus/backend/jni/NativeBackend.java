@@ -10,7 +10,7 @@ import dev.gradus.Threads;
 import dev.gradus.backend.Backend;
 import dev.gradus.backend.Checks;
 import dev.gradus.backend.Transpose;
-import dev.gradus.backend.ShortestDecimal;
+import dev.gradus.backend.TorchScalars;
 import dev.gradus.optim.AdagradConfig;
 import dev.gradus.optim.AdamConfig;
 import dev.gradus.optim.RmspropConfig;
@@ -206,7 +206,7 @@ public final class NativeBackend implements Backend {
     @Override
     public void dropoutForward(Tensor out, Tensor mask, Tensor inp, float p, long seed) {
         Checks.dropoutForward(out, mask, inp, p);
-        float scale = 1f / (float) (1.0 - python(p));
+        float scale = TorchScalars.dropoutScale(p);
         NnKernels.dropout_forward(out.pointer(), mask.pointer(), inp.pointer(), p, scale, seed, inp.size());
     }
 
@@ -221,16 +221,16 @@ public final class NativeBackend implements Backend {
     @Override
     public void sgdUpdate(Tensor param, Tensor grad, Tensor momentumBuf, SgdConfig c, float lr, long step) {
         Checks.sgdUpdate(param, grad, momentumBuf, c, lr, step);
-        NnKernels.sgd_update(param.pointer(), pointer(momentumBuf), grad.pointer(), (float) -python(lr), c.momentum(),
-                (float) (1.0 - python(c.dampening())), c.weightDecay(), c.nesterov() ? 1 : 0, step == 1 ? 1 : 0,
+        NnKernels.sgd_update(param.pointer(), pointer(momentumBuf), grad.pointer(), TorchScalars.negLr(lr), c.momentum(),
+                TorchScalars.oneMinus(c.dampening()), c.weightDecay(), c.nesterov() ? 1 : 0, step == 1 ? 1 : 0,
                 param.size());
     }
 
     @Override
     public void adagradUpdate(Tensor param, Tensor grad, Tensor sum, AdagradConfig c, float lr, long step) {
         Checks.adagradUpdate(param, grad, sum, c, lr, step);
-        double clr = python(lr) / (1 + (step - 1) * python(c.lrDecay()));
-        NnKernels.adagrad_update(param.pointer(), sum.pointer(), grad.pointer(), (float) -clr, c.weightDecay(), c.eps(),
+        NnKernels.adagrad_update(param.pointer(), sum.pointer(), grad.pointer(),
+                TorchScalars.adagradNegClr(lr, c.lrDecay(), step), c.weightDecay(), c.eps(),
                 param.size());
     }
 
@@ -239,7 +239,7 @@ public final class NativeBackend implements Backend {
                               RmspropConfig c, float lr, long step) {
         Checks.rmspropUpdate(param, grad, squareAvg, momentumBuf, gradAvg, c, lr, step);
         NnKernels.rmsprop_update(param.pointer(), squareAvg.pointer(), pointer(momentumBuf), pointer(gradAvg),
-                grad.pointer(), (float) -python(lr), c.alpha(), (float) (1.0 - python(c.alpha())), c.eps(),
+                grad.pointer(), TorchScalars.negLr(lr), c.alpha(), TorchScalars.oneMinus(c.alpha()), c.eps(),
                 c.weightDecay(), c.momentum(), param.size());
     }
 
@@ -247,10 +247,9 @@ public final class NativeBackend implements Backend {
     public void adamUpdate(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq,
                            AdamConfig c, float lr, long step) {
         Checks.adamUpdate("adamUpdate", param, grad, expAvg, expAvgSq, maxExpAvgSq, c, lr, step);
-        double beta1 = python(c.beta1()), beta2 = python(c.beta2());
         NnKernels.adam_update(param.pointer(), expAvg.pointer(), expAvgSq.pointer(), pointer(maxExpAvgSq),
-                grad.pointer(), (float) -(python(lr) / (1.0 - Math.pow(beta1, step))), c.beta1(), (float) (1.0 - beta1),
-                c.beta2(), (float) (1.0 - beta2), (float) Math.sqrt(1.0 - Math.pow(beta2, step)), c.eps(),
+                grad.pointer(), TorchScalars.adamNegStepSize(lr, c.beta1(), step), c.beta1(), TorchScalars.oneMinus(c.beta1()),
+                c.beta2(), TorchScalars.oneMinus(c.beta2()), TorchScalars.adamBiasCorrection2Sqrt(c.beta2(), step), c.eps(),
                 c.weightDecay(), param.size());
     }
 
@@ -258,20 +257,10 @@ public final class NativeBackend implements Backend {
     public void adamwUpdate(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq,
                             AdamConfig c, float lr, long step) {
         Checks.adamUpdate("adamwUpdate", param, grad, expAvg, expAvgSq, maxExpAvgSq, c, lr, step);
-        double beta1 = python(c.beta1()), beta2 = python(c.beta2());
         NnKernels.adamw_update(param.pointer(), expAvg.pointer(), expAvgSq.pointer(), pointer(maxExpAvgSq),
-                grad.pointer(), (float) -(python(lr) / (1.0 - Math.pow(beta1, step))), c.beta1(), (float) (1.0 - beta1),
-                c.beta2(), (float) (1.0 - beta2), (float) Math.sqrt(1.0 - Math.pow(beta2, step)), c.eps(),
-                (float) (1.0 - python(lr) * python(c.weightDecay())), param.size());
-    }
-
-    /**
-     * The Python float (double) a float32 hyperparameter stands for, from which torch computes its
-     * scalars: the shortest decimal that rounds to it (0.999f is 0.999), allocation-free. The same
-     * function as the reference backend's, so both hand the kernels the same float32 scalars.
-     */
-    private static double python(float v) {
-        return ShortestDecimal.of(v);
+                grad.pointer(), TorchScalars.adamNegStepSize(lr, c.beta1(), step), c.beta1(), TorchScalars.oneMinus(c.beta1()),
+                c.beta2(), TorchScalars.oneMinus(c.beta2()), TorchScalars.adamBiasCorrection2Sqrt(c.beta2(), step), c.eps(),
+                TorchScalars.adamwDecay(lr, c.weightDecay()), param.size());
     }
 
     // ---- gradient clipping

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.backend.reference;
 
-import dev.gradus.backend.ShortestDecimal;
+import dev.gradus.backend.TorchScalars;
 import dev.gradus.optim.AdagradConfig;
 import dev.gradus.optim.AdamConfig;
 import dev.gradus.optim.RmspropConfig;
@@ -13,7 +13,7 @@ import java.nio.FloatBuffer;
  * functions {@code _single_tensor_sgd}, {@code _single_tensor_adagrad}, {@code _single_tensor_rmsprop},
  * {@code _single_tensor_adam} and {@code _single_tensor_adamw}: float32 tensor arithmetic, one
  * rounding per tensor operation and in the same order; the Python-float scalars (1 − beta, bias
- * corrections, step sizes) in double from {@link ShortestDecimal#of}, then rounded to float32 where
+ * corrections, step sizes) from {@link TorchScalars}, computed in double and rounded to float32 where
  * torch hands them to a tensor op. The ATen CPU kernels this mirrors:
  * <ul>
  * <li>{@code a.add(b, alpha=s)} is {@code fma(b, s, a)} (ATen's vectorized {@code add} is an fmadd);</li>
@@ -42,15 +42,11 @@ final class OptimizerRules {
         return Math.fma(s * b, c, a);
     }
 
-    private static float f(double pythonScalar) {
-        return (float) pythonScalar;
-    }
-
     static void sgd(FloatBuffer param, FloatBuffer grad, FloatBuffer buf, SgdConfig c, float lr, long step, int n) {
         float wd = c.weightDecay();
         float momentum = c.momentum();
-        float oneMinusDampening = f(1.0 - ShortestDecimal.of(c.dampening()));
-        float negLr = f(-ShortestDecimal.of(lr));
+        float oneMinusDampening = TorchScalars.oneMinus(c.dampening());
+        float negLr = TorchScalars.negLr(lr);
         for (int i = 0; i < n; i++) {
             float p = param.get(i);
             float d = grad.get(i);
@@ -75,8 +71,7 @@ final class OptimizerRules {
                         int n) {
         float wd = c.weightDecay();
         float eps = c.eps();
-        double clr = ShortestDecimal.of(lr) / (1 + (step - 1) * ShortestDecimal.of(c.lrDecay()));
-        float negClr = f(-clr);
+        float negClr = TorchScalars.adagradNegClr(lr, c.lrDecay(), step);
         for (int i = 0; i < n; i++) {
             float p = param.get(i);
             float g = grad.get(i);
@@ -94,10 +89,10 @@ final class OptimizerRules {
                         FloatBuffer gradAvg, RmspropConfig c, float lr, int n) {
         float wd = c.weightDecay();
         float alpha = c.alpha();
-        float oneMinusAlpha = f(1.0 - ShortestDecimal.of(alpha));
+        float oneMinusAlpha = TorchScalars.oneMinus(alpha);
         float eps = c.eps();
         float momentum = c.momentum();
-        float negLr = f(-ShortestDecimal.of(lr));
+        float negLr = TorchScalars.negLr(lr);
         for (int i = 0; i < n; i++) {
             float p = param.get(i);
             float g = grad.get(i);
@@ -136,7 +131,7 @@ final class OptimizerRules {
     /** AdamW: {@code param *= 1 − lr·weight_decay} first (decoupled), then Adam without weight decay. */
     static void adamw(FloatBuffer param, FloatBuffer grad, FloatBuffer expAvg, FloatBuffer expAvgSq,
                       FloatBuffer maxExpAvgSq, AdamConfig c, float lr, long step, int n) {
-        float decay = f(1.0 - ShortestDecimal.of(lr) * ShortestDecimal.of(c.weightDecay()));
+        float decay = TorchScalars.adamwDecay(lr, c.weightDecay());
         for (int i = 0; i < n; i++) {
             param.put(i, param.get(i) * decay);
         }
@@ -145,16 +140,12 @@ final class OptimizerRules {
 
     private static void moments(FloatBuffer param, FloatBuffer grad, FloatBuffer expAvg, FloatBuffer expAvgSq,
                                 FloatBuffer maxExpAvgSq, AdamConfig c, float l2, float lr, long step, int n) {
-        double beta1 = ShortestDecimal.of(c.beta1());
-        double beta2 = ShortestDecimal.of(c.beta2());
         float b1 = c.beta1();
         float b2 = c.beta2();
-        float oneMinusB1 = f(1.0 - beta1);
-        float oneMinusB2 = f(1.0 - beta2);
-        double biasCorrection1 = 1.0 - Math.pow(beta1, step);
-        double biasCorrection2 = 1.0 - Math.pow(beta2, step);
-        float negStepSize = f(-(ShortestDecimal.of(lr) / biasCorrection1));
-        float bc2Sqrt = f(Math.sqrt(biasCorrection2));
+        float oneMinusB1 = TorchScalars.oneMinus(b1);
+        float oneMinusB2 = TorchScalars.oneMinus(b2);
+        float negStepSize = TorchScalars.adamNegStepSize(lr, b1, step);
+        float bc2Sqrt = TorchScalars.adamBiasCorrection2Sqrt(b2, step);
         float eps = c.eps();
         for (int i = 0; i < n; i++) {
             float p = param.get(i);

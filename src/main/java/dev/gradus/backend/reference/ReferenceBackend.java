@@ -7,7 +7,7 @@ import dev.gradus.Loss;
 import dev.gradus.Tensor;
 import dev.gradus.backend.Backend;
 import dev.gradus.backend.Checks;
-import dev.gradus.backend.ShortestDecimal;
+import dev.gradus.backend.TorchScalars;
 import dev.gradus.backend.Transpose;
 import dev.gradus.optim.AdagradConfig;
 import dev.gradus.optim.AdamConfig;
@@ -225,7 +225,7 @@ public final class ReferenceBackend implements Backend {
         FloatBuffer x = inp.buffer();
         FloatBuffer m = mask.buffer();
         FloatBuffer y = out.buffer();
-        float scale = 1f / (float) (1.0 - ShortestDecimal.of(p));
+        float scale = TorchScalars.dropoutScale(p);
         long threshold = DropoutHash.threshold(p);
         for (int i = 0, n = inp.size(); i < n; i++) {
             float mi = DropoutHash.keep(seed, i, threshold) ? scale : 0f;
