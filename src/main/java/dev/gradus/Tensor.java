@@ -148,7 +148,7 @@ public final class Tensor implements AutoCloseable {
     }
 
     public Tensor fill(float value) {
-        if (value == 0f && Float.floatToRawIntBits(value) == 0) {
+        if (Float.floatToRawIntBits(value) == 0) {   // +0.0 only: -0.0 is not all zero bits
             return zero();
         }
         FloatBuffer b = buffer();
