@@ -12,9 +12,9 @@
 //   (dinp, dpred, dlogits) and accumulate (+=) into parameter gradients (dbias).
 // - An output may be the very same pointer as an input only where a kernel says so (in place);
 //   otherwise pointers never overlap. Java guarantees it.
-// - Kernels never allocate, print or exit. Large calls are split over the thread pool below;
-//   every reduction combines its per-thread partials in a fixed order, so a result depends only on
-//   the inputs and the thread count, never on timing.
+// - Kernels never allocate, print or exit. Large calls are split over the thread pool below into
+//   pieces chosen from the call's sizes alone, and every reduction combines its per-piece partials
+//   in a fixed order, so a result depends only on the inputs: never on the thread count or timing.
 // - Never -ffast-math. The optimizer kernels are built with -ffp-contract=off: a*b+c is two roundings
 //   unless the kernel writes fmaf, so they follow the documented order of operations on every ISA
 //   clone (bit-identical to the Java reference). Activations and losses may contract a*b+c to an FMA
@@ -35,6 +35,9 @@ const char* nnk_isa(void);
 // OpenBLAS's build configuration string (openblas_get_config) and its thread count (kept at 1: it
 // runs inside the pool's GEMM blocks).
 const char* nnk_blas_config(void);
+// The OpenBLAS kernel that runs (openblas_get_corename: "Haswell", "SkylakeX", "Cooperlake", ...):
+// chosen at load for this CPU, or forced by the environment variable OPENBLAS_CORETYPE.
+const char* nnk_blas_core(void);
 int nnk_blas_threads(void);
 
 // Threads used by our kernels and GEMM blocks (this thread plus nthreads - 1 pooled workers, which
@@ -58,7 +61,8 @@ int64_t nnk_parallel_threshold(void);
 // c is (M,N), op(a) is (M,K), op(b) is (K,N), row-major with leading dimensions lda, ldb, ldc;
 // op is the transpose when trans_a / trans_b is non-zero. c = alpha·op(a)·op(b) + beta·c, and
 // beta == 0 ignores c's contents. Products of at least the GEMM threshold (flops = 2·M·N·K) are
-// split into blocks of c's longer side, each a single-threaded cblas_sgemm, over the pool.
+// split into 2-4 blocks of c's longer side (how many depends on the shape only), each a
+// single-threaded cblas_sgemm, over the pool.
 void sgemm(float* c, const float* a, const float* b, int trans_a, int trans_b, float alpha, float beta,
            int M, int N, int K, int lda, int ldb, int ldc);
 void nnk_set_gemm_threshold(int64_t flops);

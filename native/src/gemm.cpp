@@ -5,8 +5,12 @@
 // blocks of C's longer side and the blocks are claimed by the caller and the pool's workers, each
 // block one single-threaded cblas_sgemm. So the process has one thread pool, not two: nothing
 // spins while another pool works, and a worker the scheduler leaves asleep does not hold the call
-// up (the caller takes its blocks). Each element of C is computed by one call over the whole K,
-// so the result does not depend on the split or the thread count.
+// up (the caller takes its blocks).
+//
+// The blocks are chosen from the product's shape alone, never from the thread count: OpenBLAS's
+// kernels round a block's edges differently from the same elements inside one larger call (the
+// Haswell kernel does; Cooperlake's and SkylakeX's happen not to), so only a split that never
+// changes keeps results bit-identical for every thread count, on every kernel.
 #include <cblas.h>
 #include "nnk_internal.h"
 
@@ -16,6 +20,17 @@ namespace {
 // 1.8x faster split in isolation, but slower inside a training step: each split moved half of the
 // weights between the two cores' caches. Network B's (400+ MFLOP) gain 1.7x.
 int64_t gemm_threshold = 16 << 20;
+
+// Larger products are cut into one block per threshold's worth of work, 2 to MAX_BLOCKS of them:
+// enough for two threads to share and for a late worker to cost the caller little, few enough that
+// the operand every block reads in full is not packed over and over.
+constexpr int MAX_BLOCKS = 4;
+
+int blocks(double flops) {
+    if (gemm_threshold == 0 ? flops == 0 : flops < (double) gemm_threshold) return 1;
+    double per = gemm_threshold > 0 ? flops / (double) gemm_threshold : MAX_BLOCKS;
+    return per >= MAX_BLOCKS ? MAX_BLOCKS : per < 2 ? 2 : (int) per;
+}
 
 struct Gemm {
     CBLAS_TRANSPOSE ta, tb;
@@ -51,10 +66,6 @@ NNK_API void sgemm(float* c, const float* a, const float* b, int trans_a, int tr
                    int M, int N, int K, int lda, int ldb, int ldc) {
     Gemm g{trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans, M, N, K, alpha, beta,
            a, lda, b, ldb, c, ldc, N >= M};
-    int threads = nnk_threads();
-    double flops = 2.0 * M * N * K;
-    // small products in one block on the caller; large ones two blocks per thread, so that a late
-    // worker leaves the caller at most half a thread's share to wait for
-    int parts = threads == 1 || flops < (double) gemm_threshold ? 1 : 2 * threads;
-    nnk_run_parts(gemm_block, &g, g.by_columns ? N : M, parts, 16);
+    // with one thread the blocks run in turn on the caller: the same calls, so the same bits
+    nnk_run_parts(gemm_block, &g, g.by_columns ? N : M, blocks(2.0 * M * N * K), 16);
 }

@@ -29,6 +29,7 @@ NNK_API const char* nnk_isa(void) {
 
 // The OpenBLAS this library is linked against (the one Java's openblas_nolapack preset loads).
 NNK_API const char* nnk_blas_config(void) { return openblas_get_config(); }
+NNK_API const char* nnk_blas_core(void) { return openblas_get_corename(); }
 NNK_API int nnk_blas_threads(void) { return openblas_get_num_threads(); }
 
 namespace {

@@ -41,7 +41,7 @@ final class InfoCommand implements Callable<Integer> {
                     + info.parallelThreshold() + " elements");
             o.println("subnormal floats: " + (info.flushDenormals() ? "flushed to zero in native kernels"
                     : "kept (IEEE)") + " (-D" + NativeBackend.DENORMALS_PROPERTY + "=flush|keep)");
-            o.println("OpenBLAS: " + info.blasConfig() + ", " + info.blasThreads()
+            o.println("OpenBLAS: " + info.blasConfig() + ", kernel " + info.blasCore() + ", " + info.blasThreads()
                     + " thread(s) inside each GEMM block");
         }
         o.flush();

@@ -126,7 +126,7 @@ public record Machine(String date, String cpu, List<String> cpuFlags, int cores,
         try {
             return NativeBackend.info();
         } catch (IllegalStateException | LinkageError e) {
-            return new NativeInfo("unknown", "unknown (" + e.getMessage() + ")", 0, 0, 0, 0, false);
+            return new NativeInfo("unknown", "unknown (" + e.getMessage() + ")", "unknown", 0, 0, 0, 0, false);
         }
     }
 

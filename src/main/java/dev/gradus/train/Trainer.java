@@ -26,7 +26,8 @@ import java.util.Arrays;
  *
  * <p><b>Order and reproducibility.</b> Epoch {@code e} visits the samples in the order
  * {@code Permutation(seed, e)}; the validation split (when {@code validationFraction > 0}) is drawn from
- * the same seed. Same seed, backend and thread count therefore give bit-identical parameters, and a run
+ * the same seed. The same seed and backend therefore give bit-identical parameters on a given OpenBLAS
+ * kernel, whatever the thread count (kernels split work by size alone), and a run
  * resumed with {@link #resume} from a checkpoint's {@link #position()} (with the parameters, optimizer
  * state and dropout step restored) continues exactly as the uninterrupted run.
  *

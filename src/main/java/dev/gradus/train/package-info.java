@@ -8,7 +8,9 @@
  * {@link dev.gradus.train.Evaluation} scores a classifier: accuracy, confusion matrix, per-class
  * precision, recall and F1.
  *
- * <p>Same seed, same backend and same thread count give bit-identical parameters: shuffling depends only
- * on (seed, epoch), and every kernel is deterministic.
+ * <p>The same seed and backend give bit-identical parameters on a given OpenBLAS kernel, whatever the
+ * thread count: shuffling depends only on (seed, epoch), every kernel is deterministic, and the native
+ * kernels split their work by its size alone. Another OpenBLAS kernel (another CPU, or
+ * {@code OPENBLAS_CORETYPE}) rounds GEMMs differently, within float32's error.
  */
 package dev.gradus.train;

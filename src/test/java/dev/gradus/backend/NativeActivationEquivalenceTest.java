@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Native ≡ reference for every activation, forward (bias fused) and backward (dbias fused), over
@@ -25,6 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * of native/src/nnk_math.h's vectorizable functions (measured: expf 1.0, expm1f 1.7, tanhf 1.3,
  * log1pf 1.4, erff 2.8 ulp). ULP1 = 2^-23, one ulp at [1, 2): at most two ulps below 1.
  */
+@Tag("blas")
 class NativeActivationEquivalenceTest {
     static final int[] SIZES = {1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 33, 63, 65};
     static final Backend NATIVE = new NativeBackend();

@@ -12,12 +12,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
 
 /**
  * NativeBackend's GEMM (OpenBLAS cblas_sgemm) ≡ the reference's double-accumulated triple loop, for
  * every transpose combination and several alpha/beta, over small odd shapes, the benchmark networks'
  * layer shapes and a few squares. The bound is the classic float32 dot-product error bound.
  */
+@Tag("blas")
 class NativeGemmEquivalenceTest {
     static final Backend NATIVE = new NativeBackend();
     static final Backend REFERENCE = new ReferenceBackend();

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Native ≡ reference for the losses, the fused softmax cross-entropy and dropout, over the sizes of
@@ -24,6 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * reference computes each element in double; native computes it in float as torch does and sums in
  * double.
  */
+@Tag("blas")
 class NativeLossEquivalenceTest {
     static final Backend NATIVE = new NativeBackend();
     static final Backend REFERENCE = new ReferenceBackend();

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Native ≡ reference for every optimizer configuration over several steps, and for the clipping
@@ -25,6 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * scalars (ShortestDecimal) and the same fused multiply-adds, so parameters and state are compared
  * bit for bit.
  */
+@Tag("blas")
 class NativeOptimizerEquivalenceTest {
     static final Backend NATIVE = new NativeBackend();
     static final Backend REFERENCE = new ReferenceBackend();

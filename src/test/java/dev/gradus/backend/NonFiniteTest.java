@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gradus.Activation;
 import dev.gradus.Tensor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /**
  * NaN, infinities and -0.0 go through the activations as in PyTorch 1.13, on both backends: a NaN
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * printed by torch 1.13 (F.relu, F.leaky_relu(0.01), F.elu, F.gelu, sigmoid, tanh, F.softplus on
  * [nan, inf, -inf, -0.0], and relu's gradient of ones).
  */
+@Tag("blas")
 class NonFiniteTest {
     private static final float NAN = Float.NaN;
     private static final float INF = Float.POSITIVE_INFINITY;

@@ -13,12 +13,14 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Every PyTorch reference case in {@code ${gradus.shared}/cases} passes on every backend, with each
  * case's own tolerance (rtol 1e-4, atol 1e-5: float32 arithmetic against float64 PyTorch values).
  * A missing directory fails the test: a proof that silently skips proves nothing.
  */
+@Tag("blas")
 class ReferenceCasesTest {
 
     static Path casesDir() {

@@ -12,6 +12,7 @@ import dev.gradus.optim.Sgd;
 import dev.gradus.optim.SgdConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The source material's worked example written as plain API calls, as in the README: a 3-2-1 sigmoid
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * descent with lr 0.5 for 20 steps. Expected values: ../shared/cases/seed_worked_example.json
  * (PyTorch, float64).
  */
+@Tag("blas")
 class WorkedExampleTest {
     // float32 arithmetic against float64 PyTorch values: the case file's own tolerance
     private static final double RTOL = 1e-4;

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Each optimizer's state is complete: training 3 steps, copying parameters, state buffers, step count and
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * 6 uninterrupted steps (what checkpoint/resume relies on). Update rules themselves are checked against
  * PyTorch by the shared reference cases.
  */
+@Tag("blas")
 class OptimizerResumeTest {
 
     private static final Map<String, Function<Network, Optimizer>> OPTIMIZERS = new LinkedHashMap<>();

@@ -32,7 +32,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Tag;
 
+@Tag("blas")
 class TrainerTest {
 
     static Backend backend(String name) {
@@ -167,6 +169,33 @@ class TrainerTest {
         for (int i = 0; i < first.length; i++) {
             assertEquals(Float.floatToRawIntBits(first[i]), Float.floatToRawIntBits(second[i]),
                     "parameter " + i + " (threads " + dev.gradus.Threads.get() + "): " + first[i] + " vs " + second[i]);
+        }
+    }
+
+    /**
+     * The thread count changes nothing: GEMM blocks and elementwise pieces are cut by size alone, so
+     * 1, 2, 3, 4 and 8 threads train the same bits (on whatever OpenBLAS kernel runs).
+     */
+    @Test
+    void everyThreadCountTrainsTheSameBits() {
+        Backend b = backend("native");
+        int before = dev.gradus.Threads.get();
+        long threshold = dev.gradus.backend.jni.NnKernels.nnk_parallel_threshold();
+        try {
+            dev.gradus.backend.jni.NnKernels.nnk_set_parallel_threshold(1 << 12);   // split the elementwise kernels too
+            dev.gradus.Threads.set(1);
+            float[] one = wideRun(b);
+            for (int threads : new int[] {2, 3, 4, 8}) {
+                dev.gradus.Threads.set(threads);
+                float[] more = wideRun(b);
+                for (int i = 0; i < one.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(one[i]), Float.floatToRawIntBits(more[i]),
+                            "parameter " + i + ", " + threads + " threads vs 1: " + more[i] + " vs " + one[i]);
+                }
+            }
+        } finally {
+            dev.gradus.backend.jni.NnKernels.nnk_set_parallel_threshold(threshold);
+            dev.gradus.Threads.set(before);
         }
     }
 

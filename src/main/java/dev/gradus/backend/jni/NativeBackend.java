@@ -90,7 +90,8 @@ public final class NativeBackend implements Backend {
     /** What runs: the kernels' ISA clone, OpenBLAS's build and thread counts. Loads the natives. */
     public static NativeInfo info() {
         load();
-        return new NativeInfo(NnKernels.nnk_isa(), NnKernels.nnk_blas_config(), NnKernels.nnk_blas_threads(),
+        return new NativeInfo(NnKernels.nnk_isa(), NnKernels.nnk_blas_config(), NnKernels.nnk_blas_core(),
+                NnKernels.nnk_blas_threads(),
                 NnKernels.nnk_threads(), NnKernels.nnk_parallel_threshold(), NnKernels.nnk_gemm_threshold(),
                 NnKernels.nnk_flush_denormals() != 0);
     }

@@ -31,6 +31,7 @@ public final class NnKernels {
     // ---- runtime
     public static native @Cast("const char*") String nnk_isa();
     public static native @Cast("const char*") String nnk_blas_config();
+    public static native @Cast("const char*") String nnk_blas_core();
     public static native int nnk_blas_threads();
     public static native void nnk_set_threads(int nthreads);
     public static native int nnk_threads();
