@@ -6,7 +6,7 @@
 #   benchmarks/run.sh --full      every shape, kernel and size, longer iterations: about an hour on 2 cores
 #
 # Options: --threads N (default 2), --no-torch (skip the PyTorch baseline), --out DIR (default benchmarks/report),
-#          --skip-build (reuse the installed library and benchmarks/target/benchmarks.jar).
+#          --skip-build (reuse benchmarks/target/benchmarks.jar).
 set -euo pipefail
 
 MODE=""
@@ -61,9 +61,8 @@ if awk -v l="$LOAD" -v c="$CORES" 'BEGIN { exit !(l > c) }'; then
 fi
 
 if [ "$BUILD" = yes ]; then
-  say "building the library (mvn install) and the benchmarks"
-  mvn -B -q install -DskipTests
-  mvn -B -q -f benchmarks/pom.xml package
+  say "building the library and the benchmarks"
+  mvn -B -q package -DskipTests
 fi
 JAR=benchmarks/target/benchmarks.jar
 
@@ -161,7 +160,7 @@ elif [ "$TORCH" = auto ]; then
 fi
 
 say "writing the report"
-java -jar target/gradus.jar report --out "$OUT" \
+java -cp "$JAR" dev.gradus.report.ReportMain --out "$OUT" \
   --jmh "$RAW/gemm-native.json" "${GEMM_1T[@]}" --jmh "$RAW/gemm-java.json" --jmh "$RAW/kernels.json" --jmh "$RAW/trainstep.json" \
   --jmh "$RAW/trainstep-java-a.json" --jmh "$RAW/trainstep-java-b.json" \
   --results "$RAW/epochs.txt" "${TORCH_FILES[@]}" --commit "$COMMIT" \

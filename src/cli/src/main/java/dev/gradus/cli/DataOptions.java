@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.gradus.cli;
+
+import dev.gradus.data.CsvDataset;
+import dev.gradus.data.Dataset;
+import dev.gradus.data.MnistIdx;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the data comes from: the built-in MNIST subset (no flag), an MNIST-style directory of IDX
+ * files ({@code --data}), or a CSV file with a label column ({@code --csv}, {@code --label}).
+ */
+final class DataOptions {
+    /** Where the built-in subset lives on the class path (see its README there). */
+    static final String BUILTIN = "/dev/gradus/cli/mnist/";
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "MNIST-style IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-..., raw or .gz).")
+    Path mnistDir;
+
+    @Option(names = "--csv", paramLabel = "FILE",
+            description = "A CSV file of numeric feature columns and one label column (a header line is detected).")
+    Path csv;
+
+    @Option(names = "--label", paramLabel = "COLUMN",
+            description = "The CSV's label column: a header name or a 0-based index (-1 = last).")
+    String label;
+
+    @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "0.2",
+            description = "With --csv: the share of rows held out for testing (seeded). Default: ${DEFAULT-VALUE}.")
+    double testFraction;
+
+    /** A training set and a held-out test set; closing it closes both. */
+    record Data(Dataset train, Dataset test, String description) implements AutoCloseable {
+        @Override
+        public void close() {
+            train.close();
+            test.close();
+        }
+    }
+
+    /** Words for the data source, e.g. "built-in MNIST subset" or "CSV data/iris.csv (label 'species')". */
+    String description() {
+        check();
+        if (mnistDir != null) {
+            return "MNIST files in " + mnistDir;
+        }
+        if (csv != null) {
+            return "CSV " + csv + " (label column '" + label + "')";
+        }
+        return "built-in MNIST subset (10,000 train / 2,000 test images)";
+    }
+
+    /** What identifies the data for a resumed run: the source kind and its absolute path, not how it was typed. */
+    String identity() {
+        check();
+        if (mnistDir != null) {
+            return "mnist:" + mnistDir.toAbsolutePath().normalize();
+        }
+        if (csv != null) {
+            return "csv:" + csv.toAbsolutePath().normalize() + "#" + label + "#" + testFraction;
+        }
+        return "builtin";
+    }
+
+    /** Training and test data; a CSV is split {@code testFraction} for testing with {@code seed}. */
+    Data trainAndTest(CsvDataset.Task task, long seed) throws IOException {
+        check();
+        if (csv != null) {
+            if (!(testFraction > 0 && testFraction < 1)) {
+                throw new IllegalArgumentException("--test-fraction must be in (0, 1), got " + testFraction);
+            }
+            try (Dataset all = CsvDataset.read(existing(csv), label, task)) {
+                Dataset.Split split;
+                try {
+                    split = all.split(testFraction, seed);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--test-fraction " + testFraction + " of the " + all.size()
+                            + " rows of " + csv + " leaves no training or no test data");
+                }
+                return new Data(split.train(), split.validation(), description());
+            }
+        }
+        Path dir = mnistDir != null ? directory(mnistDir) : builtinDirectory();
+        Dataset train = MnistIdx.train(dir);
+        try {
+            return new Data(train, MnistIdx.test(dir), description());
+        } catch (IOException | RuntimeException e) {
+            train.close();
+            throw e;
+        }
+    }
+
+    /** The data to evaluate on: the MNIST test files, or the whole CSV file. */
+    Dataset testOnly(CsvDataset.Task task) throws IOException {
+        check();
+        if (csv != null) {
+            return CsvDataset.read(existing(csv), label, task);
+        }
+        return MnistIdx.test(mnistDir != null ? directory(mnistDir) : builtinDirectory());
+    }
+
+    private void check() {
+        if (mnistDir != null && csv != null) {
+            throw new IllegalArgumentException("give either --data DIR or --csv FILE, not both");
+        }
+        if (csv != null && label == null) {
+            throw new IllegalArgumentException("--csv " + csv + " needs --label COLUMN (a header name or a 0-based index)");
+        }
+        if (csv == null && label != null) {
+            throw new IllegalArgumentException("--label applies to --csv only");
+        }
+    }
+
+    private static Path existing(Path file) throws NoSuchFileException {
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString());
+        }
+        return file;
+    }
+
+    private static Path directory(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            throw new NoSuchFileException(dir.toString(), null, "no such directory");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new NotDirectoryException(dir.toString());
+        }
+        return dir;
+    }
+
+    /** The built-in subset's directory: a folder of classes when run from them, else a path inside the jar. */
+    static Path builtinDirectory() throws IOException {
+        var url = DataOptions.class.getResource(BUILTIN + "train-images-idx3-ubyte.gz");
+        if (url == null) {
+            throw new IOException("the built-in dataset is missing from the class path (" + BUILTIN + ")");
+        }
+        try {
+            URI uri = url.toURI();
+            if ("jar".equals(uri.getScheme())) {
+                try {
+                    FileSystems.getFileSystem(uri);
+                } catch (FileSystemNotFoundException e) {
+                    FileSystems.newFileSystem(uri, Map.of());
+                }
+            }
+            return Path.of(uri).getParent();
+        } catch (URISyntaxException e) {
+            throw new IOException("cannot locate the built-in dataset: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.gradus.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The safetensors container, float32 only: an 8-byte little-endian header length {@code n}, then
+ * {@code n} bytes of UTF-8 JSON ({@code {"__metadata__": {string: string}, "name": {"dtype": "F32",
+ * "shape": [...], "data_offsets": [begin, end]}, ...}}, padded with spaces to a multiple of 8),
+ * then the tensors' little-endian bytes; offsets count from the end of the header. The tensors
+ * tile the data area in order, with no gap and no overlap, as the reference implementation demands.
+ *
+ * <p>{@link #read} checks everything before it trusts anything: the header length against the file
+ * size, the JSON, every dtype, shape, offset and size, and that nothing follows the last tensor.
+ * A violation is a {@link FileFormatException} naming the file and what is wrong.
+ */
+public record SafetensorsFile(Path path, Map<String, String> metadata, Map<String, StoredTensor> tensors) {
+
+    /** Headers above this size are refused as corrupt (the reference implementation's limit). */
+    static final long MAX_HEADER_BYTES = 100L << 20;
+
+    public SafetensorsFile {
+        metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+    }
+
+    /** The tensor called {@code name}; a {@link FileFormatException} if the file has none. */
+    public StoredTensor tensor(String name) {
+        StoredTensor t = tensors.get(name);
+        if (t == null) {
+            throw new FileFormatException(path, "has no tensor '" + name + "' (it has " + tensors.keySet() + ")");
+        }
+        return t;
+    }
+
+    /** The metadata entry {@code key}; a {@link FileFormatException} if it is absent. */
+    public String meta(String key) {
+        String v = metadata.get(key);
+        if (v == null) {
+            throw new FileFormatException(path, "has no metadata entry '" + key + "'");
+        }
+        return v;
+    }
+
+    // ---- writing ------------------------------------------------------------------------------
+
+    /** Writes {@code tensors} in the given order, with {@code metadata}, atomically (see {@link AtomicFile}). */
+    public static void write(Path file, Map<String, String> metadata, List<StoredTensor> tensors) throws IOException {
+        byte[] header = header(metadata, tensors);
+        AtomicFile.write(file, out -> {
+            ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length);
+            out.write(length.array());
+            out.write(header);
+            ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+            for (StoredTensor t : tensors) {
+                for (float v : t.data()) {
+                    if (chunk.remaining() < Float.BYTES) {
+                        out.write(chunk.array(), 0, chunk.position());
+                        chunk.clear();
+                    }
+                    chunk.putFloat(v);
+                }
+            }
+            out.write(chunk.array(), 0, chunk.position());
+        });
+    }
+
+    private static byte[] header(Map<String, String> metadata, List<StoredTensor> tensors) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        if (!metadata.isEmpty()) {
+            root.put("__metadata__", new LinkedHashMap<>(metadata));
+        }
+        long offset = 0;
+        for (StoredTensor t : tensors) {
+            if (t.name().equals("__metadata__") || root.containsKey(t.name())) {
+                throw new IllegalArgumentException("tensor name '" + t.name() + "' is reserved or used twice");
+            }
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("dtype", "F32");
+            List<Object> shape = new ArrayList<>();
+            for (long d : t.shape()) {
+                shape.add(d);
+            }
+            entry.put("shape", shape);
+            long end = offset + (long) t.data().length * Float.BYTES;
+            entry.put("data_offsets", List.of(offset, end));
+            offset = end;
+            root.put(t.name(), entry);
+        }
+        byte[] json = Json.write(root).getBytes(StandardCharsets.UTF_8);
+        // pad with spaces so that the data starts 8-byte aligned, as the reference writer does
+        int padded = (json.length + 7) / 8 * 8;
+        byte[] header = java.util.Arrays.copyOf(json, padded);
+        java.util.Arrays.fill(header, json.length, padded, (byte) ' ');
+        return header;
+    }
+
+    // ---- reading ------------------------------------------------------------------------------
+
+    /** Reads and validates {@code file}. Tensors come back in the order of their data. */
+    public static SafetensorsFile read(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString(), null, "file not found");
+        }
+        if (Files.isDirectory(file)) {
+            throw new FileFormatException(file, "is a directory, not a safetensors file");
+        }
+        long size = Files.size(file);
+        if (size < 8) {
+            throw new FileFormatException(file, "is " + size + " bytes long, too short for a safetensors header");
+        }
+        if (size > Integer.MAX_VALUE) {
+            throw new FileFormatException(file, "is " + size + " bytes long; files over 2 GiB are not supported");
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readAllBytes();
+        }
+        ByteBuffer all = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        long headerLength = all.getLong(0);
+        if (headerLength <= 0 || headerLength > MAX_HEADER_BYTES || headerLength > size - 8) {
+            throw new FileFormatException(file, "header length " + Long.toUnsignedString(headerLength)
+                    + " does not fit the file size " + size + " (not a safetensors file, or truncated)");
+        }
+        String json = new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8);
+        Map<String, Object> root = parseHeader(file, json);
+        int dataStart = 8 + (int) headerLength;
+        return parseBody(file, root, all.slice(dataStart, bytes.length - dataStart).order(ByteOrder.LITTLE_ENDIAN));
+    }
+
+    private static Map<String, Object> parseHeader(Path file, String json) {
+        if (!json.startsWith("{")) {
+            throw new FileFormatException(file, "header does not start with '{' (not a safetensors file)");
+        }
+        try {
+            return Json.parseObject(json);
+        } catch (IllegalArgumentException e) {
+            throw new FileFormatException(file, "header is not valid JSON: " + e.getMessage());
+        }
+    }
+
+    private record Span(String name, long[] shape, long begin, long end) {}
+
+    private static SafetensorsFile parseBody(Path file, Map<String, Object> root, ByteBuffer data) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        List<Span> spans = new ArrayList<>();
+        for (Map.Entry<String, Object> e : root.entrySet()) {
+            if (e.getKey().equals("__metadata__")) {
+                readMetadata(file, e.getValue(), metadata);
+            } else {
+                spans.add(span(file, e.getKey(), e.getValue()));
+            }
+        }
+        spans.sort(Comparator.comparingLong(Span::begin));
+        long expected = 0;
+        Map<String, StoredTensor> tensors = new LinkedHashMap<>();
+        for (Span s : spans) {
+            if (s.begin != expected) {
+                throw new FileFormatException(file, "tensor '" + s.name + "' starts at data byte " + s.begin
+                        + ", expected " + expected + " (tensors must tile the data without gaps or overlaps)");
+            }
+            if (s.end > data.capacity()) {
+                throw new FileFormatException(file, "tensor '" + s.name + "' ends at data byte " + s.end
+                        + " but the data area has only " + data.capacity() + " bytes (truncated file?)");
+            }
+            float[] values = new float[(int) ((s.end - s.begin) / Float.BYTES)];
+            data.asFloatBuffer().get((int) (s.begin / Float.BYTES), values);
+            tensors.put(s.name, new StoredTensor(s.name, s.shape, values));
+            expected = s.end;
+        }
+        if (expected != data.capacity()) {
+            throw new FileFormatException(file, (data.capacity() - expected)
+                    + " bytes follow the last tensor (corrupt or not written by a safetensors writer)");
+        }
+        return new SafetensorsFile(file, metadata, tensors);
+    }
+
+    private static void readMetadata(Path file, Object value, Map<String, String> into) {
+        if (!(value instanceof Map<?, ?> m)) {
+            throw new FileFormatException(file, "__metadata__ is not a JSON object");
+        }
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            if (!(e.getValue() instanceof String v)) {
+                throw new FileFormatException(file, "__metadata__ entry '" + e.getKey() + "' is not a string");
+            }
+            into.put((String) e.getKey(), v);
+        }
+    }
+
+    private static Span span(Path file, String name, Object value) {
+        String where = "tensor '" + name + "'";
+        if (!(value instanceof Map<?, ?> o)) {
+            throw new FileFormatException(file, where + " is not a JSON object");
+        }
+        if (!(o.get("dtype") instanceof String dtype)) {
+            throw new FileFormatException(file, where + " has no dtype");
+        }
+        if (!dtype.equals("F32")) {
+            throw new FileFormatException(file, where + " has dtype " + dtype + "; only F32 is supported");
+        }
+        long[] shape = longs(file, where + " shape", o.get("shape"), -1);
+        long[] offsets = longs(file, where + " data_offsets", o.get("data_offsets"), 2);
+        long count = 1;
+        for (long d : shape) {
+            if (d < 0 || d > Integer.MAX_VALUE) {
+                throw new FileFormatException(file, where + " has an impossible dimension " + d);
+            }
+            count *= d;
+            if (count > Integer.MAX_VALUE) {
+                throw new FileFormatException(file, where + " is too large");
+            }
+        }
+        if (offsets[0] < 0 || offsets[1] < offsets[0]) {
+            throw new FileFormatException(file, where + " has invalid data_offsets [" + offsets[0] + ", " + offsets[1] + "]");
+        }
+        if (offsets[1] - offsets[0] != count * Float.BYTES) {
+            throw new FileFormatException(file, where + " of shape " + java.util.Arrays.toString(shape) + " needs "
+                    + count * Float.BYTES + " bytes, but its data_offsets span " + (offsets[1] - offsets[0]));
+        }
+        return new Span(name, shape, offsets[0], offsets[1]);
+    }
+
+    private static long[] longs(Path file, String what, Object e, int length) {
+        if (!(e instanceof List<?> a) || (length >= 0 && a.size() != length)) {
+            throw new FileFormatException(file, what + " is missing or not an array"
+                    + (length >= 0 ? " of " + length + " integers" : " of integers"));
+        }
+        long[] out = new long[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            Object x = a.get(i);
+            try {
+                out[i] = Json.number(x, what).asLong();
+            } catch (IllegalArgumentException ex) {
+                throw new FileFormatException(file, what + " holds " + (x instanceof String ? '"' + (String) x + '"' : x)
+                        + ", not an integer");
+            }
+        }
+        return out;
+    }
+}
