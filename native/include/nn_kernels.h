@@ -103,12 +103,18 @@ double loss_forward(const float* pred, const float* target, int kind, float delt
 // bce (p-t)/max((1-p)p, 1e-12)/n; bce_with_logits (sigmoid(x)-t)/n.
 void loss_backward(float* dpred, const float* pred, const float* target, int kind, float delta, int64_t n);
 
-// logits is (N,C), labels is (N) with every label in [0,C). Returns the mean over rows of
-// log(sum e^(x-max)) + max - x[label] (max-subtracted, summed in double).
+// logits is (N,C), labels is (N). Returns the mean over rows of log(sum e^(x-max)) + max - x[label]
+// (max-subtracted, summed in double). Each label is read once and checked before it is used (another
+// thread may be rewriting them): if one is outside [0,C), returns NaN and nnk_bad_label() reports it.
 double crossentropy_softmax_forward(const float* logits, const int32_t* labels, int N, int C);
 
-// dlogits = (softmax(logits) - onehot(labels)) / N, all (N,C).
-void crossentropy_softmax_backward(float* dlogits, const float* logits, const int32_t* labels, int N, int C);
+// dlogits = (softmax(logits) - onehot(labels)) / N, all (N,C). Labels are checked as in the forward:
+// returns -1, or the first label outside [0,C) as nnk_bad_label() reports it (dlogits is then partial).
+int64_t crossentropy_softmax_backward(float* dlogits, const float* logits, const int32_t* labels, int N, int C);
+
+// The first label outside [0,C) that the calling thread's last cross-entropy call met, as
+// row << 32 | (uint32) label, or -1 when it met none.
+int64_t nnk_bad_label(void);
 
 // ---- dropout ---------------------------------------------------------------------------------
 

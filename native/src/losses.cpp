@@ -94,6 +94,7 @@ struct LossArgs {
     float* d; const float* p; const float* t; const int32_t* labels; float* mask;
     int kind; float delta, s; int64_t N, C; uint64_t seed, threshold;
     double partial[NNK_MAX_THREADS];
+    int64_t bad[NNK_MAX_THREADS];   // per part: the first bad label (see bad_label), or -1
 };
 
 void loss_task(void* ctx, int64_t b, int64_t e, int part) {
@@ -129,17 +130,58 @@ NNK_CLONES void ce_backward_row(float* __restrict dx, const float* __restrict x,
     dx[label] -= inv_n;
 }
 
+// A label outside [0, C) as row << 32 | its bits: ordered by row, so the smallest is the first.
+NNK_INLINE int64_t bad_label(int64_t row, int32_t label) {
+    return (int64_t) ((uint64_t) row << 32 | (uint32_t) label);
+}
+
+// Labels are memory another thread may rewrite: each is read once (relaxed atomic, so the compiler
+// cannot read it again), then checked, then used; a bad one's row is skipped and reported.
+NNK_INLINE int32_t read_label(const int32_t* labels, int64_t r) {
+    return __atomic_load_n(labels + r, __ATOMIC_RELAXED);
+}
+
 void ce_task(void* ctx, int64_t b, int64_t e, int part) {
     LossArgs& g = *(LossArgs*) ctx;
     double s = 0.0;
-    for (int64_t r = b; r < e; r++) s += ce_row(g.p + r * g.C, g.labels[r], g.C);
+    int64_t bad = -1;
+    for (int64_t r = b; r < e; r++) {
+        int32_t y = read_label(g.labels, r);
+        if ((uint32_t) y >= (uint64_t) g.C) {
+            if (bad < 0) bad = bad_label(r, y);
+            continue;
+        }
+        s += ce_row(g.p + r * g.C, y, g.C);
+    }
     g.partial[part] = s;
+    g.bad[part] = bad;
 }
 
-void ce_backward_task(void* ctx, int64_t b, int64_t e, int) {
-    const LossArgs& g = *(const LossArgs*) ctx;
-    for (int64_t r = b; r < e; r++) ce_backward_row(g.d + r * g.C, g.p + r * g.C, g.labels[r], g.s, g.C);
+void ce_backward_task(void* ctx, int64_t b, int64_t e, int part) {
+    LossArgs& g = *(LossArgs*) ctx;
+    int64_t bad = -1;
+    for (int64_t r = b; r < e; r++) {
+        int32_t y = read_label(g.labels, r);
+        if ((uint32_t) y >= (uint64_t) g.C) {
+            if (bad < 0) bad = bad_label(r, y);
+            continue;
+        }
+        ce_backward_row(g.d + r * g.C, g.p + r * g.C, y, g.s, g.C);
+    }
+    g.bad[part] = bad;
 }
+
+// Runs a cross-entropy task over the rows; returns the first bad label of all parts, or -1.
+int64_t ce_rows(nnk_task task, LossArgs& g, int* parts) {
+    for (int k = 0; k < NNK_MAX_THREADS; k++) g.bad[k] = -1;   // empty parts never run
+    *parts = nnk_parallel(task, &g, g.N, g.N * g.C, 1);
+    for (int k = 0; k < *parts; k++) {   // parts cover increasing rows
+        if (g.bad[k] >= 0) return g.bad[k];
+    }
+    return -1;
+}
+
+thread_local int64_t last_bad_label = -1;   // of the calling thread's last cross-entropy call
 
 // ---- dropout ---------------------------------------------------------------------------------
 
@@ -204,22 +246,32 @@ NNK_API void loss_backward(float* dpred, const float* pred, const float* target,
 
 // ---- crossentropy_softmax_forward / crossentropy_softmax_backward -----------------------------
 
-// logits is (N,C), labels (N). Returns the mean over rows of -log softmax(logits)[label].
+// logits is (N,C), labels (N). Returns the mean over rows of -log softmax(logits)[label], or NaN
+// with nnk_bad_label() set when a label is outside [0, C).
 NNK_API double crossentropy_softmax_forward(const float* logits, const int32_t* labels, int N, int C) {
+    last_bad_label = -1;
     if (N == 0) return NAN;
     LossArgs g{};
     g.p = logits; g.labels = labels; g.N = N; g.C = C;
-    int parts = nnk_parallel(ce_task, &g, N, (int64_t) N * C, 1);
+    int parts;
+    last_bad_label = ce_rows(ce_task, g, &parts);
+    if (last_bad_label >= 0) return NAN;
     return sum_parts(g.partial, parts) / (double) N;
 }
 
-// dlogits, logits are (N,C), labels (N). dlogits = (softmax(logits) - onehot) / N.
-NNK_API void crossentropy_softmax_backward(float* dlogits, const float* logits, const int32_t* labels, int N, int C) {
-    if (N == 0) return;
+// dlogits, logits are (N,C), labels (N). dlogits = (softmax(logits) - onehot) / N. Returns -1, or the
+// first bad label as nnk_bad_label() does.
+NNK_API int64_t crossentropy_softmax_backward(float* dlogits, const float* logits, const int32_t* labels, int N, int C) {
+    last_bad_label = -1;
+    if (N == 0) return -1;
     LossArgs g{};
     g.d = dlogits; g.p = logits; g.labels = labels; g.N = N; g.C = C; g.s = 1.0f / (float) N;
-    nnk_parallel(ce_backward_task, &g, N, (int64_t) N * C, 1);
+    int parts;
+    last_bad_label = ce_rows(ce_backward_task, g, &parts);
+    return last_bad_label;
 }
+
+NNK_API int64_t nnk_bad_label(void) { return last_bad_label; }
 
 // ---- dropout_forward / dropout_backward -------------------------------------------------------
 

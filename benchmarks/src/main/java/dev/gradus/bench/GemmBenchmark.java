@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -70,6 +71,9 @@ public class GemmBenchmark {
     private Tensor a;
     private Tensor b;
     private Tensor c;
+    private FloatPointer pa;   // for the direct call: the tensors' memory, as a program calling OpenBLAS holds it
+    private FloatPointer pb;
+    private FloatPointer pc;
     private Transpose ta;
     private Transpose tb;
     private float beta;
@@ -97,6 +101,9 @@ public class GemmBenchmark {
         fill(a, random);
         fill(b, random);
         fill(c, random);
+        pa = new FloatPointer(a.buffer());
+        pb = new FloatPointer(b.buffer());
+        pc = new FloatPointer(c.buffer());
         if (beta == 1f) {
             c.zero();   // accumulating into c for seconds must not overflow: start from 0 (values stay small)
         }
@@ -115,7 +122,7 @@ public class GemmBenchmark {
             openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
                     ta == Transpose.YES ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
                     tb == Transpose.YES ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
-                    m, n, k, 1f, a.pointer(), a.cols(), b.pointer(), b.cols(), beta, c.pointer(), c.cols());
+                    m, n, k, 1f, pa, a.cols(), pb, b.cols(), beta, pc, c.cols());
         } else {
             impl.gemm(c, a, ta, b, tb, 1f, beta);
         }

@@ -2,38 +2,40 @@
 package dev.gradus;
 
 import java.nio.IntBuffer;
-import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.javacpp.Pointer;
 
 /**
  * Integer class labels (one per row of a batch) in off-heap memory, for softmax cross-entropy and
- * evaluation. Same ownership rules as {@link Tensor}: an owner frees its memory on {@link #close()},
- * views ({@link #range}) share it and are invalid afterwards.
+ * evaluation. Same ownership, lifetime and thread rules as {@link Tensor}: an owner closes its memory on
+ * {@link #close()} (freed once no call uses it), views ({@link #range}) share it and are invalid
+ * afterwards; at most {@link #MAX_LENGTH} labels.
  */
 public final class Labels implements AutoCloseable {
-    private final Memory memory;
+    /** The most labels one object holds, 2^29 − 1: its memory is one Java direct buffer. */
+    public static final int MAX_LENGTH = (int) (Storage.MAX_BYTES / Integer.BYTES);
+
+    private final Storage memory;
     private final boolean owner;
     private final long offset;
     private final int length;
-    private final IntPointer pointer;
     private final IntBuffer buffer;
 
-    private Labels(Memory memory, boolean owner, long offset, int length) {
+    private Labels(Storage memory, boolean owner, long offset, int length) {
         this.memory = memory;
         this.owner = owner;
         this.offset = offset;
         this.length = length;
-        this.pointer = new IntPointer(memory.ints).position(offset);
-        this.pointer.limit(offset + length);
-        this.buffer = memory.whole.slice((int) offset, length);
+        this.buffer = memory.bytes.asIntBuffer().slice((int) offset, length);
     }
 
-    /** New zero-filled labels. */
+    /**
+     * New zero-filled labels.
+     * @throws IllegalArgumentException for a negative length or more than {@link #MAX_LENGTH}, before allocating
+     */
     public static Labels allocate(int length) {
-        if (length < 0) {
-            throw new IllegalArgumentException("labels length must be non-negative, got " + length);
+        if (length < 0 || length > MAX_LENGTH) {
+            throw new IllegalArgumentException("labels length must be in [0, " + MAX_LENGTH + "], got " + length);
         }
-        return new Labels(new Memory(length), true, 0, length);
+        return new Labels(new Storage((long) length * Integer.BYTES), true, 0, length);
     }
 
     public static Labels of(int... values) {
@@ -53,73 +55,100 @@ public final class Labels implements AutoCloseable {
     }
 
     public int length() { return length; }
-    public boolean isClosed() { return memory.closed; }
+    public boolean isClosed() { return memory.isClosed(); }
 
     public void checkOpen() {
-        if (memory.closed) {
-            throw new IllegalStateException("labels [" + length + "] are closed: their memory was released");
+        if (memory.isClosed()) {
+            throw closed();
         }
     }
 
-    public IntPointer pointer() { checkOpen(); return pointer; }
+    private IllegalStateException closed() {
+        return new IllegalStateException("labels [" + length + "] are closed: their memory was released");
+    }
+
+    /** The native address of label 0, valid between {@link #acquire()} and {@link #release()}. */
+    long address() {
+        return memory.address + offset * Integer.BYTES;
+    }
+
+    /** The labels' memory itself, valid until the owner is closed; no hold (see {@link Tensor#buffer()}). */
     public IntBuffer buffer() { checkOpen(); return buffer; }
 
-    public int get(int i) {
-        checkOpen();
-        if (i < 0 || i >= length) {
-            throw new IndexOutOfBoundsException("label index " + i + " out of bounds for " + length + " labels");
+    /** Holds the memory for one access (see {@link Tensor}): a close meanwhile frees it when the access ends. */
+    void acquire() {
+        if (!memory.tryAcquire()) {
+            throw closed();
         }
-        return buffer.get(i);
+    }
+
+    void release() {
+        memory.release();
+    }
+
+    public int get(int i) {
+        checkIndex(i);
+        acquire();
+        try {
+            return buffer.get(i);
+        } finally {
+            release();
+        }
     }
 
     public void set(int i, int v) {
-        checkOpen();
-        if (i < 0 || i >= length) {
-            throw new IndexOutOfBoundsException("label index " + i + " out of bounds for " + length + " labels");
+        checkIndex(i);
+        acquire();
+        try {
+            buffer.put(i, v);
+        } finally {
+            release();
         }
-        buffer.put(i, v);
     }
 
     public int[] toArray() {
         int[] out = new int[length];
-        buffer().get(0, out);
+        acquire();
+        try {
+            buffer.get(0, out);
+        } finally {
+            release();
+        }
         return out;
     }
 
     /** The first index whose label is outside {@code [0, classes)}, or -1 when all are valid. */
     public int firstOutOfRange(int classes) {
-        IntBuffer b = buffer();
-        for (int i = 0; i < length; i++) {
-            int v = b.get(i);
-            if (v < 0 || v >= classes) {
-                return i;
+        acquire();
+        try {
+            for (int i = 0; i < length; i++) {
+                int v = buffer.get(i);
+                if (v < 0 || v >= classes) {
+                    return i;
+                }
             }
+            return -1;
+        } finally {
+            release();
         }
-        return -1;
     }
 
+    private void checkIndex(int i) {
+        if (i < 0 || i >= length) {
+            throw new IndexOutOfBoundsException("label index " + i + " out of bounds for " + length + " labels");
+        }
+    }
+
+    /** Closes the memory if these labels own it (as {@link Tensor#close()}). Idempotent. */
     @Override
     public void close() {
-        if (owner && !memory.closed) {
-            memory.closed = true;
-            memory.ints.close();
+        if (owner) {
+            memory.close();
         }
     }
 
     @Override
     public String toString() {
         return "Labels[" + length + "]" + (isClosed() ? " (closed)" : "");
-    }
-
-    private static final class Memory {
-        final IntPointer ints;
-        final IntBuffer whole;
-        boolean closed;
-
-        Memory(int length) {
-            ints = new IntPointer(Math.max(length, 1));
-            Pointer.memset(ints, 0, Math.max(length, 1) * (long) Integer.BYTES);
-            whole = ints.asBuffer();
-        }
     }
 }

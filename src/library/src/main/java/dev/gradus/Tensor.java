@@ -1,31 +1,48 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus;
 
+import dev.gradus.backend.internal.InUse;
 import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 
 /**
  * A row-major float32 matrix in off-heap memory, read and written by both backends without copying:
- * native code gets its address ({@link #pointer()}), Java code a direct {@link FloatBuffer} over the
- * same bytes ({@link #buffer()}). A vector is a 1×n tensor.
+ * native kernels get its address, Java code a direct {@link FloatBuffer} over the same bytes
+ * ({@link #buffer()}). A vector is a 1×n tensor. At most {@link #MAX_SIZE} elements.
  *
  * <p>A tensor either owns its storage ({@link #allocate}) or is a <em>view</em> of a contiguous range
- * of another tensor's storage ({@link #view}, {@link #rows}). Closing the owner frees the memory at
- * once and invalidates every view; closing a view does nothing. Any use after the owner was closed
- * throws {@link IllegalStateException}. JavaCPP's deallocator frees an unclosed owner after garbage
+ * of another tensor's storage ({@link #view}, {@link #rows}). Closing the owner invalidates every view
+ * at once; closing a view does nothing. Any use after the owner was closed throws
+ * {@link IllegalStateException}. JavaCPP's deallocator frees an unclosed owner after garbage
  * collection, as a safety net only.
  *
- * <p>Not thread-safe, like the arrays it stands for.
+ * <p><b>Threads.</b> Like an array, a tensor is not synchronized: threads that write it concurrently
+ * race on its values. Closing is safe at any time, from any thread: every kernel and every method of
+ * this class holds the memory for the length of its access, so a call already running finishes on
+ * memory that is still there (it is freed when the last such call returns) and every later use
+ * throws. {@link #buffer()} is the exception: it is the memory itself, so a buffer kept past the
+ * owner's close must not be used.
  */
 public final class Tensor implements AutoCloseable {
+    /**
+     * The most elements a tensor holds, 2^29 − 1 (just under 2 GiB): its memory is one Java direct
+     * buffer, whose capacity in bytes is an int.
+     */
+    public static final int MAX_SIZE = (int) (Storage.MAX_BYTES / Float.BYTES);
+
     private final Storage storage;
-    private final long offset;   // in floats, from the start of the storage
+    private final long offset;            // in floats, from the start of the storage
     private final int rows;
     private final int cols;
-    private final FloatPointer pointer;   // positioned at offset, created once: native calls allocate nothing
     private final FloatBuffer buffer;     // exactly this tensor's elements
+    private final FloatPointer memory;    // the same elements, for memset/memmove; never handed out
+    private final long address;           // of element 0: a number no caller can move
     private final boolean owner;          // false for views
+
+    static {
+        InUse.install(new Holds());
+    }
 
     private Tensor(Storage storage, boolean owner, long offset, int rows, int cols) {
         this.storage = storage;
@@ -33,21 +50,26 @@ public final class Tensor implements AutoCloseable {
         this.offset = offset;
         this.rows = rows;
         this.cols = cols;
-        this.pointer = new FloatPointer(storage.memory).position(offset);
-        this.pointer.limit(offset + (long) rows * cols);
-        this.buffer = storage.whole.slice((int) offset, rows * cols);
+        this.buffer = storage.bytes.asFloatBuffer().slice((int) offset, rows * cols);
+        this.memory = new FloatPointer(buffer);
+        this.address = storage.address + offset * Float.BYTES;
     }
 
-    /** A new zero-filled {@code rows × cols} tensor that owns its memory. */
+    /**
+     * A new zero-filled {@code rows × cols} tensor that owns its memory.
+     * @throws IllegalArgumentException for a negative dimension or more than {@link #MAX_SIZE} elements,
+     *         before anything is allocated
+     */
     public static Tensor allocate(int rows, int cols) {
         if (rows < 0 || cols < 0) {
             throw new IllegalArgumentException("tensor shape must be non-negative, got [" + rows + ", " + cols + "]");
         }
         long length = (long) rows * cols;
-        if (length > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("tensor [" + rows + ", " + cols + "] has more than 2^31-1 elements");
+        if (length > MAX_SIZE) {
+            throw new IllegalArgumentException("tensor [" + rows + ", " + cols + "] has " + length
+                    + " elements, more than the " + MAX_SIZE + " (2^29 - 1) a tensor holds");
         }
-        return new Tensor(new Storage(length), true, 0, rows, cols);
+        return new Tensor(new Storage(length * Float.BYTES), true, 0, rows, cols);
     }
 
     /** A new {@code rows × cols} tensor holding a copy of {@code data} (row-major). */
@@ -90,60 +112,136 @@ public final class Tensor implements AutoCloseable {
     /** "[rows, cols]", for messages. */
     public String shape() { return "[" + rows + ", " + cols + "]"; }
 
-    public boolean isClosed() { return storage.closed; }
+    public boolean isClosed() { return storage.isClosed(); }
 
     /** @throws IllegalStateException if this tensor's memory was released */
     public void checkOpen() {
-        if (storage.closed) {
-            throw new IllegalStateException("tensor " + shape() + " is closed: its memory was released");
+        if (storage.isClosed()) {
+            throw closed();
         }
     }
 
-    /** The native address of element 0, for kernels. Checked open. */
-    public FloatPointer pointer() {
-        checkOpen();
-        return pointer;
+    private IllegalStateException closed() {
+        return new IllegalStateException("tensor " + shape() + " is closed: its memory was released");
     }
 
-    /** A direct buffer over exactly this tensor's elements (index 0 = element 0). Checked open. */
+    /**
+     * A direct buffer over exactly this tensor's elements (index 0 = element 0), for bulk Java access:
+     * the tensor's memory itself, valid until the owner is closed; it carries no hold, so a close by
+     * another thread while the buffer is in use frees the memory under it. Checked open. The copying
+     * methods ({@link #copyTo}, {@link #copyFrom(float[])}) are safe against a concurrent close.
+     */
     public FloatBuffer buffer() {
         checkOpen();
         return buffer;
     }
 
-    public float get(int i) { checkOpen(); return buffer.get(checkIndex(i)); }
-    public void set(int i, float v) { checkOpen(); buffer.put(checkIndex(i), v); }
+    /** The native address of element 0; the memory behind it is valid between acquire and release. */
+    long address() {
+        return address;
+    }
+
+    /**
+     * Holds this tensor's memory for one access, until the matching {@link #release()}: a close meanwhile
+     * takes effect for every later use, and the memory is freed when the last access in flight releases it.
+     * @throws IllegalStateException if the tensor is closed (then nothing is held)
+     */
+    void acquire() {
+        if (!storage.tryAcquire()) {
+            throw closed();
+        }
+    }
+
+    void release() {
+        storage.release();
+    }
+
+    public float get(int i) {
+        checkIndex(i);
+        acquire();
+        try {
+            return buffer.get(i);
+        } finally {
+            release();
+        }
+    }
+
+    public void set(int i, float v) {
+        checkIndex(i);
+        acquire();
+        try {
+            buffer.put(i, v);
+        } finally {
+            release();
+        }
+    }
+
     public float get(int r, int c) { return get(index(r, c)); }
     public void set(int r, int c, float v) { set(index(r, c), v); }
 
     /** A copy of the elements, row-major. */
     public float[] toArray() {
         float[] out = new float[size()];
-        buffer().get(0, out);
+        copyTo(out);
         return out;
+    }
+
+    /** Copies every element into {@code into} (row-major); lengths must match. Allocates nothing. */
+    public void copyTo(float[] into) {
+        if (into == null || into.length != size()) {
+            throw new IllegalArgumentException("cannot copy tensor " + shape() + " into "
+                    + (into == null ? "null" : into.length + " floats"));
+        }
+        acquire();
+        try {
+            buffer.get(0, into);
+        } finally {
+            release();
+        }
     }
 
     /** Overwrites every element with {@code data} (row-major); lengths must match. */
     public Tensor copyFrom(float[] data) {
-        if (data.length != size()) {
-            throw new IllegalArgumentException("cannot copy " + data.length + " values into tensor " + shape());
+        if (data == null || data.length != size()) {
+            throw new IllegalArgumentException("cannot copy " + (data == null ? "null" : data.length + " values")
+                    + " into tensor " + shape());
         }
-        buffer().put(0, data);
+        acquire();
+        try {
+            buffer.put(0, data);
+        } finally {
+            release();
+        }
         return this;
     }
 
-    /** Overwrites every element with {@code src}'s; sizes must match (shapes may differ). */
+    /** Overwrites every element with {@code src}'s; sizes must match (shapes may differ), ranges may overlap. */
     public Tensor copyFrom(Tensor src) {
         if (src.size() != size()) {
             throw new IllegalArgumentException("cannot copy tensor " + src.shape() + " into tensor " + shape());
         }
-        Pointer.memcpy(pointer(), src.pointer(), (long) size() * Float.BYTES);
+        acquire();
+        try {
+            src.acquire();
+            try {
+                Pointer.memmove(memory, src.memory, (long) size() * Float.BYTES);
+            } finally {
+                src.release();
+            }
+        } finally {
+            release();
+        }
         return this;
     }
 
     /** Sets every element to 0 (one memset). */
     public Tensor zero() {
-        Pointer.memset(pointer(), 0, (long) size() * Float.BYTES);
+        acquire();
+        try {
+            Pointer.memset(memory, 0, (long) size() * Float.BYTES);
+        } finally {
+            release();
+        }
         return this;
     }
 
@@ -151,9 +249,13 @@ public final class Tensor implements AutoCloseable {
         if (Float.floatToRawIntBits(value) == 0) {   // +0.0 only: -0.0 is not all zero bits
             return zero();
         }
-        FloatBuffer b = buffer();
-        for (int i = 0, n = size(); i < n; i++) {
-            b.put(i, value);
+        acquire();
+        try {
+            for (int i = 0, n = size(); i < n; i++) {
+                buffer.put(i, value);
+            }
+        } finally {
+            release();
         }
         return this;
     }
@@ -169,11 +271,14 @@ public final class Tensor implements AutoCloseable {
         return storage == other.storage && offset == other.offset && size() == other.size();
     }
 
-    /** Frees the memory now if this tensor owns it; a view's close does nothing. Idempotent. */
+    /**
+     * Closes the memory if this tensor owns it (a view's close does nothing): every later use throws,
+     * and the memory is freed now, or when the last call using it returns. Idempotent.
+     */
     @Override
     public void close() {
         if (owner) {
-            storage.release();
+            storage.close();
         }
     }
 
@@ -196,24 +301,15 @@ public final class Tensor implements AutoCloseable {
         return "Tensor" + shape() + (isClosed() ? " (closed)" : "");
     }
 
-    /** The memory behind an owner and its views. */
-    private static final class Storage {
-        final FloatPointer memory;
-        final FloatBuffer whole;
-        boolean closed;
-
-        Storage(long length) {
-            // at least one float, so that an empty tensor still has a valid address
-            this.memory = new FloatPointer(Math.max(length, 1));
-            Pointer.memset(memory, 0, Math.max(length, 1) * Float.BYTES);
-            this.whole = memory.asBuffer();
-        }
-
-        void release() {
-            if (!closed) {
-                closed = true;
-                memory.close();
-            }
-        }
+    /** The lifetime operations the backends reach through {@link InUse}. */
+    private static final class Holds implements InUse.Access {
+        @Override public void acquire(Tensor t) { t.acquire(); }
+        @Override public void release(Tensor t) { t.release(); }
+        @Override public long address(Tensor t) { return t.address; }
+        @Override public void acquire(Labels l) { l.acquire(); }
+        @Override public void release(Labels l) { l.release(); }
+        @Override public long address(Labels l) { return l.address(); }
+        @Override public void claim(Tensor t, String operation) { t.storage.claim(operation); }
+        @Override public void unclaim(Tensor t) { t.storage.unclaim(); }
     }
 }

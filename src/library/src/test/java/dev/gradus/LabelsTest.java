@@ -57,7 +57,8 @@ class LabelsTest {
         assertThrows(IllegalStateException.class, () -> l.get(0));
         assertThrows(IllegalStateException.class, () -> r.get(0));
         assertThrows(IllegalStateException.class, l::buffer);
-        assertThrows(IllegalStateException.class, l::pointer);
+        assertThrows(IllegalStateException.class, l::acquire);
+        assertThrows(IllegalStateException.class, l::toArray);
         assertThrows(IllegalStateException.class, () -> l.range(0, 1));
         l.close();   // idempotent
         assertEquals("Labels[3] (closed)", l.toString());

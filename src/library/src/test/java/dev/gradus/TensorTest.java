@@ -88,7 +88,6 @@ class TensorTest {
         assertThrows(IllegalStateException.class, () -> t.get(0));
         assertThrows(IllegalStateException.class, () -> v.get(0));
         assertThrows(IllegalStateException.class, v::buffer);
-        assertThrows(IllegalStateException.class, v::pointer);
         assertThrows(IllegalStateException.class, () -> t.view(0, 1, 1));
         assertThrows(IllegalStateException.class, t::zero);
         assertThrows(IllegalStateException.class, t::toArray);
@@ -136,12 +135,27 @@ class TensorTest {
     }
 
     @Test
-    void pointerAddressesTheViewsFirstElement() {
+    void addressIsTheViewsFirstElement() {
         try (Tensor t = Tensor.allocate(3, 2)) {
             Tensor v = t.rows(1, 2);
-            assertEquals(t.pointer().address(), v.pointer().address(), "the same allocation");
-            assertEquals(2, v.pointer().position() - t.pointer().position(), "positioned at the view's first element");
-            assertEquals(4, v.pointer().limit() - v.pointer().position(), "limited to the view's elements");
+            assertEquals(t.address() + 2 * Float.BYTES, v.address(), "element 2 of the same allocation");
+            assertEquals(v.address(), v.view(0, 1, 1).address(), "a view's view at element 0");
+        }
+    }
+
+    /** Regression: zero() and copyFrom(Tensor) on a view at a non-zero offset wrote the owner's first bytes. */
+    @Test
+    void zeroAndCopyFromWriteExactlyTheViewsElements() {
+        try (Tensor t = Tensor.of(1, 8, 1, 2, 3, 4, 5, 6, 7, 8)) {
+            t.view(2, 1, 3).zero();
+            assertArrayEquals(new float[] {1, 2, 0, 0, 0, 6, 7, 8}, t.toArray());
+            t.view(5, 1, 2).copyFrom(t.view(0, 1, 2));
+            assertArrayEquals(new float[] {1, 2, 0, 0, 0, 1, 2, 8}, t.toArray());
+            t.view(1, 1, 4).copyFrom(t.view(0, 1, 4));   // overlapping ranges: as memmove
+            assertArrayEquals(new float[] {1, 1, 2, 0, 0, 1, 2, 8}, t.toArray());
+            float[] into = new float[3];
+            t.view(5, 1, 3).copyTo(into);
+            assertArrayEquals(new float[] {1, 2, 8}, into);
         }
     }
 }

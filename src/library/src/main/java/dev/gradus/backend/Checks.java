@@ -101,11 +101,16 @@ public final class Checks {
         if (logits.cols() < 1) {
             throw new IllegalArgumentException("crossEntropy: logits " + logits.shape() + " have no classes");
         }
-        int bad = labels.firstOutOfRange(logits.cols());
-        if (bad >= 0) {
-            throw new IllegalArgumentException("crossEntropy: label " + labels.get(bad) + " at row " + bad
-                    + " is outside [0, " + logits.cols() + ")");
-        }
+    }
+
+    /**
+     * The error for label {@code value} at {@code row}, outside {@code [0, classes)}. Labels are memory
+     * another thread may rewrite, so no check here could hold until the kernel reads them: each backend
+     * checks every label as it reads it and throws this.
+     */
+    public static IllegalArgumentException labelOutOfRange(int row, int value, int classes) {
+        return new IllegalArgumentException("crossEntropy: label " + value + " at row " + row
+                + " is outside [0, " + classes + ")");
     }
 
     public static void crossEntropyBackward(Tensor dlogits, Tensor logits, Labels labels) {

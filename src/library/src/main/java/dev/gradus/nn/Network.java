@@ -64,7 +64,7 @@ public final class Network implements AutoCloseable {
     private Tensor pendingTarget;
     private Labels pendingLabels;
     private Workspace last;      // the most recent forward or predict
-    private boolean closed;
+    private volatile boolean closed;   // read by other threads: a close is seen by every later call
 
     /**
      * Builds a network from its layers, initializing the dense layers' parameters from {@code seed}

@@ -17,7 +17,7 @@ abstract class BaseOptimizer implements Optimizer {
     private final Map<String, Tensor> stateView = Collections.unmodifiableMap(state);
     float lr;
     long steps;
-    private boolean closed;
+    private volatile boolean closed;
 
     BaseOptimizer(Backend backend, Tensor param, Tensor grad, float lr) {
         Checks.nonNull("backend", backend);

@@ -9,7 +9,7 @@ import dev.gradus.Tensor;
 import dev.gradus.Threads;
 import dev.gradus.backend.jni.NativeBackend;
 import dev.gradus.backend.jni.NativeInfo;
-import dev.gradus.backend.jni.NnKernels;
+import dev.gradus.backend.jni.PoolThresholds;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Tag;
@@ -53,7 +53,7 @@ class NativeLibraryTest {
     void threadCountDoesNotChangeResults() {
         Backend b = new NativeBackend();
         int before = Threads.get();
-        long threshold = NnKernels.nnk_parallel_threshold();
+        long threshold = PoolThresholds.parallel();
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
         try (Tensor x = Agreement.uniform(rnd, 97, 75, -4, 4); Tensor bias = Agreement.uniform(rnd, 1, 75, -1, 1);
              Tensor t = Agreement.uniform(rnd, 97, 75, -4, 4); Tensor d = Agreement.uniform(rnd, 97, 75, -1, 1);
@@ -61,7 +61,7 @@ class NativeLibraryTest {
              Tensor db1 = Tensor.allocate(1, 75);
              Tensor x3 = Agreement.copy(x); Tensor y3 = Tensor.allocate(97, 75); Tensor g3 = Tensor.allocate(97, 75);
              Tensor db3 = Tensor.allocate(1, 75)) {
-            NnKernels.nnk_set_parallel_threshold(64);   // split even these small calls, into many pieces
+            PoolThresholds.setParallel(64);   // split even these small calls, into many pieces
             Threads.set(1);
             b.activationForward(Activation.GELU, y1, x1, bias);
             b.activationBackward(Activation.GELU, g1, d, x1, y1, db1);
@@ -79,7 +79,7 @@ class NativeLibraryTest {
                 assertEquals(sq1, b.sumOfSquares(x), 0.0, "sum of squares, repeat " + i);
             }
         } finally {
-            NnKernels.nnk_set_parallel_threshold(threshold);
+            PoolThresholds.setParallel(threshold);
             Threads.set(before);
         }
     }
@@ -94,10 +94,10 @@ class NativeLibraryTest {
     void gemmIsTheSameForEveryThreadCount() {
         Backend b = new NativeBackend();
         int before = Threads.get();
-        long threshold = NnKernels.nnk_gemm_threshold();
+        long threshold = PoolThresholds.gemm();
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
         try {
-            NnKernels.nnk_set_gemm_threshold(0);   // split every product
+            PoolThresholds.setGemm(0);   // split every product
             for (int[] mnk : new int[][] {{83, 37, 29}, {37, 83, 29}, {130, 70, 300}}) {
                 int m = mnk[0], n = mnk[1], k = mnk[2];
                 for (Transpose ta : Transpose.values()) {
@@ -120,7 +120,7 @@ class NativeLibraryTest {
                 }
             }
         } finally {
-            NnKernels.nnk_set_gemm_threshold(threshold);
+            PoolThresholds.setGemm(threshold);
             Threads.set(before);
         }
     }

@@ -3,7 +3,7 @@ package dev.gradus.backend;
 
 import dev.gradus.Threads;
 import dev.gradus.backend.jni.NativeBackend;
-import dev.gradus.backend.jni.NnKernels;
+import dev.gradus.backend.jni.PoolThresholds;
 
 /**
  * The equivalence tests run the kernel pool with 2 threads and a 256 Ki-element threshold, so that
@@ -19,13 +19,13 @@ final class PoolSettings {
     static void split() {
         NativeBackend.load();
         savedThreads = Threads.get();
-        savedThreshold = NnKernels.nnk_parallel_threshold();
+        savedThreshold = PoolThresholds.parallel();
         Threads.set(2);
-        NnKernels.nnk_set_parallel_threshold(TEST_THRESHOLD);
+        PoolThresholds.setParallel(TEST_THRESHOLD);
     }
 
     static void restore() {
-        NnKernels.nnk_set_parallel_threshold(savedThreshold);
+        PoolThresholds.setParallel(savedThreshold);
         Threads.set(savedThreads);
     }
 }

@@ -180,9 +180,9 @@ class TrainerTest {
     void everyThreadCountTrainsTheSameBits() {
         Backend b = backend("native");
         int before = dev.gradus.Threads.get();
-        long threshold = dev.gradus.backend.jni.NnKernels.nnk_parallel_threshold();
+        long threshold = dev.gradus.backend.jni.PoolThresholds.parallel();
         try {
-            dev.gradus.backend.jni.NnKernels.nnk_set_parallel_threshold(1 << 12);   // split the elementwise kernels too
+            dev.gradus.backend.jni.PoolThresholds.setParallel(1 << 12);   // split the elementwise kernels too
             dev.gradus.Threads.set(1);
             float[] one = wideRun(b);
             for (int threads : new int[] {2, 3, 4, 8}) {
@@ -194,7 +194,7 @@ class TrainerTest {
                 }
             }
         } finally {
-            dev.gradus.backend.jni.NnKernels.nnk_set_parallel_threshold(threshold);
+            dev.gradus.backend.jni.PoolThresholds.setParallel(threshold);
             dev.gradus.Threads.set(before);
         }
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.backend.jni;
 
+import static dev.gradus.backend.internal.InUse.address;
 
 import dev.gradus.Activation;
 import dev.gradus.Labels;
@@ -9,21 +10,22 @@ import dev.gradus.Tensor;
 import dev.gradus.Threads;
 import dev.gradus.backend.Backend;
 import dev.gradus.backend.Checks;
+import dev.gradus.backend.internal.InUse;
 import dev.gradus.backend.Transpose;
 import dev.gradus.backend.internal.TorchScalars;
 import dev.gradus.optim.AdagradConfig;
 import dev.gradus.optim.AdamConfig;
 import dev.gradus.optim.RmspropConfig;
 import dev.gradus.optim.SgdConfig;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas_nolapack;
 
 /**
  * The fast {@link Backend}: OpenBLAS {@code cblas_sgemm} for GEMM and our C++ kernels
- * ({@link NnKernels}, {@code native/}) for everything else. Every method runs the matching
- * {@link Checks} method, then exactly one native call; a steady-state call allocates nothing on the
- * Java heap.
+ * ({@code NnKernels}, {@code native/}) for everything else. Every method runs the matching
+ * {@link Checks} method, then exactly one native call with the tensors held ({@link InUse}), so a
+ * tensor closed by another thread meanwhile is an exception, never freed memory under a kernel; a
+ * steady-state call allocates nothing on the Java heap.
  *
  * <p>GEMM with {@code (OC, C)} weights, row-major, {@code lda/ldb/ldc} = the stored column counts:
  * <ul>
@@ -35,8 +37,8 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * <p>Threads: one pool of {@link Threads#get()} threads, in the kernel library. Large GEMMs are cut into
  * blocks of the output, each block one single-threaded {@code cblas_sgemm}, claimed by the caller and
  * the pool's workers; OpenBLAS's own threading stays at 1. So no second pool spins while the first
- * works, and a worker the scheduler leaves asleep does not hold a call up. A backend is used from one
- * thread at a time.
+ * works, and a worker the scheduler leaves asleep does not hold a call up. Stateless: threads may share
+ * a backend (concurrent parallel calls take turns on the pool), each with its own output tensors.
  */
 public final class NativeBackend implements Backend {
     private static boolean loaded;
@@ -135,6 +137,7 @@ public final class NativeBackend implements Backend {
     }
 
     // ---- linear algebra
+    // Every kernel: the Checks method, then the tensors held (InUse) for exactly one native call.
 
     @Override
     public void gemm(Tensor c, Tensor a, Transpose transA, Tensor b, Transpose transB, float alpha, float beta) {
@@ -148,12 +151,17 @@ public final class NativeBackend implements Backend {
             if (beta == 0f) {
                 c.zero();
             } else {
-                NnKernels.scale(c.pointer(), beta, c.size());
+                scale(c, beta);
             }
             return;
         }
-        NnKernels.sgemm(c.pointer(), a.pointer(), b.pointer(), transA == Transpose.NO ? 0 : 1,
-                transB == Transpose.NO ? 0 : 1, alpha, beta, m, n, k, a.cols(), b.cols(), c.cols());
+        InUse.acquire(c, a, b);
+        try {
+            NnKernels.sgemm(address(c), address(a), address(b), transA == Transpose.NO ? 0 : 1,
+                    transB == Transpose.NO ? 0 : 1, alpha, beta, m, n, k, a.cols(), b.cols(), c.cols());
+        } finally {
+            InUse.release(c, a, b);
+        }
     }
 
     // ---- activations
@@ -161,15 +169,25 @@ public final class NativeBackend implements Backend {
     @Override
     public void activationForward(Activation act, Tensor out, Tensor inp, Tensor bias) {
         Checks.activationForward(act, out, inp, bias);
-        NnKernels.activation_forward(out.pointer(), inp.pointer(), bias == null ? null : bias.pointer(),
-                act.kind().code(), act.param(), inp.rows(), inp.cols());
+        InUse.acquire(out, inp, bias);
+        try {
+            NnKernels.activation_forward(address(out), address(inp), address(bias), act.kind().code(),
+                    act.param(), inp.rows(), inp.cols());
+        } finally {
+            InUse.release(out, inp, bias);
+        }
     }
 
     @Override
     public void activationBackward(Activation act, Tensor dinp, Tensor dout, Tensor inp, Tensor out, Tensor dbias) {
         Checks.activationBackward(act, dinp, dout, inp, out, dbias);
-        NnKernels.activation_backward(dinp.pointer(), dbias == null ? null : dbias.pointer(), dout.pointer(),
-                inp.pointer(), out.pointer(), act.kind().code(), act.param(), dinp.rows(), dinp.cols());
+        InUse.acquire(dinp, dbias, dout, inp, out);
+        try {
+            NnKernels.activation_backward(address(dinp), address(dbias), address(dout), address(inp),
+                    address(out), act.kind().code(), act.param(), dinp.rows(), dinp.cols());
+        } finally {
+            InUse.release(dinp, dbias, dout, inp, out);
+        }
     }
 
     // ---- losses
@@ -177,29 +195,62 @@ public final class NativeBackend implements Backend {
     @Override
     public float lossForward(Loss loss, Tensor pred, Tensor target) {
         Checks.lossForward(loss, pred, target);
-        return (float) NnKernels.loss_forward(pred.pointer(), target.pointer(), loss.kind().code(), loss.delta(),
-                pred.size());
+        InUse.acquire(pred, target);
+        try {
+            return (float) NnKernels.loss_forward(address(pred), address(target), loss.kind().code(), loss.delta(),
+                    pred.size());
+        } finally {
+            InUse.release(pred, target);
+        }
     }
 
     @Override
     public void lossBackward(Loss loss, Tensor dpred, Tensor pred, Tensor target) {
         Checks.lossBackward(loss, dpred, pred, target);
-        NnKernels.loss_backward(dpred.pointer(), pred.pointer(), target.pointer(), loss.kind().code(), loss.delta(),
-                pred.size());
+        InUse.acquire(dpred, pred, target);
+        try {
+            NnKernels.loss_backward(address(dpred), address(pred), address(target), loss.kind().code(),
+                    loss.delta(), pred.size());
+        } finally {
+            InUse.release(dpred, pred, target);
+        }
     }
 
     @Override
     public float crossEntropyForward(Tensor logits, Labels labels) {
         Checks.crossEntropyForward(logits, labels);
-        return (float) NnKernels.crossentropy_softmax_forward(logits.pointer(), labels.pointer(), logits.rows(),
-                logits.cols());
+        double loss;
+        InUse.acquire(logits, null, labels);
+        try {
+            loss = NnKernels.crossentropy_softmax_forward(address(logits), address(labels), logits.rows(), logits.cols());
+        } finally {
+            InUse.release(logits, null, labels);
+        }
+        if (Double.isNaN(loss)) {   // NaN logits, or a label the kernel found out of range as it read it
+            checkLabel(NnKernels.nnk_bad_label(), logits);
+        }
+        return (float) loss;
     }
 
     @Override
     public void crossEntropyBackward(Tensor dlogits, Tensor logits, Labels labels) {
         Checks.crossEntropyBackward(dlogits, logits, labels);
-        NnKernels.crossentropy_softmax_backward(dlogits.pointer(), logits.pointer(), labels.pointer(), logits.rows(),
-                logits.cols());
+        long bad;
+        InUse.acquire(dlogits, logits, labels);
+        try {
+            bad = NnKernels.crossentropy_softmax_backward(address(dlogits), address(logits), address(labels),
+                    logits.rows(), logits.cols());
+        } finally {
+            InUse.release(dlogits, logits, labels);
+        }
+        checkLabel(bad, logits);
+    }
+
+    /** The kernel's report of a label outside [0, C): row << 32 | the label's bits, or -1. */
+    private static void checkLabel(long bad, Tensor logits) {
+        if (bad >= 0) {
+            throw Checks.labelOutOfRange((int) (bad >>> 32), (int) bad, logits.cols());
+        }
     }
 
     // ---- dropout
@@ -208,13 +259,23 @@ public final class NativeBackend implements Backend {
     public void dropoutForward(Tensor out, Tensor mask, Tensor inp, float p, long seed) {
         Checks.dropoutForward(out, mask, inp, p);
         float scale = TorchScalars.dropoutScale(p);
-        NnKernels.dropout_forward(out.pointer(), mask.pointer(), inp.pointer(), p, scale, seed, inp.size());
+        InUse.acquire(out, mask, inp);
+        try {
+            NnKernels.dropout_forward(address(out), address(mask), address(inp), p, scale, seed, inp.size());
+        } finally {
+            InUse.release(out, mask, inp);
+        }
     }
 
     @Override
     public void dropoutBackward(Tensor dinp, Tensor dout, Tensor mask) {
         Checks.dropoutBackward(dinp, dout, mask);
-        NnKernels.dropout_backward(dinp.pointer(), dout.pointer(), mask.pointer(), dinp.size());
+        InUse.acquire(dinp, dout, mask);
+        try {
+            NnKernels.dropout_backward(address(dinp), address(dout), address(mask), dinp.size());
+        } finally {
+            InUse.release(dinp, dout, mask);
+        }
     }
 
     // ---- optimizer updates: the Python-float scalars here, the tensor arithmetic in the kernel
@@ -222,46 +283,71 @@ public final class NativeBackend implements Backend {
     @Override
     public void sgdUpdate(Tensor param, Tensor grad, Tensor momentumBuf, SgdConfig c, float lr, long step) {
         Checks.sgdUpdate(param, grad, momentumBuf, c, lr, step);
-        NnKernels.sgd_update(param.pointer(), pointer(momentumBuf), grad.pointer(), TorchScalars.negLr(lr), c.momentum(),
-                TorchScalars.oneMinus(c.dampening()), c.weightDecay(), c.nesterov() ? 1 : 0, step == 1 ? 1 : 0,
-                param.size());
+        InUse.acquire(param, momentumBuf, grad);
+        try {
+            NnKernels.sgd_update(address(param), address(momentumBuf), address(grad), TorchScalars.negLr(lr),
+                    c.momentum(), TorchScalars.oneMinus(c.dampening()), c.weightDecay(), c.nesterov() ? 1 : 0,
+                    step == 1 ? 1 : 0, param.size());
+        } finally {
+            InUse.release(param, momentumBuf, grad);
+        }
     }
 
     @Override
     public void adagradUpdate(Tensor param, Tensor grad, Tensor sum, AdagradConfig c, float lr, long step) {
         Checks.adagradUpdate(param, grad, sum, c, lr, step);
-        NnKernels.adagrad_update(param.pointer(), sum.pointer(), grad.pointer(),
-                TorchScalars.adagradNegClr(lr, c.lrDecay(), step), c.weightDecay(), c.eps(),
-                param.size());
+        InUse.acquire(param, sum, grad);
+        try {
+            NnKernels.adagrad_update(address(param), address(sum), address(grad),
+                    TorchScalars.adagradNegClr(lr, c.lrDecay(), step), c.weightDecay(), c.eps(), param.size());
+        } finally {
+            InUse.release(param, sum, grad);
+        }
     }
 
     @Override
     public void rmspropUpdate(Tensor param, Tensor grad, Tensor squareAvg, Tensor momentumBuf, Tensor gradAvg,
                               RmspropConfig c, float lr, long step) {
         Checks.rmspropUpdate(param, grad, squareAvg, momentumBuf, gradAvg, c, lr, step);
-        NnKernels.rmsprop_update(param.pointer(), squareAvg.pointer(), pointer(momentumBuf), pointer(gradAvg),
-                grad.pointer(), TorchScalars.negLr(lr), c.alpha(), TorchScalars.oneMinus(c.alpha()), c.eps(),
-                c.weightDecay(), c.momentum(), param.size());
+        InUse.acquire(param, squareAvg, momentumBuf, gradAvg, grad);
+        try {
+            NnKernels.rmsprop_update(address(param), address(squareAvg), address(momentumBuf),
+                    address(gradAvg), address(grad), TorchScalars.negLr(lr), c.alpha(),
+                    TorchScalars.oneMinus(c.alpha()), c.eps(), c.weightDecay(), c.momentum(), param.size());
+        } finally {
+            InUse.release(param, squareAvg, momentumBuf, gradAvg, grad);
+        }
     }
 
     @Override
     public void adamUpdate(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq,
                            AdamConfig c, float lr, long step) {
         Checks.adamUpdate("adamUpdate", param, grad, expAvg, expAvgSq, maxExpAvgSq, c, lr, step);
-        NnKernels.adam_update(param.pointer(), expAvg.pointer(), expAvgSq.pointer(), pointer(maxExpAvgSq),
-                grad.pointer(), TorchScalars.adamNegStepSize(lr, c.beta1(), step), c.beta1(), TorchScalars.oneMinus(c.beta1()),
-                c.beta2(), TorchScalars.oneMinus(c.beta2()), TorchScalars.adamBiasCorrection2Sqrt(c.beta2(), step), c.eps(),
-                c.weightDecay(), param.size());
+        InUse.acquire(param, expAvg, expAvgSq, maxExpAvgSq, grad);
+        try {
+            NnKernels.adam_update(address(param), address(expAvg), address(expAvgSq), address(maxExpAvgSq),
+                    address(grad), TorchScalars.adamNegStepSize(lr, c.beta1(), step), c.beta1(),
+                    TorchScalars.oneMinus(c.beta1()), c.beta2(), TorchScalars.oneMinus(c.beta2()),
+                    TorchScalars.adamBiasCorrection2Sqrt(c.beta2(), step), c.eps(), c.weightDecay(), param.size());
+        } finally {
+            InUse.release(param, expAvg, expAvgSq, maxExpAvgSq, grad);
+        }
     }
 
     @Override
     public void adamwUpdate(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq,
                             AdamConfig c, float lr, long step) {
         Checks.adamUpdate("adamwUpdate", param, grad, expAvg, expAvgSq, maxExpAvgSq, c, lr, step);
-        NnKernels.adamw_update(param.pointer(), expAvg.pointer(), expAvgSq.pointer(), pointer(maxExpAvgSq),
-                grad.pointer(), TorchScalars.adamNegStepSize(lr, c.beta1(), step), c.beta1(), TorchScalars.oneMinus(c.beta1()),
-                c.beta2(), TorchScalars.oneMinus(c.beta2()), TorchScalars.adamBiasCorrection2Sqrt(c.beta2(), step), c.eps(),
-                TorchScalars.adamwDecay(lr, c.weightDecay()), param.size());
+        InUse.acquire(param, expAvg, expAvgSq, maxExpAvgSq, grad);
+        try {
+            NnKernels.adamw_update(address(param), address(expAvg), address(expAvgSq), address(maxExpAvgSq),
+                    address(grad), TorchScalars.adamNegStepSize(lr, c.beta1(), step), c.beta1(),
+                    TorchScalars.oneMinus(c.beta1()), c.beta2(), TorchScalars.oneMinus(c.beta2()),
+                    TorchScalars.adamBiasCorrection2Sqrt(c.beta2(), step), c.eps(),
+                    TorchScalars.adamwDecay(lr, c.weightDecay()), param.size());
+        } finally {
+            InUse.release(param, expAvg, expAvgSq, maxExpAvgSq, grad);
+        }
     }
 
     // ---- gradient clipping
@@ -269,23 +355,34 @@ public final class NativeBackend implements Backend {
     @Override
     public double sumOfSquares(Tensor x) {
         Checks.open("x", x);
-        return NnKernels.sum_of_squares(x.pointer(), x.size());
+        InUse.acquire(x);
+        try {
+            return NnKernels.sum_of_squares(address(x), x.size());
+        } finally {
+            InUse.release(x);
+        }
     }
 
     @Override
     public void scale(Tensor x, float s) {
         Checks.open("x", x);
-        NnKernels.scale(x.pointer(), s, x.size());
+        InUse.acquire(x);
+        try {
+            NnKernels.scale(address(x), s, x.size());
+        } finally {
+            InUse.release(x);
+        }
     }
 
     @Override
     public void clamp(Tensor x, float lo, float hi) {
         Checks.clamp(x, lo, hi);
-        NnKernels.clamp(x.pointer(), lo, hi, x.size());
-    }
-
-    private static FloatPointer pointer(Tensor t) {
-        return t == null ? null : t.pointer();
+        InUse.acquire(x);
+        try {
+            NnKernels.clamp(address(x), lo, hi, x.size());
+        } finally {
+            InUse.release(x);
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@
 package dev.gradus.backend.reference;
 
 import dev.gradus.Loss;
+import dev.gradus.backend.Checks;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 
@@ -61,8 +62,9 @@ final class LossRules {
         double sum = 0;
         for (int r = 0; r < rows; r++) {
             int base = r * cols;
+            int label = label(labels, r, cols);
             double max = rowMax(z, base, cols);
-            sum += max + Math.log(sumExp(z, base, cols, max)) - z.get(base + labels.get(r));
+            sum += max + Math.log(sumExp(z, base, cols, max)) - z.get(base + label);
         }
         return (float) (sum / rows);
     }
@@ -73,12 +75,21 @@ final class LossRules {
             int base = r * cols;
             double max = rowMax(z, base, cols);
             double s = sumExp(z, base, cols, max);
-            int label = labels.get(r);
+            int label = label(labels, r, cols);
             for (int j = 0; j < cols; j++) {
                 double softmax = Math.exp(z.get(base + j) - max) / s;
                 dz.put(base + j, (float) ((softmax - (j == label ? 1.0 : 0.0)) / rows));
             }
         }
+    }
+
+    /** Label r, read once and checked before use: another thread may be rewriting the labels. */
+    private static int label(IntBuffer labels, int r, int cols) {
+        int label = labels.get(r);
+        if (label < 0 || label >= cols) {
+            throw Checks.labelOutOfRange(r, label, cols);
+        }
+        return label;
     }
 
     static double rowMax(FloatBuffer z, int base, int cols) {

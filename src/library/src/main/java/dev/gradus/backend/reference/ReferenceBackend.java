@@ -7,6 +7,7 @@ import dev.gradus.Loss;
 import dev.gradus.Tensor;
 import dev.gradus.backend.Backend;
 import dev.gradus.backend.Checks;
+import dev.gradus.backend.internal.InUse;
 import dev.gradus.backend.Transpose;
 import dev.gradus.backend.internal.TorchScalars;
 import dev.gradus.optim.AdagradConfig;
@@ -18,7 +19,9 @@ import java.nio.FloatBuffer;
 /**
  * The pure-Java backend: plain loops, obviously correct, the oracle that the native kernels are
  * tested against and the fallback where no native library loads. Every method runs the matching
- * {@link Checks} method first, then reads and writes the tensors through {@link Tensor#buffer()}.
+ * {@link Checks} method first, then reads and writes the tensors through {@link Tensor#buffer()}
+ * while it holds them ({@link InUse}), so a tensor closed by another thread meanwhile is freed only
+ * after the call.
  *
  * <p>Arithmetic: sums (GEMM, column sums, losses, softmax) accumulate in double; activations and
  * losses are evaluated in double and rounded once to float32. The optimizer updates are the
@@ -48,32 +51,37 @@ public final class ReferenceBackend implements Backend {
     @Override
     public void gemm(Tensor c, Tensor a, Transpose transA, Tensor b, Transpose transB, float alpha, float beta) {
         Checks.gemm(c, a, transA, b, transB);
-        FloatBuffer cb = c.buffer();
-        FloatBuffer ab = a.buffer();
-        FloatBuffer bb = b.buffer();
-        int m = c.rows();
-        int n = c.cols();
-        int k = transA == Transpose.NO ? a.cols() : a.rows();
-        int lda = a.cols();
-        int ldb = b.cols();
-        int aRowStep = transA == Transpose.NO ? lda : 1;   // from op(a)[i, 0] to op(a)[i + 1, 0]
-        int aStepK = transA == Transpose.NO ? 1 : lda;     // from op(a)[i, p] to op(a)[i, p + 1]
-        int bColStep = transB == Transpose.NO ? 1 : ldb;   // from op(b)[0, j] to op(b)[0, j + 1]
-        int bStepK = transB == Transpose.NO ? ldb : 1;     // from op(b)[p, j] to op(b)[p + 1, j]
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                double dot = 0;
-                int ai = i * aRowStep;
-                int bj = j * bColStep;
-                for (int p = 0; p < k; p++, ai += aStepK, bj += bStepK) {
-                    dot += (double) ab.get(ai) * bb.get(bj);
+        InUse.acquire(c, a, b);
+        try {
+            FloatBuffer cb = c.buffer();
+            FloatBuffer ab = a.buffer();
+            FloatBuffer bb = b.buffer();
+            int m = c.rows();
+            int n = c.cols();
+            int k = transA == Transpose.NO ? a.cols() : a.rows();
+            int lda = a.cols();
+            int ldb = b.cols();
+            int aRowStep = transA == Transpose.NO ? lda : 1;   // from op(a)[i, 0] to op(a)[i + 1, 0]
+            int aStepK = transA == Transpose.NO ? 1 : lda;     // from op(a)[i, p] to op(a)[i, p + 1]
+            int bColStep = transB == Transpose.NO ? 1 : ldb;   // from op(b)[0, j] to op(b)[0, j + 1]
+            int bStepK = transB == Transpose.NO ? ldb : 1;     // from op(b)[p, j] to op(b)[p + 1, j]
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double dot = 0;
+                    int ai = i * aRowStep;
+                    int bj = j * bColStep;
+                    for (int p = 0; p < k; p++, ai += aStepK, bj += bStepK) {
+                        dot += (double) ab.get(ai) * bb.get(bj);
+                    }
+                    double r = alpha * dot;
+                    if (beta != 0) {   // beta == 0: c's old contents are ignored, even NaN (BLAS)
+                        r += (double) beta * cb.get(i * n + j);
+                    }
+                    cb.put(i * n + j, (float) r);
                 }
-                double r = alpha * dot;
-                if (beta != 0) {   // beta == 0: c's old contents are ignored, even NaN (BLAS)
-                    r += (double) beta * cb.get(i * n + j);
-                }
-                cb.put(i * n + j, (float) r);
             }
+        } finally {
+            InUse.release(c, a, b);
         }
     }
 
@@ -82,38 +90,43 @@ public final class ReferenceBackend implements Backend {
     @Override
     public void activationForward(Activation act, Tensor out, Tensor inp, Tensor bias) {
         Checks.activationForward(act, out, inp, bias);
-        FloatBuffer x = inp.buffer();
-        FloatBuffer y = out.buffer();
-        int rows = inp.rows();
-        int cols = inp.cols();
-        if (bias != null) {
-            FloatBuffer bb = bias.buffer();
-            for (int r = 0; r < rows; r++) {
-                for (int j = 0; j < cols; j++) {
-                    int i = r * cols + j;
-                    x.put(i, x.get(i) + bb.get(j));
+        InUse.acquire(out, inp, bias);
+        try {
+            FloatBuffer x = inp.buffer();
+            FloatBuffer y = out.buffer();
+            int rows = inp.rows();
+            int cols = inp.cols();
+            if (bias != null) {
+                FloatBuffer bb = bias.buffer();
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < cols; j++) {
+                        int i = r * cols + j;
+                        x.put(i, x.get(i) + bb.get(j));
+                    }
                 }
             }
-        }
-        if (act.kind() == Activation.Kind.SOFTMAX) {
-            softmaxRows(y, x, rows, cols);
-            return;
-        }
-        double param = act.param();
-        for (int i = 0, size = rows * cols; i < size; i++) {
-            double v = x.get(i);
-            double r = switch (act.kind()) {
-                case IDENTITY -> v;
-                case SIGMOID -> Pointwise.sigmoid(v);
-                case TANH -> Math.tanh(v);
-                case RELU -> v < 0 ? 0.0 : v;   // as torch: relu(-0.0) = -0.0 and relu(NaN) = NaN
-                case LEAKY_RELU -> Pointwise.leakyRelu(v, param);
-                case ELU -> Pointwise.elu(v, param);
-                case GELU -> Pointwise.gelu(v);
-                case SOFTPLUS -> Pointwise.softplus(v);
-                case SOFTMAX -> throw new AssertionError("handled above");
-            };
-            y.put(i, (float) r);
+            if (act.kind() == Activation.Kind.SOFTMAX) {
+                softmaxRows(y, x, rows, cols);
+                return;
+            }
+            double param = act.param();
+            for (int i = 0, size = rows * cols; i < size; i++) {
+                double v = x.get(i);
+                double r = switch (act.kind()) {
+                    case IDENTITY -> v;
+                    case SIGMOID -> Pointwise.sigmoid(v);
+                    case TANH -> Math.tanh(v);
+                    case RELU -> v < 0 ? 0.0 : v;   // as torch: relu(-0.0) = -0.0 and relu(NaN) = NaN
+                    case LEAKY_RELU -> Pointwise.leakyRelu(v, param);
+                    case ELU -> Pointwise.elu(v, param);
+                    case GELU -> Pointwise.gelu(v);
+                    case SOFTPLUS -> Pointwise.softplus(v);
+                    case SOFTMAX -> throw new AssertionError("handled above");
+                };
+                y.put(i, (float) r);
+            }
+        } finally {
+            InUse.release(out, inp, bias);
         }
     }
 
@@ -132,36 +145,41 @@ public final class ReferenceBackend implements Backend {
     @Override
     public void activationBackward(Activation act, Tensor dinp, Tensor dout, Tensor inp, Tensor out, Tensor dbias) {
         Checks.activationBackward(act, dinp, dout, inp, out, dbias);
-        FloatBuffer dx = dinp.buffer();
-        FloatBuffer dy = dout.buffer();
-        int rows = dinp.rows();
-        int cols = dinp.cols();
-        Activation.Kind kind = act.kind();
-        if (kind == Activation.Kind.SOFTMAX) {
-            softmaxBackwardRows(dx, dy, out.buffer(), rows, cols);
-        } else if (kind != Activation.Kind.IDENTITY || !dinp.sameElements(dout)) {
-            FloatBuffer x = inp.buffer();
-            FloatBuffer y = out.buffer();
-            double param = act.param();
-            for (int i = 0, size = rows * cols; i < size; i++) {
-                double g = dy.get(i);
-                double r = switch (kind) {
-                    case IDENTITY -> g;
-                    case SIGMOID -> { double s = y.get(i); yield g * (1.0 - s) * s; }
-                    case TANH -> { double t = y.get(i); yield g * (1.0 - t * t); }
-                    case RELU -> y.get(i) <= 0 ? 0.0 : g;   // torch's threshold_backward: NaN passes the gradient
-                    case LEAKY_RELU -> x.get(i) > 0 ? g : g * param;
-                    // torch's elu_backward on the input (nn.ELU is not in place): alpha·eˣ for x <= 0
-                    case ELU -> x.get(i) > 0 ? g : g * param * Math.exp(x.get(i));
-                    case GELU -> g * Pointwise.geluDerivative(x.get(i));
-                    case SOFTPLUS -> g * Pointwise.softplusDerivative(x.get(i));
-                    case SOFTMAX -> throw new AssertionError("handled above");
-                };
-                dx.put(i, (float) r);
+        InUse.acquire(dinp, dbias, dout, inp, out);
+        try {
+            FloatBuffer dx = dinp.buffer();
+            FloatBuffer dy = dout.buffer();
+            int rows = dinp.rows();
+            int cols = dinp.cols();
+            Activation.Kind kind = act.kind();
+            if (kind == Activation.Kind.SOFTMAX) {
+                softmaxBackwardRows(dx, dy, out.buffer(), rows, cols);
+            } else if (kind != Activation.Kind.IDENTITY || !dinp.sameElements(dout)) {
+                FloatBuffer x = inp.buffer();
+                FloatBuffer y = out.buffer();
+                double param = act.param();
+                for (int i = 0, size = rows * cols; i < size; i++) {
+                    double g = dy.get(i);
+                    double r = switch (kind) {
+                        case IDENTITY -> g;
+                        case SIGMOID -> { double s = y.get(i); yield g * (1.0 - s) * s; }
+                        case TANH -> { double t = y.get(i); yield g * (1.0 - t * t); }
+                        case RELU -> y.get(i) <= 0 ? 0.0 : g;   // torch's threshold_backward: NaN passes the gradient
+                        case LEAKY_RELU -> x.get(i) > 0 ? g : g * param;
+                        // torch's elu_backward on the input (nn.ELU is not in place): alpha·eˣ for x <= 0
+                        case ELU -> x.get(i) > 0 ? g : g * param * Math.exp(x.get(i));
+                        case GELU -> g * Pointwise.geluDerivative(x.get(i));
+                        case SOFTPLUS -> g * Pointwise.softplusDerivative(x.get(i));
+                        case SOFTMAX -> throw new AssertionError("handled above");
+                    };
+                    dx.put(i, (float) r);
+                }
             }
-        }
-        if (dbias != null) {
-            addColumnSums(dbias.buffer(), dx, rows, cols);
+            if (dbias != null) {
+                addColumnSums(dbias.buffer(), dx, rows, cols);
+            }
+        } finally {
+            InUse.release(dinp, dbias, dout, inp, out);
         }
     }
 
@@ -195,25 +213,45 @@ public final class ReferenceBackend implements Backend {
     @Override
     public float lossForward(Loss loss, Tensor pred, Tensor target) {
         Checks.lossForward(loss, pred, target);
-        return LossRules.forward(loss, pred.buffer(), target.buffer(), pred.size());
+        InUse.acquire(pred, target);
+        try {
+            return LossRules.forward(loss, pred.buffer(), target.buffer(), pred.size());
+        } finally {
+            InUse.release(pred, target);
+        }
     }
 
     @Override
     public void lossBackward(Loss loss, Tensor dpred, Tensor pred, Tensor target) {
         Checks.lossBackward(loss, dpred, pred, target);
-        LossRules.backward(loss, dpred.buffer(), pred.buffer(), target.buffer(), pred.size());
+        InUse.acquire(dpred, pred, target);
+        try {
+            LossRules.backward(loss, dpred.buffer(), pred.buffer(), target.buffer(), pred.size());
+        } finally {
+            InUse.release(dpred, pred, target);
+        }
     }
 
     @Override
     public float crossEntropyForward(Tensor logits, Labels labels) {
         Checks.crossEntropyForward(logits, labels);
-        return LossRules.crossEntropyForward(logits.buffer(), labels.buffer(), logits.rows(), logits.cols());
+        InUse.acquire(logits, null, labels);
+        try {
+            return LossRules.crossEntropyForward(logits.buffer(), labels.buffer(), logits.rows(), logits.cols());
+        } finally {
+            InUse.release(logits, null, labels);
+        }
     }
 
     @Override
     public void crossEntropyBackward(Tensor dlogits, Tensor logits, Labels labels) {
         Checks.crossEntropyBackward(dlogits, logits, labels);
-        LossRules.crossEntropyBackward(dlogits.buffer(), logits.buffer(), labels.buffer(), logits.rows(), logits.cols());
+        InUse.acquire(dlogits, logits, labels);
+        try {
+            LossRules.crossEntropyBackward(dlogits.buffer(), logits.buffer(), labels.buffer(), logits.rows(), logits.cols());
+        } finally {
+            InUse.release(dlogits, logits, labels);
+        }
     }
 
     // ---- dropout -------------------------------------------------------------------------
@@ -222,26 +260,36 @@ public final class ReferenceBackend implements Backend {
     @Override
     public void dropoutForward(Tensor out, Tensor mask, Tensor inp, float p, long seed) {
         Checks.dropoutForward(out, mask, inp, p);
-        FloatBuffer x = inp.buffer();
-        FloatBuffer m = mask.buffer();
-        FloatBuffer y = out.buffer();
-        float scale = TorchScalars.dropoutScale(p);
-        long threshold = DropoutHash.threshold(p);
-        for (int i = 0, n = inp.size(); i < n; i++) {
-            float mi = DropoutHash.keep(seed, i, threshold) ? scale : 0f;
-            m.put(i, mi);
-            y.put(i, x.get(i) * mi);
+        InUse.acquire(out, mask, inp);
+        try {
+            FloatBuffer x = inp.buffer();
+            FloatBuffer m = mask.buffer();
+            FloatBuffer y = out.buffer();
+            float scale = TorchScalars.dropoutScale(p);
+            long threshold = DropoutHash.threshold(p);
+            for (int i = 0, n = inp.size(); i < n; i++) {
+                float mi = DropoutHash.keep(seed, i, threshold) ? scale : 0f;
+                m.put(i, mi);
+                y.put(i, x.get(i) * mi);
+            }
+        } finally {
+            InUse.release(out, mask, inp);
         }
     }
 
     @Override
     public void dropoutBackward(Tensor dinp, Tensor dout, Tensor mask) {
         Checks.dropoutBackward(dinp, dout, mask);
-        FloatBuffer dx = dinp.buffer();
-        FloatBuffer dy = dout.buffer();
-        FloatBuffer m = mask.buffer();
-        for (int i = 0, n = dinp.size(); i < n; i++) {
-            dx.put(i, dy.get(i) * m.get(i));
+        InUse.acquire(dinp, dout, mask);
+        try {
+            FloatBuffer dx = dinp.buffer();
+            FloatBuffer dy = dout.buffer();
+            FloatBuffer m = mask.buffer();
+            for (int i = 0, n = dinp.size(); i < n; i++) {
+                dx.put(i, dy.get(i) * m.get(i));
+            }
+        } finally {
+            InUse.release(dinp, dout, mask);
         }
     }
 
@@ -250,39 +298,64 @@ public final class ReferenceBackend implements Backend {
     @Override
     public void sgdUpdate(Tensor param, Tensor grad, Tensor momentumBuf, SgdConfig c, float lr, long step) {
         Checks.sgdUpdate(param, grad, momentumBuf, c, lr, step);
-        OptimizerRules.sgd(param.buffer(), grad.buffer(), momentumBuf == null ? null : momentumBuf.buffer(),
-                c, lr, step, param.size());
+        InUse.acquire(param, momentumBuf, grad);
+        try {
+            OptimizerRules.sgd(param.buffer(), grad.buffer(), momentumBuf == null ? null : momentumBuf.buffer(),
+                    c, lr, step, param.size());
+        } finally {
+            InUse.release(param, momentumBuf, grad);
+        }
     }
 
     @Override
     public void adagradUpdate(Tensor param, Tensor grad, Tensor sum, AdagradConfig c, float lr, long step) {
         Checks.adagradUpdate(param, grad, sum, c, lr, step);
-        OptimizerRules.adagrad(param.buffer(), grad.buffer(), sum.buffer(), c, lr, step, param.size());
+        InUse.acquire(param, sum, grad);
+        try {
+            OptimizerRules.adagrad(param.buffer(), grad.buffer(), sum.buffer(), c, lr, step, param.size());
+        } finally {
+            InUse.release(param, sum, grad);
+        }
     }
 
     @Override
     public void rmspropUpdate(Tensor param, Tensor grad, Tensor squareAvg, Tensor momentumBuf, Tensor gradAvg,
                               RmspropConfig c, float lr, long step) {
         Checks.rmspropUpdate(param, grad, squareAvg, momentumBuf, gradAvg, c, lr, step);
-        OptimizerRules.rmsprop(param.buffer(), grad.buffer(), squareAvg.buffer(),
-                momentumBuf == null ? null : momentumBuf.buffer(), gradAvg == null ? null : gradAvg.buffer(),
-                c, lr, param.size());
+        InUse.acquire(param, squareAvg, momentumBuf, gradAvg, grad);
+        try {
+            OptimizerRules.rmsprop(param.buffer(), grad.buffer(), squareAvg.buffer(),
+                    momentumBuf == null ? null : momentumBuf.buffer(), gradAvg == null ? null : gradAvg.buffer(),
+                    c, lr, param.size());
+        } finally {
+            InUse.release(param, squareAvg, momentumBuf, gradAvg, grad);
+        }
     }
 
     @Override
     public void adamUpdate(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq,
                            AdamConfig c, float lr, long step) {
         Checks.adamUpdate("adamUpdate", param, grad, expAvg, expAvgSq, maxExpAvgSq, c, lr, step);
-        OptimizerRules.adam(param.buffer(), grad.buffer(), expAvg.buffer(), expAvgSq.buffer(),
-                maxExpAvgSq == null ? null : maxExpAvgSq.buffer(), c, lr, step, param.size());
+        InUse.acquire(param, expAvg, expAvgSq, maxExpAvgSq, grad);
+        try {
+            OptimizerRules.adam(param.buffer(), grad.buffer(), expAvg.buffer(), expAvgSq.buffer(),
+                    maxExpAvgSq == null ? null : maxExpAvgSq.buffer(), c, lr, step, param.size());
+        } finally {
+            InUse.release(param, expAvg, expAvgSq, maxExpAvgSq, grad);
+        }
     }
 
     @Override
     public void adamwUpdate(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq,
                             AdamConfig c, float lr, long step) {
         Checks.adamUpdate("adamwUpdate", param, grad, expAvg, expAvgSq, maxExpAvgSq, c, lr, step);
-        OptimizerRules.adamw(param.buffer(), grad.buffer(), expAvg.buffer(), expAvgSq.buffer(),
-                maxExpAvgSq == null ? null : maxExpAvgSq.buffer(), c, lr, step, param.size());
+        InUse.acquire(param, expAvg, expAvgSq, maxExpAvgSq, grad);
+        try {
+            OptimizerRules.adamw(param.buffer(), grad.buffer(), expAvg.buffer(), expAvgSq.buffer(),
+                    maxExpAvgSq == null ? null : maxExpAvgSq.buffer(), c, lr, step, param.size());
+        } finally {
+            InUse.release(param, expAvg, expAvgSq, maxExpAvgSq, grad);
+        }
     }
 
     // ---- gradient clipping -----------------------------------------------------------------
@@ -290,21 +363,31 @@ public final class ReferenceBackend implements Backend {
     @Override
     public double sumOfSquares(Tensor x) {
         Checks.open("x", x);
-        FloatBuffer b = x.buffer();
-        double sum = 0;
-        for (int i = 0, n = x.size(); i < n; i++) {
-            double v = b.get(i);
-            sum += v * v;
+        InUse.acquire(x);
+        try {
+            FloatBuffer b = x.buffer();
+            double sum = 0;
+            for (int i = 0, n = x.size(); i < n; i++) {
+                double v = b.get(i);
+                sum += v * v;
+            }
+            return sum;
+        } finally {
+            InUse.release(x);
         }
-        return sum;
     }
 
     @Override
     public void scale(Tensor x, float s) {
         Checks.open("x", x);
-        FloatBuffer b = x.buffer();
-        for (int i = 0, n = x.size(); i < n; i++) {
-            b.put(i, b.get(i) * s);
+        InUse.acquire(x);
+        try {
+            FloatBuffer b = x.buffer();
+            for (int i = 0, n = x.size(); i < n; i++) {
+                b.put(i, b.get(i) * s);
+            }
+        } finally {
+            InUse.release(x);
         }
     }
 
@@ -312,9 +395,14 @@ public final class ReferenceBackend implements Backend {
     @Override
     public void clamp(Tensor x, float lo, float hi) {
         Checks.clamp(x, lo, hi);
-        FloatBuffer b = x.buffer();
-        for (int i = 0, n = x.size(); i < n; i++) {
-            b.put(i, Math.min(Math.max(b.get(i), lo), hi));
+        InUse.acquire(x);
+        try {
+            FloatBuffer b = x.buffer();
+            for (int i = 0, n = x.size(); i < n; i++) {
+                b.put(i, Math.min(Math.max(b.get(i), lo), hi));
+            }
+        } finally {
+            InUse.release(x);
         }
     }
 }
