@@ -177,8 +177,15 @@ public final class NativeBackend implements Backend {
     @Override
     public float lossForward(Loss loss, Tensor pred, Tensor target) {
         Checks.lossForward(loss, pred, target);
-        return (float) NnKernels.loss_forward(pred.pointer(), target.pointer(), loss.kind().code(), loss.delta(),
+        double value = NnKernels.loss_forward(pred.pointer(), target.pointer(), loss.kind().code(), loss.delta(),
                 pred.size());
+        if (Double.isNaN(value)) {
+            long refused = NnKernels.loss_forward_refused();   // the kernel's own reading: nothing to race with
+            if (refused >= 0) {
+                throw Checks.predictionOutOfRange(loss, pred, refused);
+            }
+        }
+        return (float) value;
     }
 
     @Override

@@ -54,6 +54,7 @@ public final class NnKernels {
     // ---- losses
     public static native double loss_forward(@Const FloatPointer pred, @Const FloatPointer target, int kind,
                                              float delta, @Cast("int64_t") long n);
+    public static native @Cast("int64_t") long loss_forward_refused();
     public static native void loss_backward(FloatPointer dpred, @Const FloatPointer pred, @Const FloatPointer target,
                                             int kind, float delta, @Cast("int64_t") long n);
     public static native double crossentropy_softmax_forward(@Const FloatPointer logits,

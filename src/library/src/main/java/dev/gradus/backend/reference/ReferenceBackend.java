@@ -195,6 +195,10 @@ public final class ReferenceBackend implements Backend {
     @Override
     public float lossForward(Loss loss, Tensor pred, Tensor target) {
         Checks.lossForward(loss, pred, target);
+        int refused = LossRules.firstRefused(loss, pred.buffer(), pred.size());
+        if (refused >= 0) {
+            throw Checks.predictionOutOfRange(loss, pred, refused);
+        }
         return LossRules.forward(loss, pred.buffer(), target.buffer(), pred.size());
     }
 
