@@ -71,6 +71,7 @@ final class PredictCommand implements Callable<Integer> {
                 int n = Math.min(BATCH, x.rows() - first);
                 Tensor out = network.predict(x.rows(first, n));
                 for (int r = 0; r < n; r++) {
+                    checkFinite(out, r, x, first + r);
                     text.append(first + r);
                     if (classifier) {
                         classify(text, out, r, network.loss().kind(), classes);
@@ -108,6 +109,23 @@ final class PredictCommand implements Callable<Integer> {
         try (Dataset d = CsvDataset.read(input, label, task)) {
             Tensor x = Tensor.allocate(d.size(), d.featureCount());
             return x.copyFrom(d.features());
+        }
+    }
+
+    /** A non-finite output (the row's values overflow float32 inside the network) is an error naming the row. */
+    private void checkFinite(Tensor out, int r, Tensor x, int row) {
+        for (int c = 0; c < out.cols(); c++) {
+            float v = out.get(r, c);
+            if (!Float.isFinite(v)) {
+                float largest = 0;
+                for (int j = 0; j < x.cols(); j++) {
+                    largest = Math.max(largest, Math.abs(x.get(row, j)));
+                }
+                throw new IllegalArgumentException(input + ": row " + row + " (numbered as in the output, from 0): the model's "
+                        + "output " + c + " is " + v + ", not a finite number: the row's values (the largest is " + largest
+                        + " in magnitude) "
+                        + "overflow float32 inside the network " + model);
+            }
         }
     }
 
