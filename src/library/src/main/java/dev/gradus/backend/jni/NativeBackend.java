@@ -50,12 +50,15 @@ public final class NativeBackend implements Backend {
     /**
      * Loads OpenBLAS and the kernel library once per process and applies {@link Threads#get()}.
      * @throws IllegalStateException naming the library and the fallback when loading fails
+     * @throws IllegalArgumentException naming the system property when {@code gradus.threads} or
+     *         {@code gradus.denormals} has a bad value
      */
     public static synchronized void load() {
         if (loaded) {
             return;
         }
-        boolean flush = flushFromProperty();   // a bad value is the user's error, not a load failure
+        int threads = Threads.get();           // a bad property is the user's error, not a load failure
+        boolean flush = flushFromProperty();
         if (loadFailure == null) {
             try {
                 Loader.load(openblas_nolapack.class);
@@ -71,7 +74,7 @@ public final class NativeBackend implements Backend {
                     + "OpenBLAS via JavaCPP, platform " + Loader.getPlatform() + "): " + loadFailure
                     + ". Use the pure-Java backend instead: --backend java, or -Dgradus.backend=java", loadFailure);
         }
-        applyThreads(Threads.get());
+        applyThreads(threads);
     }
 
     /** True once the natives are loaded in this process. */
