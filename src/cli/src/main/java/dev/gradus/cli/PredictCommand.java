@@ -13,7 +13,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -61,8 +60,7 @@ final class PredictCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(input + " has " + x.cols() + " features per row but the model " + model
                         + " takes " + network.inFeatures());
             }
-            String saved = loaded.info().get(RunFiles.KEY_CLASSES);
-            List<String> classes = saved == null ? null : Arrays.asList(new com.google.gson.Gson().fromJson(saved, String[].class));
+            List<String> classes = RunFiles.readClasses(model, loaded.info());
             StringBuilder text = new StringBuilder(x.rows() * 16);
             boolean classifier = network.loss().usesLabels() || network.loss().kind() == dev.gradus.Loss.Kind.BCE_WITH_LOGITS
                     || network.loss().kind() == dev.gradus.Loss.Kind.BCE;

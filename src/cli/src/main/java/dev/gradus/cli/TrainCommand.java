@@ -104,8 +104,10 @@ final class TrainCommand implements Callable<Integer> {
             if (restored != null) {
                 String saved = restored.info().get(RunFiles.KEY_DATA_ID);
                 if (saved != null && !saved.equals(data.identity())) {
-                    throw new IllegalArgumentException("the checkpoint " + resume + " was trained on "
-                            + restored.info().get(RunFiles.KEY_DATA) + ", not on " + d.description() + "; give the same data flags");
+                    String then = restored.info().get(RunFiles.KEY_DATA);
+                    throw new IllegalArgumentException("the checkpoint " + resume + " was trained on " + then
+                            + (d.description().equals(then) ? " (data id '" + saved + "')" : "") + ", not on " + d.description()
+                            + (d.description().equals(then) ? " (data id '" + data.identity() + "')" : "") + "; give the same data flags");
                 }
                 if (restored.position().epoch() >= epochs) {
                     throw new IllegalArgumentException("the checkpoint " + resume + " has finished "
@@ -117,7 +119,8 @@ final class TrainCommand implements Callable<Integer> {
                 optimizer = restored.optimizer();
                 trainer = new Trainer(network, optimizer, config).resume(
                         new Position(restored.position().epoch(), restored.position().batch(), restored.position().step()),
-                        RunFiles.readHistory(restored.info().getOrDefault(RunFiles.KEY_HISTORY, "[]")));
+                        RunFiles.readHistory(resume, restored.info().getOrDefault(RunFiles.KEY_HISTORY, "[]"),
+                                restored.info().containsKey(RunFiles.KEY_HISTORY) ? restored.position().epoch() : 0));
             } else {
                 int[] sizes = training.layers(train.featureCount(), outputs, d.description());
                 network = Network.mlp(backend, sizes, training.activation(), loss, seed);
@@ -223,13 +226,21 @@ final class TrainCommand implements Callable<Integer> {
         o.flush();
     }
 
-    private static int saved(Checkpoint.Restored restored, String key, int fallback) {
+    /** A positive integer the checkpoint stored in its metadata {@code key}, or {@code fallback} when it has none. */
+    private int saved(Checkpoint.Restored restored, String key, int fallback) {
         String v = restored.info().get(key);
-        try {
-            return v == null ? fallback : Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("the checkpoint's " + key + " is not a number: " + v);
+        if (v == null) {
+            return fallback;
         }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(resume + ": metadata '" + key + "' is not an integer >= 1: '" + v + "'");
     }
 
     static String title(Network network, Optimizer optimizer, int batch) {

@@ -72,7 +72,7 @@ public record Architecture(List<LayerSpec> layers, Loss loss) {
         try {
             root = Json.parseObject(json);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("architecture is not a valid JSON object: " + e.getMessage());
+            throw new IllegalArgumentException("architecture is not a JSON object: " + e.getMessage());
         }
         if (!(root.get("layers") instanceof List<?> array) || !(root.get("loss") instanceof Map<?, ?>)) {
             throw new IllegalArgumentException("architecture needs a \"layers\" array and a \"loss\" object");

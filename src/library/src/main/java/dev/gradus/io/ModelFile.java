@@ -121,7 +121,7 @@ public final class ModelFile {
         long seed;
         try {
             arch = Architecture.parse(st.meta(KEY_ARCHITECTURE));
-            seed = Long.parseLong(st.metadata().getOrDefault(KEY_SEED, "0"));
+            seed = st.metadata().containsKey(KEY_SEED) ? integer(st, KEY_SEED) : 0;
         } catch (FileFormatException e) {
             throw e;
         } catch (IllegalArgumentException e) {
@@ -149,6 +149,16 @@ public final class ModelFile {
         } catch (RuntimeException e) {
             network.close();
             throw e;
+        }
+    }
+
+    /** The metadata entry {@code key}, which must be an integer (of 64 bits). */
+    static long integer(SafetensorsFile st, String key) {
+        String v = st.meta(key);
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new FileFormatException(st.path(), "metadata '" + key + "' is '" + v + "', not an integer");
         }
     }
 
