@@ -184,6 +184,6 @@ public interface Backend {
     /** {@code x *= s}, in place. */
     void scale(Tensor x, float s);
 
-    /** {@code x = min(max(x, lo), hi)}, in place (clipping by value); lo <= hi. */
+    /** {@code x = min(max(x, lo), hi)}, in place (clipping by value); {@code lo <= hi}. */
     void clamp(Tensor x, float lo, float hi);
 }

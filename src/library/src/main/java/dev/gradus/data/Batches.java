@@ -20,7 +20,9 @@ import dev.gradus.Tensor;
  *             Batch b = batches.next();
  *             float loss = network.forward(b.features(), b.labels());
  *             ...
- * }}}</pre>
+ *         }
+ *     }
+ * }}</pre>
  *
  * <p>The dataset stays owned by the caller and must stay open while batches are drawn.
  */

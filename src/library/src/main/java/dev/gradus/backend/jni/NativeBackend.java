@@ -10,7 +10,7 @@ import dev.gradus.Threads;
 import dev.gradus.backend.Backend;
 import dev.gradus.backend.Checks;
 import dev.gradus.backend.Transpose;
-import dev.gradus.backend.TorchScalars;
+import dev.gradus.backend.internal.TorchScalars;
 import dev.gradus.optim.AdagradConfig;
 import dev.gradus.optim.AdamConfig;
 import dev.gradus.optim.RmspropConfig;

@@ -14,7 +14,7 @@ package dev.gradus.backend.reference;
  * {@code Backend.dropoutForward}'s Javadoc. The top 24 bits make the keep rate exactly
  * {@code 1 − floor(p·2^24)/2^24}.
  */
-public final class DropoutHash {
+final class DropoutHash {
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
     private DropoutHash() {}

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.backend.reference;
 
-import dev.gradus.backend.TorchScalars;
+import dev.gradus.backend.internal.TorchScalars;
 import dev.gradus.optim.AdagradConfig;
 import dev.gradus.optim.AdamConfig;
 import dev.gradus.optim.RmspropConfig;

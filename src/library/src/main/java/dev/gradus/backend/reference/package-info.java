@@ -5,6 +5,6 @@
  * tested against and the fallback where no native library loads. Its activations and losses follow
  * PyTorch 1.13's formulas (exact GELU through {@code Erf}), its optimizer updates reproduce
  * {@code torch.optim}'s single-tensor path bit for bit in float32 ({@code OptimizerRules}), and
- * {@link dev.gradus.backend.reference.DropoutHash} defines the dropout mask shared by every backend.
+ * {@code DropoutHash} defines the dropout mask shared by every backend.
  */
 package dev.gradus.backend.reference;

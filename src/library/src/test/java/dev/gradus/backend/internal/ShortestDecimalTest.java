@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.gradus.backend;
+package dev.gradus.backend.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

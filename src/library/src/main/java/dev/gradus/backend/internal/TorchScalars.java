@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.gradus.backend;
+package dev.gradus.backend.internal;
 
 /**
  * The scalars that torch computes as Python floats (in double) before it touches a tensor: learning

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.gradus.backend;
+package dev.gradus.backend.internal;
 
 /**
  * The Python float (a double) that a float32 hyperparameter stands for. PyTorch keeps hyperparameters
@@ -11,7 +11,7 @@ package dev.gradus.backend;
  * from about 1e-13 to 1e22 (every hyperparameter) get the nearest double to that decimal; values
  * outside are returned as the float itself.
  */
-public final class ShortestDecimal {
+final class ShortestDecimal {
     private static final double[] POW10 = new double[23];
 
     static {
@@ -25,7 +25,7 @@ public final class ShortestDecimal {
     private ShortestDecimal() {}
 
     /** The double nearest to the shortest decimal that rounds (to nearest) to {@code v}. */
-    public static double of(float v) {
+    static double of(float v) {
         if (v == 0 || !Float.isFinite(v)) {
             return v;
         }
