@@ -109,12 +109,17 @@ final class TrainCommand implements Callable<Integer> {
                             + (d.description().equals(then) ? " (data id '" + saved + "')" : "") + ", not on " + d.description()
                             + (d.description().equals(then) ? " (data id '" + data.identity() + "')" : "") + "; give the same data flags");
                 }
-                if (restored.position().epoch() >= epochs) {
+                if (restored.position().epoch() > epochs) {
                     throw new IllegalArgumentException("the checkpoint " + resume + " has finished "
-                            + restored.position().epoch() + " epochs already; give --epochs above that");
+                            + restored.position().epoch() + " epochs already; give --epochs " + restored.position().epoch()
+                            + " or more");
                 }
-                o.printf(Locale.ROOT, "resuming from %s at epoch %d/%d, batch %d%n", resume, restored.position().epoch() + 1,
-                        epochs, restored.position().batch());
+                if (restored.position().epoch() == epochs) {   // e.g. killed while writing the final files
+                    o.printf(Locale.ROOT, "the checkpoint %s has finished all %d epochs: nothing left to train%n", resume, epochs);
+                } else {
+                    o.printf(Locale.ROOT, "resuming from %s at epoch %d/%d, batch %d%n", resume,
+                            restored.position().epoch() + 1, epochs, restored.position().batch());
+                }
                 network = restored.network();
                 optimizer = restored.optimizer();
                 trainer = new Trainer(network, optimizer, config).resume(
@@ -187,9 +192,11 @@ final class TrainCommand implements Callable<Integer> {
             report(o, network, d, batch, trainer.fit(d.train(), d.test()));
             return 0;
         }
+        boolean trained = trainer.position().epoch() >= plan.epochs();   // a resumed run that only lacks its final files
         try (Interruption interruption = Interruption.watch(trainer)) {
             History history = trainer.fit(d.train(), d.test());
-            if (interruption.requested()) {
+            Position end = trainer.position();
+            if (interruption.requested() && (end.epoch() < plan.epochs() || end.batch() > 0)) {
                 Position p = trainer.position();
                 files.checkpoint(network, optimizer, p, seed, trainer.history(), info);
                 o.printf(Locale.ROOT, "%ninterrupted at epoch %d, batch %d: wrote %s; continue with --resume %s%n",
@@ -197,7 +204,11 @@ final class TrainCommand implements Callable<Integer> {
                 o.flush();
                 return 130;
             }
+            // a shutdown after the last step waits here until the final files are written (Interruption)
             report(o, network, d, batch, history);
+            if (trained) {
+                files.checkpoint(network, optimizer, end, seed, history, info);
+            }
             files.finish(network, history, info, title);
             o.println("wrote " + files.model() + ", " + RunFiles.CHECKPOINT + ", " + RunFiles.HISTORY_CSV + ", "
                     + RunFiles.HISTORY_JSON + " and " + RunFiles.CHART + " in " + files.dir());

@@ -18,10 +18,15 @@ final class ChildJvm {
 
     /** {@code java [jvmArgs] dev.gradus.cli.Main args}, on the test class path; stdout and stderr to files in {@code dir}. */
     static Process start(Path dir, List<String> jvmArgs, String... args) throws IOException {
+        return start(dir, Main.class, jvmArgs, args);
+    }
+
+    /** The same with another main class of the test class path. */
+    static Process start(Path dir, Class<?> main, List<String> jvmArgs, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))));
         command.addAll(jvmArgs);
-        command.add(Main.class.getName());
+        command.add(main.getName());
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectOutput(dir.resolve("stdout").toFile())
                 .redirectError(dir.resolve("stderr").toFile()).start();

@@ -73,9 +73,14 @@ class CliErrorTest {
         Path checkpoint = model.resolveSibling(RunFiles.CHECKPOINT);
         fails(List.of(checkpoint.toString(), "was trained on CSV", "give the same data flags"), "train", "--backend", "java",
                 "--epochs", "2", "--resume", checkpoint.toString());
-        // without --epochs a resumed run finishes the planned epochs: this one has
-        fails(List.of(checkpoint.toString(), "has finished 1 epochs already"), "train", "--csv", csv.toString(),
-                "--label", "species", "--backend", "java", "--resume", checkpoint.toString());
+        // a resumed run cannot end before where its checkpoint is
+        Path two = dir.resolve("two");
+        Cli r = Cli.run("train", "--csv", csv.toString(), "--label", "species", "--layers", "4,8,3", "--epochs", "2",
+                "--backend", "java", "--out", two.toString());
+        assertEquals(0, r.exit(), r::transcript);
+        Path twoEpochs = two.resolve(RunFiles.CHECKPOINT);
+        fails(List.of(twoEpochs.toString(), "has finished 2 epochs already; give --epochs 2 or more"), "train", "--csv",
+                csv.toString(), "--label", "species", "--backend", "java", "--epochs", "1", "--resume", twoEpochs.toString());
         fails(List.of(model.toString(), "not a checkpoint"), "train", "--csv", csv.toString(), "--label", "species",
                 "--backend", "java", "--resume", model.toString());
     }
