@@ -23,7 +23,7 @@ import java.util.Map;
  * </pre>
  * Floats are written with {@link Float#toString}, so they read back bit for bit.
  */
-record Architecture(List<LayerSpec> layers, Loss loss) {
+public record Architecture(List<LayerSpec> layers, Loss loss) {
 
     public Architecture {
         if (layers == null || layers.isEmpty() || loss == null) {
