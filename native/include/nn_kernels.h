@@ -97,7 +97,11 @@ enum { NNK_MSE = 0, NNK_L1 = 1, NNK_HUBER = 2, NNK_BCE = 3, NNK_BCE_WITH_LOGITS 
 // as torch does and summed in double: mse d^2 (d = pred - target); l1 |d|; huber |d|<delta ?
 // 0.5 d^2 : delta(|d| - 0.5 delta); bce -(t*max(log p,-100) + (1-t)*max(log(1-p),-100));
 // bce_with_logits (1-t)x + m + log1p(e^-|x|), m = max(-x, 0) (torch's log(e^-m + e^(-x-m)), rewritten).
+// bce refuses a prediction outside [0, 1] (NaN included), as torch does: it then returns NaN and
+// loss_forward_refused, called next on the same thread, gives the first such element's index
+// (whatever the thread count); otherwise that is -1.
 double loss_forward(const float* pred, const float* target, int kind, float delta, int64_t n);
+int64_t loss_forward_refused(void);
 
 // dpred = d mean-loss / d pred, all (n): mse (2/n)(p-t); l1 sgn(p-t)/n; huber clamp(p-t,-delta,delta)/n;
 // bce (p-t)/max((1-p)p, 1e-12)/n; bce_with_logits (sigmoid(x)-t)/n.

@@ -31,12 +31,27 @@ template <int K> NNK_INLINE float loss_elem(float p, float t, float delta) {
     return 0.0f;
 }
 
+// torch's binary_cross_entropy refuses a prediction outside [0, 1], NaN included.
+NNK_INLINE bool bce_refuses(float p) { return !(p >= 0.0f && p <= 1.0f); }
+
 // Element losses in blocks on the stack (a plain loop that vectorizes), then summed in fixed lanes.
-template <int K> NNK_INLINE double loss_sum(const float* __restrict p, const float* __restrict t, float delta, int64_t n) {
+// bce: *bad = the index of the first refused prediction (the sum is then meaningless), else untouched.
+template <int K> NNK_INLINE double loss_sum(const float* __restrict p, const float* __restrict t, float delta, int64_t n,
+                                            int64_t* bad) {
     double lane[NNK_LANES] = {0};
     float block[512];
     for (int64_t b = 0; b < n; b += 512) {
         int64_t w = n - b < 512 ? n - b : 512;
+        if constexpr (K == NNK_BCE) {
+            bool refused = false;
+            for (int64_t j = 0; j < w; j++) refused |= bce_refuses(p[b + j]);
+            if (refused) {
+                int64_t j = 0;
+                while (!bce_refuses(p[b + j])) j++;
+                *bad = b + j;
+                return 0.0;
+            }
+        }
         for (int64_t j = 0; j < w; j++) block[j] = loss_elem<K>(p[b + j], t[b + j], delta);
         int64_t i = 0;
         for (; i + NNK_LANES <= w; i += NNK_LANES) {
@@ -47,13 +62,13 @@ template <int K> NNK_INLINE double loss_sum(const float* __restrict p, const flo
     return nnk_lanes_total(lane);
 }
 
-NNK_CLONES double loss_range(const float* p, const float* t, int kind, float delta, int64_t n) {
+NNK_CLONES double loss_range(const float* p, const float* t, int kind, float delta, int64_t n, int64_t* bad) {
     switch (kind) {
-        case NNK_MSE: return loss_sum<NNK_MSE>(p, t, delta, n);
-        case NNK_L1: return loss_sum<NNK_L1>(p, t, delta, n);
-        case NNK_HUBER: return loss_sum<NNK_HUBER>(p, t, delta, n);
-        case NNK_BCE: return loss_sum<NNK_BCE>(p, t, delta, n);
-        case NNK_BCE_WITH_LOGITS: return loss_sum<NNK_BCE_WITH_LOGITS>(p, t, delta, n);
+        case NNK_MSE: return loss_sum<NNK_MSE>(p, t, delta, n, bad);
+        case NNK_L1: return loss_sum<NNK_L1>(p, t, delta, n, bad);
+        case NNK_HUBER: return loss_sum<NNK_HUBER>(p, t, delta, n, bad);
+        case NNK_BCE: return loss_sum<NNK_BCE>(p, t, delta, n, bad);
+        case NNK_BCE_WITH_LOGITS: return loss_sum<NNK_BCE_WITH_LOGITS>(p, t, delta, n, bad);
         default: return 0.0;
     }
 }
@@ -94,13 +109,18 @@ struct LossArgs {
     float* d; const float* p; const float* t; const int32_t* labels; float* mask;
     int kind; float delta, s; int64_t N, C; uint64_t seed, threshold;
     double partial[NNK_MAX_THREADS];
-    int64_t bad[NNK_MAX_THREADS];   // per part: the first bad label (see bad_label), or -1
+    int64_t bad[NNK_MAX_THREADS];   // per part: the first element the loss refused, or the first bad label (bad_label), or -1
 };
 
 void loss_task(void* ctx, int64_t b, int64_t e, int part) {
     LossArgs& g = *(LossArgs*) ctx;
-    g.partial[part] = loss_range(g.p + b, g.t + b, g.kind, g.delta, e - b);
+    int64_t bad = -1;
+    g.partial[part] = loss_range(g.p + b, g.t + b, g.kind, g.delta, e - b, &bad);
+    g.bad[part] = bad < 0 ? -1 : b + bad;
 }
+
+// What the calling thread's last loss_forward refused (see loss_forward_refused).
+thread_local int64_t last_refused = -1;
 
 void loss_grad_task(void* ctx, int64_t b, int64_t e, int) {
     const LossArgs& g = *(const LossArgs*) ctx;
@@ -222,13 +242,24 @@ void multiply_task(void* ctx, int64_t b, int64_t e, int) {
 // ---- loss_forward / loss_backward --------------------------------------------------------------
 
 // pred, target are (n). Returns the mean element loss.
+// The parts are in element order, so the first part that refused an element holds the first one.
 NNK_API double loss_forward(const float* pred, const float* target, int kind, float delta, int64_t n) {
+    last_refused = -1;
     if (n == 0) return NAN;   // torch: the mean of nothing
     LossArgs g{};
     g.p = pred; g.t = target; g.kind = kind; g.delta = delta;
+    for (int64_t& b : g.bad) b = -1;   // a part that gets no elements refuses none
     int parts = nnk_parallel(loss_task, &g, n, n, 16);
+    for (int k = 0; k < parts; k++) {
+        if (g.bad[k] >= 0) {
+            last_refused = g.bad[k];
+            return NAN;
+        }
+    }
     return sum_parts(g.partial, parts) / (double) n;
 }
+
+NNK_API int64_t loss_forward_refused(void) { return last_refused; }
 
 // dpred, pred, target are (n). dpred = d mean-loss / d pred.
 NNK_API void loss_backward(float* dpred, const float* pred, const float* target, int kind, float delta, int64_t n) {

@@ -5,7 +5,8 @@ package dev.gradus;
  * A loss function: its kind and, for Huber, its delta. Every loss is a mean, over the batch and over
  * the outputs, exactly as its PyTorch namesake with {@code reduction='mean'}:
  * {@code mse} (MSELoss), {@code l1} (L1Loss), {@code huber} (HuberLoss(delta)), {@code bce}
- * (BCELoss on probabilities, each log clamped at −100), {@code bce_with_logits}
+ * (BCELoss on probabilities, each log clamped at −100; a prediction outside [0, 1], NaN included, is an
+ * {@link IllegalArgumentException}, as in torch), {@code bce_with_logits}
  * (BCEWithLogitsLoss), {@code cross_entropy} (CrossEntropyLoss on logits with integer labels;
  * softmax fused in, the mean is over the batch only).
  */

@@ -7,7 +7,9 @@ import dev.gradus.backend.jni.NativeBackend;
  * The process-wide thread budget of the native backend: the size of its one thread pool, which
  * splits large GEMMs into blocks (each a single-threaded OpenBLAS call) and large elementwise kernels.
  * OpenBLAS's own threading is kept at 1, so there are never two pools competing for the cores. The default is the number of available
- * processors, or the system property {@code gradus.threads} when set ({@code -Dgradus.threads=1}).
+ * processors, or the system property {@code gradus.threads} when set ({@code -Dgradus.threads=1}); a
+ * value that is not an integer >= 1 makes {@link #get} (and so loading the native backend) throw an
+ * {@link IllegalArgumentException} naming it, until {@link #set} gives a budget.
  * {@link #set} applies a new budget at once when the native backend is loaded, and at its load
  * otherwise. The pure-Java backend is single-threaded.
  */
@@ -15,13 +17,23 @@ public final class Threads {
     /** The system property that sets the initial budget. */
     public static final String PROPERTY = "gradus.threads";
 
-    private static volatile int budget = initial();
+    private static final String PROPERTY_VALUE = System.getProperty(PROPERTY);
+    private static volatile int budget = initial();   // 0 while the property is invalid and no set() came
 
     private Threads() {}
 
-    /** The current budget (>= 1). */
+    /**
+     * The current budget (>= 1).
+     * @throws IllegalArgumentException naming the property when {@value #PROPERTY} is not an integer >= 1
+     *         (and {@link #set} has not been called)
+     */
     public static int get() {
-        return budget;
+        int n = budget;
+        if (n < 1) {
+            throw new IllegalArgumentException("system property " + PROPERTY + " must be an integer >= 1, got '"
+                    + PROPERTY_VALUE + "'");
+        }
+        return n;
     }
 
     /**
@@ -37,19 +49,15 @@ public final class Threads {
         NativeBackend.applyThreads(n);
     }
 
+    /** From the property, or the processors; 0 for a bad value, which {@link #get} reports (never a class-init error). */
     private static int initial() {
-        String value = System.getProperty(PROPERTY);
-        if (value == null || value.isBlank()) {
+        if (PROPERTY_VALUE == null || PROPERTY_VALUE.isBlank()) {
             return Runtime.getRuntime().availableProcessors();
         }
         try {
-            int n = Integer.parseInt(value.trim());
-            if (n >= 1) {
-                return n;
-            }
+            return Math.max(Integer.parseInt(PROPERTY_VALUE.trim()), 0);
         } catch (NumberFormatException e) {
-            // reported below
+            return 0;
         }
-        throw new IllegalArgumentException("system property " + PROPERTY + " must be an integer >= 1, got '" + value + "'");
     }
 }

@@ -72,11 +72,10 @@ final class EvaluateCommand implements Callable<Integer> {
 
     /** The data's classes must be the model's (or their first ones): same index, same name. */
     private void checkClasses(ModelFile.Loaded loaded, Dataset test) {
-        String saved = loaded.info().get(RunFiles.KEY_CLASSES);
-        if (saved == null) {
+        java.util.List<String> names = RunFiles.readClasses(model, loaded.info());
+        if (names == null) {
             return;
         }
-        java.util.List<String> names = java.util.Arrays.asList(new com.google.gson.Gson().fromJson(saved, String[].class));
         java.util.List<String> have = test.classNames();
         if (have.size() > names.size() || !names.subList(0, have.size()).equals(have)) {
             throw new IllegalArgumentException("the classes of " + data.description() + " " + have

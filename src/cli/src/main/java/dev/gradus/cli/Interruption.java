@@ -6,9 +6,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Ctrl-C during {@code train --out}: asks the trainer to stop after the current step, then holds the
- * JVM's shutdown (up to a minute) until the command has written its checkpoint, so that
- * {@code --resume} continues from the very step where the run stopped.
+ * Ctrl-C or SIGTERM during {@code train --out}: asks the trainer to stop after the current step, then
+ * holds the JVM's shutdown (up to a minute) until the command has written its files: the checkpoint,
+ * so that {@code --resume} continues from the very step where the run stopped, or, when training had
+ * already finished, the final files (model, history, chart; the chart is written without ImageIO's
+ * file cache, which cannot start during a shutdown). The process then exits with the signal's status
+ * (143 for SIGTERM).
  */
 final class Interruption implements AutoCloseable {
     private final Trainer trainer;

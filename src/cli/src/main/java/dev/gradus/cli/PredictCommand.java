@@ -13,7 +13,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -61,8 +60,7 @@ final class PredictCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(input + " has " + x.cols() + " features per row but the model " + model
                         + " takes " + network.inFeatures());
             }
-            String saved = loaded.info().get(RunFiles.KEY_CLASSES);
-            List<String> classes = saved == null ? null : Arrays.asList(new com.google.gson.Gson().fromJson(saved, String[].class));
+            List<String> classes = RunFiles.readClasses(model, loaded.info());
             StringBuilder text = new StringBuilder(x.rows() * 16);
             boolean classifier = network.loss().usesLabels() || network.loss().kind() == dev.gradus.Loss.Kind.BCE_WITH_LOGITS
                     || network.loss().kind() == dev.gradus.Loss.Kind.BCE;
@@ -71,6 +69,7 @@ final class PredictCommand implements Callable<Integer> {
                 int n = Math.min(BATCH, x.rows() - first);
                 Tensor out = network.predict(x.rows(first, n));
                 for (int r = 0; r < n; r++) {
+                    checkFinite(out, r, x, first + r);
                     text.append(first + r);
                     if (classifier) {
                         classify(text, out, r, network.loss().kind(), classes);
@@ -108,6 +107,23 @@ final class PredictCommand implements Callable<Integer> {
         try (Dataset d = CsvDataset.read(input, label, task)) {
             Tensor x = Tensor.allocate(d.size(), d.featureCount());
             return x.copyFrom(d.features());
+        }
+    }
+
+    /** A non-finite output (the row's values overflow float32 inside the network) is an error naming the row. */
+    private void checkFinite(Tensor out, int r, Tensor x, int row) {
+        for (int c = 0; c < out.cols(); c++) {
+            float v = out.get(r, c);
+            if (!Float.isFinite(v)) {
+                float largest = 0;
+                for (int j = 0; j < x.cols(); j++) {
+                    largest = Math.max(largest, Math.abs(x.get(row, j)));
+                }
+                throw new IllegalArgumentException(input + ": row " + row + " (numbered as in the output, from 0): the model's "
+                        + "output " + c + " is " + v + ", not a finite number: the row's values (the largest is " + largest
+                        + " in magnitude) "
+                        + "overflow float32 inside the network " + model);
+            }
         }
     }
 

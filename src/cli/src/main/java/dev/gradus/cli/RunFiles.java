@@ -4,7 +4,10 @@ package dev.gradus.cli;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import dev.gradus.io.AtomicFile;
 import dev.gradus.io.Checkpoint;
 import dev.gradus.io.ModelFile;
@@ -15,6 +18,7 @@ import dev.gradus.train.EpochResult;
 import dev.gradus.train.History;
 import dev.gradus.train.Position;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,25 +97,123 @@ final class RunFiles {
         TrainingChart.write(file, title, loss, acc);
     }
 
-    /** Reads {@link History#toJson()} back (epochs there are numbered from 1, NaN is null). */
-    static History readHistory(String json) {
+    /**
+     * Reads {@link History#toJson()} back from the metadata of {@code checkpoint} (epochs there are numbered
+     * from 1, NaN is null); {@code epochs} is how many its position says are done.
+     */
+    static History readHistory(Path checkpoint, String json, int epochs) {
         List<EpochResult> out = new ArrayList<>();
         try {
-            JsonArray a = JsonParser.parseString(json).getAsJsonArray();
-            for (JsonElement e : a) {
-                JsonObject o = e.getAsJsonObject();
-                out.add(new EpochResult(o.get("epoch").getAsInt() - 1, o.get("steps").getAsLong(), number(o, "train_loss"),
-                        number(o, "train_accuracy"), number(o, "val_loss"), number(o, "val_accuracy"),
-                        number(o, "seconds"), number(o, "samples_per_second"), (float) number(o, "lr")));
+            JsonElement root = parse(json);
+            if (!root.isJsonArray()) {
+                throw new IllegalArgumentException("it is not a JSON array");
             }
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("the checkpoint's training history is unreadable: " + e.getMessage());
+            JsonArray a = root.getAsJsonArray();
+            for (int i = 0; i < a.size(); i++) {
+                if (!a.get(i).isJsonObject()) {
+                    throw new IllegalArgumentException("entry " + i + " is not a JSON object");
+                }
+                JsonObject o = a.get(i).getAsJsonObject();
+                String where = "entry " + i + "'s ";
+                long epoch = integer(o, "epoch", where);
+                if (epoch != i + 1) {
+                    throw new IllegalArgumentException(where + "\"epoch\" is " + epoch + ", expected " + (i + 1));
+                }
+                long steps = integer(o, "steps", where);
+                double lr = number(o, "lr", where);
+                if (!(Math.abs(lr) <= Float.MAX_VALUE)) {
+                    throw new IllegalArgumentException(where + "\"lr\" is " + o.get("lr") + ", not a float");
+                }
+                out.add(new EpochResult(i, steps, number(o, "train_loss", where), number(o, "train_accuracy", where),
+                        number(o, "val_loss", where), number(o, "val_accuracy", where), number(o, "seconds", where),
+                        number(o, "samples_per_second", where), (float) lr));
+            }
+            if (a.size() != epochs) {
+                throw new IllegalArgumentException("it has " + a.size() + " epochs, but the checkpoint's position says "
+                        + epochs + " are done");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(checkpoint + ": the training history (metadata '" + KEY_HISTORY
+                    + "') is unreadable: " + e.getMessage());
         }
         return new History(out);
     }
 
-    private static double number(JsonObject o, String key) {
+    /** The class names in a model's metadata {@value #KEY_CLASSES}, or null when it has none. */
+    static List<String> readClasses(Path model, Map<String, String> info) {
+        String json = info.get(KEY_CLASSES);
+        if (json == null) {
+            return null;
+        }
+        List<String> names = new ArrayList<>();
+        JsonElement root;
+        try {
+            root = parse(json);
+        } catch (IllegalArgumentException e) {
+            root = null;
+        }
+        if (root != null && root.isJsonArray()) {
+            for (JsonElement e : root.getAsJsonArray()) {
+                if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+                    names = null;
+                    break;
+                }
+                names.add(e.getAsString());
+            }
+        }
+        if (root == null || !root.isJsonArray() || names == null || names.isEmpty()) {
+            throw new IllegalArgumentException(model + ": metadata '" + KEY_CLASSES + "' is not a JSON array of class names: "
+                    + (json.length() > 60 ? json.substring(0, 57) + "..." : json));
+        }
+        return names;
+    }
+
+    /** Strict JSON, one value, no trailing text. */
+    private static JsonElement parse(String json) {
+        try (JsonReader r = new JsonReader(new StringReader(json))) {
+            JsonElement e = JsonParser.parseReader(r);
+            if (r.peek() != JsonToken.END_DOCUMENT) {
+                throw new IllegalArgumentException("text follows the JSON value");
+            }
+            return e;
+        } catch (JsonParseException | IOException | IllegalStateException e) {
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            String what = String.valueOf(cause.getMessage());
+            int link = what.indexOf(" See http");   // gson appends a troubleshooting link
+            throw new IllegalArgumentException("not valid JSON (" + (link > 0 ? what.substring(0, link) : what) + ")");
+        }
+    }
+
+    private static long integer(JsonObject o, String key, String where) {
         JsonElement e = o.get(key);
-        return e == null || e.isJsonNull() ? Double.NaN : e.getAsDouble();
+        try {
+            if (e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+                long v = new java.math.BigDecimal(e.getAsString()).longValueExact();
+                if (v >= 0) {
+                    return v;
+                }
+            }
+        } catch (ArithmeticException | NumberFormatException ex) {
+            // reported below
+        }
+        throw new IllegalArgumentException(where + "\"" + key + "\" is " + (e == null ? "missing" : e) + ", not an integer >= 0");
+    }
+
+    /** A number, NaN for null (a figure that was missing: no validation set, or regression). */
+    private static double number(JsonObject o, String key, String where) {
+        JsonElement e = o.get(key);
+        if (e != null && e.isJsonNull()) {
+            return Double.NaN;
+        }
+        if (e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+            double v = e.getAsDouble();
+            if (Double.isFinite(v)) {
+                return v;
+            }
+        }
+        throw new IllegalArgumentException(where + "\"" + key + "\" is " + (e == null ? "missing" : e) + ", not a number or null");
     }
 }

@@ -104,20 +104,28 @@ final class TrainCommand implements Callable<Integer> {
             if (restored != null) {
                 String saved = restored.info().get(RunFiles.KEY_DATA_ID);
                 if (saved != null && !saved.equals(data.identity())) {
-                    throw new IllegalArgumentException("the checkpoint " + resume + " was trained on "
-                            + restored.info().get(RunFiles.KEY_DATA) + ", not on " + d.description() + "; give the same data flags");
+                    String then = restored.info().get(RunFiles.KEY_DATA);
+                    throw new IllegalArgumentException("the checkpoint " + resume + " was trained on " + then
+                            + (d.description().equals(then) ? " (data id '" + saved + "')" : "") + ", not on " + d.description()
+                            + (d.description().equals(then) ? " (data id '" + data.identity() + "')" : "") + "; give the same data flags");
                 }
-                if (restored.position().epoch() >= epochs) {
+                if (restored.position().epoch() > epochs) {
                     throw new IllegalArgumentException("the checkpoint " + resume + " has finished "
-                            + restored.position().epoch() + " epochs already; give --epochs above that");
+                            + restored.position().epoch() + " epochs already; give --epochs " + restored.position().epoch()
+                            + " or more");
                 }
-                o.printf(Locale.ROOT, "resuming from %s at epoch %d/%d, batch %d%n", resume, restored.position().epoch() + 1,
-                        epochs, restored.position().batch());
+                if (restored.position().epoch() == epochs) {   // e.g. killed while writing the final files
+                    o.printf(Locale.ROOT, "the checkpoint %s has finished all %d epochs: nothing left to train%n", resume, epochs);
+                } else {
+                    o.printf(Locale.ROOT, "resuming from %s at epoch %d/%d, batch %d%n", resume,
+                            restored.position().epoch() + 1, epochs, restored.position().batch());
+                }
                 network = restored.network();
                 optimizer = restored.optimizer();
                 trainer = new Trainer(network, optimizer, config).resume(
                         new Position(restored.position().epoch(), restored.position().batch(), restored.position().step()),
-                        RunFiles.readHistory(restored.info().getOrDefault(RunFiles.KEY_HISTORY, "[]")));
+                        RunFiles.readHistory(resume, restored.info().getOrDefault(RunFiles.KEY_HISTORY, "[]"),
+                                restored.info().containsKey(RunFiles.KEY_HISTORY) ? restored.position().epoch() : 0));
             } else {
                 int[] sizes = training.layers(train.featureCount(), outputs, d.description());
                 network = Network.mlp(backend, sizes, training.activation(), loss, seed);
@@ -184,9 +192,11 @@ final class TrainCommand implements Callable<Integer> {
             report(o, network, d, batch, trainer.fit(d.train(), d.test()));
             return 0;
         }
+        boolean trained = trainer.position().epoch() >= plan.epochs();   // a resumed run that only lacks its final files
         try (Interruption interruption = Interruption.watch(trainer)) {
             History history = trainer.fit(d.train(), d.test());
-            if (interruption.requested()) {
+            Position end = trainer.position();
+            if (interruption.requested() && (end.epoch() < plan.epochs() || end.batch() > 0)) {
                 Position p = trainer.position();
                 files.checkpoint(network, optimizer, p, seed, trainer.history(), info);
                 o.printf(Locale.ROOT, "%ninterrupted at epoch %d, batch %d: wrote %s; continue with --resume %s%n",
@@ -194,7 +204,11 @@ final class TrainCommand implements Callable<Integer> {
                 o.flush();
                 return 130;
             }
+            // a shutdown after the last step waits here until the final files are written (Interruption)
             report(o, network, d, batch, history);
+            if (trained) {
+                files.checkpoint(network, optimizer, end, seed, history, info);
+            }
             files.finish(network, history, info, title);
             o.println("wrote " + files.model() + ", " + RunFiles.CHECKPOINT + ", " + RunFiles.HISTORY_CSV + ", "
                     + RunFiles.HISTORY_JSON + " and " + RunFiles.CHART + " in " + files.dir());
@@ -223,13 +237,21 @@ final class TrainCommand implements Callable<Integer> {
         o.flush();
     }
 
-    private static int saved(Checkpoint.Restored restored, String key, int fallback) {
+    /** A positive integer the checkpoint stored in its metadata {@code key}, or {@code fallback} when it has none. */
+    private int saved(Checkpoint.Restored restored, String key, int fallback) {
         String v = restored.info().get(key);
-        try {
-            return v == null ? fallback : Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("the checkpoint's " + key + " is not a number: " + v);
+        if (v == null) {
+            return fallback;
         }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(resume + ": metadata '" + key + "' is not an integer >= 1: '" + v + "'");
     }
 
     static String title(Network network, Optimizer optimizer, int batch) {

@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * A PNG chart of a training run, drawn with java.awt in headless mode: loss per epoch in the top
@@ -58,7 +60,15 @@ final class TrainingChart {
         } finally {
             g.dispose();
         }
-        AtomicFile.write(file, out -> ImageIO.write(image, "png", out));
+        // through a memory-cached stream: ImageIO's default file cache registers a shutdown hook, which throws
+        // while the JVM shuts down, and the chart is the last file a run interrupted by SIGTERM writes
+        AtomicFile.write(file, out -> {
+            try (ImageOutputStream png = new MemoryCacheImageOutputStream(out)) {
+                if (!ImageIO.write(image, "png", png)) {
+                    throw new IOException("no PNG writer in this JVM");
+                }
+            }
+        });
     }
 
     private static void panel(Graphics2D g, int top, int height, String name, List<Series> series, int epochs,

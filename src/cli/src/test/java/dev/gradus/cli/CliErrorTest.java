@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradus.Tensor;
+import dev.gradus.backend.Backend;
+import dev.gradus.data.CsvDataset;
+import dev.gradus.io.ModelFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,9 +73,14 @@ class CliErrorTest {
         Path checkpoint = model.resolveSibling(RunFiles.CHECKPOINT);
         fails(List.of(checkpoint.toString(), "was trained on CSV", "give the same data flags"), "train", "--backend", "java",
                 "--epochs", "2", "--resume", checkpoint.toString());
-        // without --epochs a resumed run finishes the planned epochs: this one has
-        fails(List.of(checkpoint.toString(), "has finished 1 epochs already"), "train", "--csv", csv.toString(),
-                "--label", "species", "--backend", "java", "--resume", checkpoint.toString());
+        // a resumed run cannot end before where its checkpoint is
+        Path two = dir.resolve("two");
+        Cli r = Cli.run("train", "--csv", csv.toString(), "--label", "species", "--layers", "4,8,3", "--epochs", "2",
+                "--backend", "java", "--out", two.toString());
+        assertEquals(0, r.exit(), r::transcript);
+        Path twoEpochs = two.resolve(RunFiles.CHECKPOINT);
+        fails(List.of(twoEpochs.toString(), "has finished 2 epochs already; give --epochs 2 or more"), "train", "--csv",
+                csv.toString(), "--label", "species", "--backend", "java", "--epochs", "1", "--resume", twoEpochs.toString());
         fails(List.of(model.toString(), "not a checkpoint"), "train", "--csv", csv.toString(), "--label", "species",
                 "--backend", "java", "--resume", model.toString());
     }
@@ -84,6 +93,27 @@ class CliErrorTest {
                 "--layers", "4,8,2", "--backend", "java");
         Path wide = Files.writeString(dir.resolve("wide.csv"), "1,2,3,4,5\n6,7,8,9,10\n");
         fails(List.of(wide.toString(), "5 features", "takes 4"), "predict", model.toString(), wide.toString(), "--backend", "java");
+    }
+
+    /** Issue 8: inputs that overflow float32 inside the network printed a confidence of NaN with exit 0. */
+    @Test
+    void predictNamesARowWhoseOutputIsNotFinite() throws IOException {
+        Path huge = Files.writeString(dir.resolve("huge.csv"), "a,b,c,d\n1,2,3,4\n"
+                + "3e38,3e38,3e38,3e38\n-3e38,-3e38,-3e38,-3e38\n3e38,-3e38,3e38,-3e38\n-3e38,3e38,-3e38,3e38\n");
+        int first = -1;   // the row the model itself cannot compute
+        try (ModelFile.Loaded m = ModelFile.load(model, Backend.named("java"));
+             Tensor x = CsvDataset.readFeatures(huge); Tensor out = m.network().predict(x)) {
+            for (int r = out.rows() - 1; r >= 0; r--) {
+                for (int c = 0; c < out.cols(); c++) {
+                    first = Float.isFinite(out.get(r, c)) ? first : r;
+                }
+            }
+        }
+        assertTrue(first >= 1, "one of the rows overflows: the test needs it");
+        Path out = dir.resolve("predictions.csv");
+        fails(List.of(huge.toString(), "row " + first + " ", "not a finite number", "overflow float32"), "predict",
+                model.toString(), huge.toString(), "--backend", "java", "--output", out.toString());
+        assertFalse(Files.exists(out), "no predictions written");
     }
 
     @Test

@@ -110,6 +110,7 @@ public interface Backend {
     /**
      * The mean loss of predictions against float targets, both (N, C), for every loss but
      * cross-entropy (see {@link Loss} for the definitions). Accumulated in double.
+     * @throws IllegalArgumentException naming the first element, when bce gets a prediction outside [0, 1]
      */
     float lossForward(Loss loss, Tensor pred, Tensor target);
 

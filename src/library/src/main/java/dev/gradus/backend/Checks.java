@@ -82,6 +82,17 @@ public final class Checks {
         same("lossForward", "pred", pred, "target", target);
     }
 
+    /**
+     * What a loss says of a prediction it refuses: element {@code index} of {@code pred}, which bce needs
+     * in [0, 1] (the backends find it; this names it).
+     */
+    public static IllegalArgumentException predictionOutOfRange(Loss loss, Tensor pred, long index) {
+        int cols = Math.max(pred.cols(), 1);
+        return new IllegalArgumentException(loss + " takes probabilities in [0, 1] (e.g. a sigmoid output), but "
+                + "prediction [" + index / cols + ", " + index % cols + "] of " + pred.shape() + " is "
+                + pred.get((int) index) + " (PyTorch refuses it as well; for logits use bce_with_logits)");
+    }
+
     public static void lossBackward(Loss loss, Tensor dpred, Tensor pred, Tensor target) {
         lossForward(loss, pred, target);
         open("dpred", dpred);

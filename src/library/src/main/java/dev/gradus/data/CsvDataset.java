@@ -3,15 +3,14 @@ package dev.gradus.data;
 
 import dev.gradus.Labels;
 import dev.gradus.Tensor;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.IntBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -37,6 +36,11 @@ import java.util.TreeSet;
  * (by UTF-16 code unit, so "B" &lt; "a") are classes {@code 0, 1, …}; {@link Dataset#classNames()}
  * gives the mapping back.
  *
+ * <p><b>Limits.</b> At most {@value #MAX_CLASSES} classes (numeric labels below it, or as many distinct
+ * names), at most 2^20 columns per line, at most 2^31−9 feature values in all; each is reported at the
+ * line that crosses it. Reading costs about 4 bytes per value and per row plus the longest line, never a
+ * string per field, so no line, however long, costs much more memory than its own length.
+ *
  * <p>A malformed line throws {@link MalformedDataException} naming the file, the line, the column
  * (1-based, with its header name when there is one) and what was wrong.
  */
@@ -50,21 +54,21 @@ public final class CsvDataset {
         REGRESSION
     }
 
+    /** The most classes a label column may name (numeric labels: the largest label is below it). */
+    public static final int MAX_CLASSES = 1 << 16;
+
+    /** The most feature values (rows × features) a file may hold: a Java array's limit. */
+    private static final int MAX_VALUES = Integer.MAX_VALUE - 8;
+
     private CsvDataset() {}
 
     /** Reads {@code file} with the label in column {@code labelColumn} (a header name or a 0-based index). */
     public static Dataset read(Path file, String labelColumn, Task task) throws IOException {
-        Parsed p = parse(file, labelColumn);
-        Tensor x = Tensor.allocate(p.rows, p.features);
+        Parsed p = parse(file, labelColumn, task);
+        Tensor x = p.features();
         try {
-            x.copyFrom(p.values.toArray(p.rows * p.features));
             if (task == Task.REGRESSION) {
-                float[] t = new float[p.rows];
-                for (int i = 0; i < p.rows; i++) {
-                    String s = p.labels.get(i);
-                    t[i] = number(s, file, p, i);
-                }
-                return Dataset.regression(x, Tensor.of(p.rows, 1, t));
+                return Dataset.regression(x, Tensor.of(p.rows, 1, p.targets.toArray(p.rows)));
             }
             return classification(x, p, file);
         } catch (RuntimeException e) {
@@ -78,60 +82,59 @@ public final class CsvDataset {
      * header when any of its fields is not a number.
      */
     public static Tensor readFeatures(Path file) throws IOException {
-        Parsed p = parse(file, null);
-        return Tensor.of(p.rows, p.features, p.values.toArray(p.rows * p.features));
+        return parse(file, null, null).features();
     }
 
     private static Dataset classification(Tensor x, Parsed p, Path file) {
+        List<String> distinct = p.labelNames;
         boolean numeric = true;
-        for (String s : p.labels) {
-            if (!isNumber(s)) {
-                numeric = false;
-                break;
-            }
+        for (String s : distinct) {
+            numeric &= isNumber(s);
         }
-        int[] y = new int[p.rows];
+        int[] classOf = new int[distinct.size()];   // by label id
         List<String> names;
         if (numeric) {
+            String[] problem = new String[distinct.size()];
             int max = 0;
-            for (int i = 0; i < p.rows; i++) {
-                double v = Double.parseDouble(p.labels.get(i));
-                if (v < 0 || v != Math.rint(v) || v >= Integer.MAX_VALUE) {
-                    throw p.error(file, i, p.label, "label '" + p.labels.get(i)
-                            + "' is not a class: numeric labels must be non-negative integers");
+            for (int k = 0; k < distinct.size(); k++) {
+                double v = Double.parseDouble(distinct.get(k));
+                if (v < 0 || v != Math.rint(v)) {
+                    problem[k] = "label '" + distinct.get(k) + "' is not a class: numeric labels must be non-negative integers";
+                } else if (v >= MAX_CLASSES) {
+                    problem[k] = String.format(Locale.ROOT, "label '%s' is not a class: numeric labels are class indices "
+                            + "0, 1, … and more than %,d classes are not supported (is this column a class label?)",
+                            distinct.get(k), MAX_CLASSES);
+                } else {
+                    classOf[k] = (int) v;
+                    max = Math.max(max, classOf[k]);
                 }
-                y[i] = (int) v;
-                max = Math.max(max, y[i]);
+            }
+            for (int i = 0; i < p.rows; i++) {   // the first row with a bad label names it
+                if (problem[p.labelIds.get(i)] != null) {
+                    throw p.error(file, i, p.label, problem[p.labelIds.get(i)]);
+                }
             }
             names = Dataset.numberedClasses(max + 1);
         } else {
-            names = new ArrayList<>(new TreeSet<>(p.labels));
+            names = new ArrayList<>(new TreeSet<>(distinct));
             Map<String, Integer> index = new HashMap<>();
             for (int k = 0; k < names.size(); k++) {
                 index.put(names.get(k), k);
             }
-            for (int i = 0; i < p.rows; i++) {
-                y[i] = index.get(p.labels.get(i));
+            for (int k = 0; k < distinct.size(); k++) {
+                classOf[k] = index.get(distinct.get(k));
             }
         }
-        Labels labels = Labels.of(y);
+        Labels labels = Labels.allocate(p.rows);
         try {
+            IntBuffer y = labels.buffer();
+            for (int i = 0; i < p.rows; i++) {
+                y.put(i, classOf[p.labelIds.get(i)]);
+            }
             return Dataset.classification(x, labels, names);
         } catch (RuntimeException e) {
             labels.close();
             throw e;
-        }
-    }
-
-    private static float number(String s, Path file, Parsed p, int row) {
-        try {
-            float v = Float.parseFloat(s);
-            if (Float.isFinite(v)) {
-                return v;
-            }
-            throw p.error(file, row, p.label, "'" + s + "' is not a finite number");
-        } catch (NumberFormatException e) {
-            throw p.error(file, row, p.label, "'" + s + "' is not a number");
         }
     }
 
@@ -143,45 +146,43 @@ public final class CsvDataset {
         }
     }
 
-    /** Parses every line; labelColumn null = no label column (features only). */
-    private static Parsed parse(Path file, String labelColumn) throws IOException {
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            List<String> fields = new ArrayList<>();
-            String line;
-            int lineNo = 0;
+    /** Parses every line; labelColumn null = no label column (features only, task null). */
+    private static Parsed parse(Path file, String labelColumn, Task task) throws IOException {
+        try (CsvLines lines = new CsvLines(file)) {
             Parsed p = new Parsed();
             int columns = -1;
-            while ((line = r.readLine()) != null) {
-                lineNo++;
-                if (lineNo == 1 && line.startsWith("\uFEFF")) {
-                    line = line.substring(1);
-                }
-                if (line.isBlank()) {
-                    continue;
-                }
-                split(line, fields, file, lineNo);
+            while (lines.next()) {
+                int lineNo = lines.line();
                 if (columns < 0) {
-                    columns = fields.size();
+                    columns = lines.count();
                     p.firstLine = lineNo;
                     if (labelColumn != null && columns < 2) {
                         throw new MalformedDataException(file, "line " + lineNo, "only " + columns
                                 + " column; a labelled CSV needs at least one feature column and the label column");
                     }
-                    p.label = labelColumn == null ? -1 : resolveLabel(labelColumn, fields, file, lineNo);
+                    List<String> first = lines.fields();
+                    p.label = labelColumn == null ? -1 : resolveLabel(labelColumn, first, file, lineNo);
                     p.features = labelColumn == null ? columns : columns - 1;
-                    if (isHeader(fields, p.label, labelColumn)) {
-                        p.names = fields.toArray(new String[0]);
+                    if (isHeader(first, p.label, labelColumn)) {
+                        p.names = first.toArray(new String[0]);
                         continue;
                     }
                 }
-                if (fields.size() != columns) {
-                    throw new MalformedDataException(file, "line " + lineNo, "has " + fields.size()
+                if (lines.count() != columns) {
+                    throw new MalformedDataException(file, "line " + lineNo, "has " + lines.count()
                             + " columns, expected " + columns + " (as on line " + p.firstLine + ")");
                 }
+                if ((long) (p.rows + 1) * p.features > MAX_VALUES) {
+                    throw new MalformedDataException(file, "line " + lineNo, "more than 2^31−1 feature values");
+                }
                 for (int j = 0; j < columns; j++) {
-                    String s = fields.get(j);
+                    String s = lines.field(j);
                     if (j == p.label) {
-                        p.labels.add(s);
+                        if (task == Task.REGRESSION) {
+                            p.targets.add(number(s, file, p.where(lineNo, j)));
+                        } else {
+                            p.addLabel(s, file, lineNo, j);
+                        }
                         continue;
                     }
                     float v;
@@ -200,12 +201,21 @@ public final class CsvDataset {
                 p.rows++;
             }
             if (p.rows == 0) {
-                throw new MalformedDataException(file, "line " + lineNo, "no data rows");
-            }
-            if ((long) p.rows * p.features > Integer.MAX_VALUE) {
-                throw new MalformedDataException(file, "line " + lineNo, "more than 2^31−1 feature values");
+                throw new MalformedDataException(file, "line " + lines.line(), "no data rows");
             }
             return p;
+        }
+    }
+
+    private static float number(String s, Path file, String where) {
+        try {
+            float v = Float.parseFloat(s);
+            if (Float.isFinite(v)) {
+                return v;
+            }
+            throw new MalformedDataException(file, where, "'" + s + "' is not a finite number");
+        } catch (NumberFormatException e) {
+            throw new MalformedDataException(file, where, "'" + s + "' is not a number");
         }
     }
 
@@ -245,68 +255,41 @@ public final class CsvDataset {
         return false;
     }
 
-    /** Splits one line into trimmed fields, honouring double quotes. */
-    private static void split(String line, List<String> out, Path file, int lineNo) {
-        out.clear();
-        StringBuilder field = new StringBuilder();
-        int i = 0;
-        int n = line.length();
-        while (true) {
-            while (i < n && line.charAt(i) == ' ') {
-                i++;
-            }
-            if (i < n && line.charAt(i) == '"') {
-                int open = i++;
-                while (true) {
-                    if (i >= n) {
-                        throw new MalformedDataException(file, "line " + lineNo + ", character " + (open + 1),
-                                "unclosed quote");
-                    }
-                    char c = line.charAt(i++);
-                    if (c == '"') {
-                        if (i < n && line.charAt(i) == '"') {
-                            field.append('"');
-                            i++;
-                        } else {
-                            break;
-                        }
-                    } else {
-                        field.append(c);
-                    }
-                }
-                while (i < n && line.charAt(i) != ',') {
-                    if (line.charAt(i) != ' ') {
-                        throw new MalformedDataException(file, "line " + lineNo + ", character " + (i + 1),
-                                "text after a closing quote");
-                    }
-                    i++;
-                }
-                out.add(field.toString());
-            } else {
-                int start = i;
-                while (i < n && line.charAt(i) != ',') {
-                    i++;
-                }
-                out.add(line.substring(start, i).trim());
-            }
-            field.setLength(0);
-            if (i >= n) {
-                return;
-            }
-            i++; // the comma
-        }
-    }
-
     /** What a pass over the file collected. */
     private static final class Parsed {
         final FloatList values = new FloatList();
-        final List<String> labels = new ArrayList<>();
+        final FloatList targets = new FloatList();   // regression
+        final IntList labelIds = new IntList();      // classification: each row's label, as an index into labelNames
+        final List<String> labelNames = new ArrayList<>();   // the distinct labels, in order of appearance
+        final Map<String, Integer> labelIndex = new HashMap<>();
         final IntList lines = new IntList();
         String[] names;   // header, or null
         int label = -1;   // label column index, -1 for none
         int features;
         int rows;
         int firstLine;
+
+        void addLabel(String s, Path file, int lineNo, int column) {
+            Integer id = labelIndex.get(s);
+            if (id == null) {
+                if (labelNames.size() == MAX_CLASSES) {
+                    throw new MalformedDataException(file, where(lineNo, column), String.format(Locale.ROOT,
+                            "more than %,d different labels: a class label names one of at most %,d classes "
+                            + "(is this column a class label?)", MAX_CLASSES, MAX_CLASSES));
+                }
+                id = labelNames.size();
+                labelNames.add(s);
+                labelIndex.put(s, id);
+            }
+            labelIds.add(id);
+        }
+
+        /** The features as a tensor [rows, features]. */
+        Tensor features() {
+            Tensor x = Tensor.allocate(rows, features);
+            x.buffer().put(0, values.a, 0, rows * features);
+            return x;
+        }
 
         String where(int lineNo, int column) {
             return "line " + lineNo + ", column " + (column + 1)
@@ -324,7 +307,7 @@ public final class CsvDataset {
 
         void add(float v) {
             if (n == a.length) {
-                a = Arrays.copyOf(a, Math.max(16, a.length * 2));
+                a = Arrays.copyOf(a, (int) Math.min(2L * a.length, MAX_VALUES));
             }
             a[n++] = v;
         }
@@ -340,7 +323,7 @@ public final class CsvDataset {
 
         void add(int v) {
             if (n == a.length) {
-                a = Arrays.copyOf(a, a.length * 2);
+                a = Arrays.copyOf(a, (int) Math.min(2L * a.length, MAX_VALUES));
             }
             a[n++] = v;
         }

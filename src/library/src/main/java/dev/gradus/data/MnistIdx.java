@@ -12,6 +12,8 @@ import java.nio.IntBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -90,32 +92,27 @@ public final class MnistIdx {
             }
             long width = 1;
             for (int i = 1; i < dims.length; i++) {
-                width *= dims[i];
+                width *= dims[i];   // both factors < 2^31: no overflow
+                if (width > Integer.MAX_VALUE) {
+                    throw in.error(4, "image sizes " + java.util.Arrays.toString(dims)
+                            + " give more than 2^31−1 pixels per image");
+                }
             }
             long total = width * dims[0];
-            if (width == 0 || total > Integer.MAX_VALUE) {
+            if (total > Integer.MAX_VALUE) {
                 throw in.error(4, "image sizes " + java.util.Arrays.toString(dims) + " give " + total
                         + " pixels (must be 1 … 2^31−1)");
             }
+            List<byte[]> data = in.data(total);
             Tensor t = Tensor.allocate(dims[0], (int) width);
-            try {
-                FloatBuffer out = t.buffer();
-                byte[] chunk = new byte[CHUNK];
-                int done = 0;
-                while (done < total) {
-                    int len = (int) Math.min(CHUNK, total - done);
-                    in.readFully(chunk, len, total - done);
-                    for (int i = 0; i < len; i++) {
-                        out.put(done + i, (chunk[i] & 0xFF) / 255f);
-                    }
-                    done += len;
+            FloatBuffer out = t.buffer();
+            int i = 0;
+            for (byte[] chunk : data) {
+                for (byte b : chunk) {
+                    out.put(i++, (b & 0xFF) / 255f);
                 }
-                in.expectEnd();
-                return t;
-            } catch (RuntimeException | IOException e) {
-                t.close();
-                throw e;
             }
+            return t;
         }
     }
 
@@ -130,20 +127,24 @@ public final class MnistIdx {
                 throw in.error(3, "labels need exactly 1 dimension, the header says " + dims.length);
             }
             int n = dims[0];
-            byte[] bytes = new byte[n];
-            in.readFully(bytes, n, n);
-            in.expectEnd();
+            List<byte[]> data = in.data(n);
             long dataStart = 8;
-            for (int i = 0; i < n; i++) {
-                int v = bytes[i] & 0xFF;
-                if (v >= classes) {
-                    throw in.error(dataStart + i, "label " + v + " of item " + i + " is out of range [0, " + classes + ")");
+            int i = 0;
+            for (byte[] chunk : data) {
+                for (byte b : chunk) {
+                    if ((b & 0xFF) >= classes) {
+                        throw in.error(dataStart + i, "label " + (b & 0xFF) + " of item " + i + " is out of range [0, " + classes + ")");
+                    }
+                    i++;
                 }
             }
             Labels labels = Labels.allocate(n);
-            IntBuffer b = labels.buffer();
-            for (int i = 0; i < n; i++) {
-                b.put(i, bytes[i] & 0xFF);
+            IntBuffer out = labels.buffer();
+            i = 0;
+            for (byte[] chunk : data) {
+                for (byte b : chunk) {
+                    out.put(i++, b & 0xFF);
+                }
             }
             return labels;
         }
@@ -154,10 +155,12 @@ public final class MnistIdx {
         private final Path file;
         private final InputStream in;
         private final boolean gzip;
+        private final long size;   // of the file: the data's size when it is not compressed
         private long offset;
 
         Reader(Path file) throws IOException {
             this.file = file;
+            this.size = Files.size(file);
             BufferedInputStream raw = new BufferedInputStream(Files.newInputStream(file), CHUNK);
             raw.mark(2);
             int b0 = raw.read();
@@ -199,6 +202,30 @@ public final class MnistIdx {
                 }
             }
             return dims;
+        }
+
+        /**
+         * The {@code total} data bytes after the header, in chunks, then checks that nothing follows. An
+         * uncompressed file's size is checked first; a gzip stream's is unknown, so its bytes are kept as
+         * they arrive: a header that promises more than the file delivers costs no more memory than that.
+         */
+        List<byte[]> data(long total) throws IOException {
+            if (!gzip && size - offset != total) {
+                long left = size - offset;
+                throw left < total
+                        ? error(size, "file ends here, " + (total - left) + " bytes short of what its header promises")
+                        : error(offset + total, (left - total) + " bytes follow the data the header describes (wrong sizes in the header?)");
+            }
+            List<byte[]> chunks = new ArrayList<>();
+            for (long done = 0; done < total; ) {
+                int len = (int) Math.min(CHUNK, total - done);
+                byte[] chunk = new byte[len];
+                readFully(chunk, len, total - done);
+                chunks.add(chunk);
+                done += len;
+            }
+            expectEnd();
+            return chunks;
         }
 
         /** Reads exactly {@code len} bytes; {@code expected} (bytes still wanted) only words the error. */

@@ -23,7 +23,7 @@ import java.util.Map;
  * </pre>
  * Floats are written with {@link Float#toString}, so they read back bit for bit.
  */
-record Architecture(List<LayerSpec> layers, Loss loss) {
+public record Architecture(List<LayerSpec> layers, Loss loss) {
 
     public Architecture {
         if (layers == null || layers.isEmpty() || loss == null) {
@@ -72,7 +72,7 @@ record Architecture(List<LayerSpec> layers, Loss loss) {
         try {
             root = Json.parseObject(json);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("architecture is not a valid JSON object: " + e.getMessage());
+            throw new IllegalArgumentException("architecture is not a JSON object: " + e.getMessage());
         }
         if (!(root.get("layers") instanceof List<?> array) || !(root.get("loss") instanceof Map<?, ?>)) {
             throw new IllegalArgumentException("architecture needs a \"layers\" array and a \"loss\" object");

@@ -64,6 +64,20 @@ public final class Checkpoint {
         SafetensorsFile.write(file, meta, tensors);
     }
 
+    /** The metadata entry {@code checkpoint.<key>}, an integer from 0 to {@code max}. */
+    private static long integer(SafetensorsFile st, String key, long max) {
+        String v = st.meta(KEY_PREFIX + key);
+        try {
+            long n = Long.parseLong(v);
+            if (n >= 0 && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new FileFormatException(st.path(), "metadata '" + KEY_PREFIX + key + "' is '" + v + "', not an integer from 0 to " + max);
+    }
+
     /** Loads a checkpoint onto {@code backend}: the network, a new optimizer with the saved state, the position. */
     public static Restored load(Path file, Backend backend) throws IOException {
         SafetensorsFile st = SafetensorsFile.read(file);
@@ -78,12 +92,20 @@ public final class Checkpoint {
         long steps;
         try {
             spec = OptimizerSpec.parse(st.meta(KEY_PREFIX + "optimizer"), st.meta(KEY_PREFIX + "optimizer_config"));
-            lr = Float.parseFloat(st.meta(KEY_PREFIX + "lr"));
-            steps = Long.parseLong(st.meta(KEY_PREFIX + "step_count"));
-            position = new TrainingPosition(Integer.parseInt(st.meta(KEY_PREFIX + "epoch")),
-                    Integer.parseInt(st.meta(KEY_PREFIX + "batch")), Long.parseLong(st.meta(KEY_PREFIX + "step")),
-                    Long.parseLong(st.meta(KEY_PREFIX + "seed")),
-                    Long.parseLong(st.meta(KEY_PREFIX + "dropout_step")));
+            String lrText = st.meta(KEY_PREFIX + "lr");
+            try {
+                lr = Float.parseFloat(lrText);
+            } catch (NumberFormatException e) {
+                lr = Float.NaN;
+            }
+            if (!(lr >= 0) || !Float.isFinite(lr)) {
+                throw new FileFormatException(file, "metadata '" + KEY_PREFIX + "lr' is '" + lrText
+                        + "', not a finite learning rate >= 0");
+            }
+            steps = integer(st, "step_count", Long.MAX_VALUE);
+            position = new TrainingPosition((int) integer(st, "epoch", Integer.MAX_VALUE),
+                    (int) integer(st, "batch", Integer.MAX_VALUE), integer(st, "step", Long.MAX_VALUE),
+                    ModelFile.integer(st, KEY_PREFIX + "seed"), integer(st, "dropout_step", Long.MAX_VALUE));
         } catch (FileFormatException e) {
             throw e;
         } catch (IllegalArgumentException e) {

@@ -81,8 +81,9 @@ final class Json {
 
     /** Parses a JSON object. */
     static Map<String, Object> parseObject(String text) {
-        if (!(parse(text) instanceof Map<?, ?> m)) {
-            throw new IllegalArgumentException("not a JSON object");
+        Object v = parse(text);
+        if (!(v instanceof Map<?, ?> m)) {
+            throw new IllegalArgumentException("it is " + describe(v));
         }
         return object(m);
     }

@@ -3,6 +3,7 @@ package dev.gradus.io;
 
 import dev.gradus.Tensor;
 import dev.gradus.backend.Backend;
+import dev.gradus.nn.LayerSpec;
 import dev.gradus.nn.Network;
 import dev.gradus.nn.Parameter;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -108,18 +110,24 @@ public final class ModelFile {
         throw new FileFormatException(st.path(), "has format '" + format + "', expected " + String.join(" or ", formats));
     }
 
-    /** Builds the network of the file's architecture and fills its parameters from the file's tensors. */
+    /**
+     * Builds the network of the file's architecture and fills its parameters from the file's tensors.
+     * A file whose architecture needs more parameters than its tensors hold is refused, naming the tensor
+     * that is missing or too small, before anything is allocated: building the network costs at most
+     * what the file holds.
+     */
     static Network network(SafetensorsFile st, Backend backend) {
         Architecture arch;
         long seed;
         try {
             arch = Architecture.parse(st.meta(KEY_ARCHITECTURE));
-            seed = Long.parseLong(st.metadata().getOrDefault(KEY_SEED, "0"));
+            seed = st.metadata().containsKey(KEY_SEED) ? integer(st, KEY_SEED) : 0;
         } catch (FileFormatException e) {
             throw e;
         } catch (IllegalArgumentException e) {
             throw new FileFormatException(st.path(), e.getMessage());
         }
+        checkTheFileHoldsTheParameters(st, arch.layers());
         Network network;
         try {
             network = new Network(backend, arch.layers(), arch.loss(), seed);
@@ -144,13 +152,63 @@ public final class ModelFile {
         }
     }
 
-    /** Copies tensor {@code name} into {@code into} after checking its shape and that every value is finite. */
-    static void copyInto(SafetensorsFile st, String name, long[] shape, Tensor into) {
+    /** The metadata entry {@code key}, which must be an integer (of 64 bits). */
+    static long integer(SafetensorsFile st, String key) {
+        String v = st.meta(key);
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new FileFormatException(st.path(), "metadata '" + key + "' is '" + v + "', not an integer");
+        }
+    }
+
+    /** Refuses a file whose parameter tensors hold fewer values than {@code layers} declare. */
+    private static void checkTheFileHoldsTheParameters(SafetensorsFile st, List<LayerSpec> layers) {
+        long stored = 0;
+        for (StoredTensor t : st.tensors().values()) {
+            if (!t.name().startsWith(Checkpoint.TENSOR_PREFIX)) {
+                stored += t.data().length;
+            }
+        }
+        long declared = 0;
+        try {
+            for (LayerSpec spec : layers) {
+                for (long[] shape : spec.parameterShapes().values()) {
+                    long n = 1;
+                    for (long d : shape) {
+                        n = Math.multiplyExact(n, d);
+                    }
+                    declared = Math.addExact(declared, n);
+                }
+            }
+        } catch (ArithmeticException e) {
+            declared = Long.MAX_VALUE;
+        }
+        if (declared <= stored) {
+            return;
+        }
+        for (int i = 0; i < layers.size(); i++) {   // find the tensor that is missing or too small
+            for (Map.Entry<String, long[]> p : layers.get(i).parameterShapes().entrySet()) {
+                checkShape(st, i + "." + p.getKey(), p.getValue());
+            }
+        }
+        throw new FileFormatException(st.path(), String.format(Locale.ROOT,
+                "architecture declares %,d parameters but the file holds %,d", declared, stored));
+    }
+
+    /** The file's tensor {@code name}, which must have {@code shape}. */
+    static StoredTensor checkShape(SafetensorsFile st, String name, long[] shape) {
         StoredTensor t = st.tensor(name);
         if (!Arrays.equals(t.shape(), shape)) {
             throw new FileFormatException(st.path(), "tensor '" + name + "' has shape " + t.shapeText()
                     + ", the architecture needs " + Arrays.toString(shape));
         }
+        return t;
+    }
+
+    /** Copies tensor {@code name} into {@code into} after checking its shape and that every value is finite. */
+    static void copyInto(SafetensorsFile st, String name, long[] shape, Tensor into) {
+        StoredTensor t = checkShape(st, name, shape);
         float[] data = t.data();
         for (int i = 0; i < data.length; i++) {
             if (!Float.isFinite(data[i])) {

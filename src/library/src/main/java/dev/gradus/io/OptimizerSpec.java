@@ -88,7 +88,7 @@ public record OptimizerSpec(String name, Record config) {
         try {
             o = Json.parseObject(configJson);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("optimizer config " + configJson + " is not a JSON object: " + e.getMessage());
+            throw new IllegalArgumentException("optimizer config '" + configJson + "' is not a JSON object: " + e.getMessage());
         }
         RecordComponent[] components = type.getRecordComponents();
         Class<?>[] types = new Class<?>[components.length];

@@ -2,18 +2,20 @@
 package dev.gradus.io;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -29,8 +31,11 @@ import java.util.Map;
  */
 public record SafetensorsFile(Path path, Map<String, String> metadata, Map<String, StoredTensor> tensors) {
 
-    /** Headers above this size are refused as corrupt (the reference implementation's limit). */
-    static final long MAX_HEADER_BYTES = 100L << 20;
+    /**
+     * The largest header, in bytes, that the reference implementation reads ({@code MAX_HEADER_SIZE} of
+     * huggingface/safetensors): this reader refuses larger ones and the writer never makes one.
+     */
+    static final long MAX_HEADER_BYTES = 100_000_000;
 
     public SafetensorsFile {
         metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
@@ -57,7 +62,12 @@ public record SafetensorsFile(Path path, Map<String, String> metadata, Map<Strin
 
     // ---- writing ------------------------------------------------------------------------------
 
-    /** Writes {@code tensors} in the given order, with {@code metadata}, atomically (see {@link AtomicFile}). */
+    /**
+     * Writes {@code tensors} in the given order, with {@code metadata}, atomically (see {@link AtomicFile}).
+     *
+     * @throws IllegalArgumentException when the header would exceed the {@value #MAX_HEADER_BYTES} bytes that
+     *         safetensors readers accept (this one included), naming the largest metadata entry; nothing is written
+     */
     public static void write(Path file, Map<String, String> metadata, List<StoredTensor> tensors) throws IOException {
         byte[] header = header(metadata, tensors);
         AtomicFile.write(file, out -> {
@@ -79,6 +89,13 @@ public record SafetensorsFile(Path path, Map<String, String> metadata, Map<Strin
     }
 
     private static byte[] header(Map<String, String> metadata, List<StoredTensor> tensors) {
+        long characters = 0;   // a lower bound on the header's bytes, before any of it is built
+        for (Map.Entry<String, String> e : metadata.entrySet()) {
+            characters += e.getKey().length() + e.getValue().length();
+        }
+        if (characters > MAX_HEADER_BYTES) {
+            throw headerTooLarge(metadata);
+        }
         Map<String, Object> root = new LinkedHashMap<>();
         if (!metadata.isEmpty()) {
             root.put("__metadata__", new LinkedHashMap<>(metadata));
@@ -101,6 +118,9 @@ public record SafetensorsFile(Path path, Map<String, String> metadata, Map<Strin
             root.put(t.name(), entry);
         }
         byte[] json = Json.write(root).getBytes(StandardCharsets.UTF_8);
+        if (json.length > MAX_HEADER_BYTES) {   // MAX_HEADER_BYTES is a multiple of 8: padding stays within it
+            throw headerTooLarge(metadata);
+        }
         // pad with spaces so that the data starts 8-byte aligned, as the reference writer does
         int padded = (json.length + 7) / 8 * 8;
         byte[] header = java.util.Arrays.copyOf(json, padded);
@@ -108,9 +128,27 @@ public record SafetensorsFile(Path path, Map<String, String> metadata, Map<Strin
         return header;
     }
 
+    private static IllegalArgumentException headerTooLarge(Map<String, String> metadata) {
+        String largest = null;
+        for (Map.Entry<String, String> e : metadata.entrySet()) {
+            if (largest == null || e.getValue().length() > metadata.get(largest).length()) {
+                largest = e.getKey();
+            }
+        }
+        return new IllegalArgumentException(String.format(Locale.ROOT, "the safetensors header would be more than the "
+                + "%,d bytes that safetensors readers accept", MAX_HEADER_BYTES)
+                + (largest == null ? "" : String.format(Locale.ROOT, " (the largest metadata entry, '%s', has %,d characters)",
+                largest, metadata.get(largest).length())));
+    }
+
     // ---- reading ------------------------------------------------------------------------------
 
-    /** Reads and validates {@code file}. Tensors come back in the order of their data. */
+    /**
+     * Reads and validates {@code file}. Tensors come back in the order of their data. The header length
+     * is checked against the file's size before the header is read, and every tensor's extent against
+     * the data area before its values are, so a corrupt or foreign file costs no more memory than its
+     * real contents.
+     */
     public static SafetensorsFile read(Path file) throws IOException {
         if (!Files.exists(file)) {
             throw new NoSuchFileException(file.toString(), null, "file not found");
@@ -118,27 +156,41 @@ public record SafetensorsFile(Path path, Map<String, String> metadata, Map<Strin
         if (Files.isDirectory(file)) {
             throw new FileFormatException(file, "is a directory, not a safetensors file");
         }
-        long size = Files.size(file);
-        if (size < 8) {
-            throw new FileFormatException(file, "is " + size + " bytes long, too short for a safetensors header");
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size < 8) {
+                throw new FileFormatException(file, "is " + size + " bytes long, too short for a safetensors header");
+            }
+            if (size > Integer.MAX_VALUE) {
+                throw new FileFormatException(file, "is " + size + " bytes long; files over 2 GiB are not supported");
+            }
+            long headerLength = bytesAt(file, channel, 0, 8).getLong(0);
+            if (headerLength <= 0 || headerLength > size - 8) {
+                throw new FileFormatException(file, "header length " + Long.toUnsignedString(headerLength)
+                        + " does not fit the file size " + size + " (not a safetensors file, or truncated)");
+            }
+            if (headerLength > MAX_HEADER_BYTES) {
+                throw new FileFormatException(file, String.format(Locale.ROOT, "header is %,d bytes, more than the %,d bytes "
+                        + "that safetensors readers accept", headerLength, MAX_HEADER_BYTES));
+            }
+            ByteBuffer header = bytesAt(file, channel, 8, (int) headerLength);
+            String json = new String(header.array(), StandardCharsets.UTF_8);
+            Map<String, Object> root = parseHeader(file, json);
+            long dataStart = 8 + headerLength;
+            return parseBody(file, root, channel, dataStart, size - dataStart);
         }
-        if (size > Integer.MAX_VALUE) {
-            throw new FileFormatException(file, "is " + size + " bytes long; files over 2 GiB are not supported");
+    }
+
+    /** {@code length} bytes of {@code channel} from {@code position}, little-endian. */
+    private static ByteBuffer bytesAt(Path file, FileChannel channel, long position, int length) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+        while (b.hasRemaining()) {
+            if (channel.read(b, position + b.position()) < 0) {
+                throw new FileFormatException(file, "ends at byte " + (position + b.position()) + " while being read"
+                        + " (changed or truncated meanwhile?)");
+            }
         }
-        byte[] bytes;
-        try (InputStream in = Files.newInputStream(file)) {
-            bytes = in.readAllBytes();
-        }
-        ByteBuffer all = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        long headerLength = all.getLong(0);
-        if (headerLength <= 0 || headerLength > MAX_HEADER_BYTES || headerLength > size - 8) {
-            throw new FileFormatException(file, "header length " + Long.toUnsignedString(headerLength)
-                    + " does not fit the file size " + size + " (not a safetensors file, or truncated)");
-        }
-        String json = new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8);
-        Map<String, Object> root = parseHeader(file, json);
-        int dataStart = 8 + (int) headerLength;
-        return parseBody(file, root, all.slice(dataStart, bytes.length - dataStart).order(ByteOrder.LITTLE_ENDIAN));
+        return b.flip();
     }
 
     private static Map<String, Object> parseHeader(Path file, String json) {
@@ -152,9 +204,22 @@ public record SafetensorsFile(Path path, Map<String, String> metadata, Map<Strin
         }
     }
 
-    private record Span(String name, long[] shape, long begin, long end) {}
+    /** The element types this reader knows, by their safetensors names, and each one's size. */
+    private enum Dtype {
+        F32(Float.BYTES);
 
-    private static SafetensorsFile parseBody(Path file, Map<String, Object> root, ByteBuffer data) {
+        final int bytes;
+
+        Dtype(int bytes) {
+            this.bytes = bytes;
+        }
+    }
+
+    /** One header entry: where a tensor lies in the data area, checked against its dtype and shape. */
+    private record Span(String name, Dtype dtype, long[] shape, long begin, long end) {}
+
+    private static SafetensorsFile parseBody(Path file, Map<String, Object> root, FileChannel channel, long dataStart,
+                                             long dataBytes) throws IOException {
         Map<String, String> metadata = new LinkedHashMap<>();
         List<Span> spans = new ArrayList<>();
         for (Map.Entry<String, Object> e : root.entrySet()) {
@@ -166,26 +231,40 @@ public record SafetensorsFile(Path path, Map<String, String> metadata, Map<Strin
         }
         spans.sort(Comparator.comparingLong(Span::begin));
         long expected = 0;
-        Map<String, StoredTensor> tensors = new LinkedHashMap<>();
         for (Span s : spans) {
             if (s.begin != expected) {
                 throw new FileFormatException(file, "tensor '" + s.name + "' starts at data byte " + s.begin
                         + ", expected " + expected + " (tensors must tile the data without gaps or overlaps)");
             }
-            if (s.end > data.capacity()) {
+            if (s.end > dataBytes) {
                 throw new FileFormatException(file, "tensor '" + s.name + "' ends at data byte " + s.end
-                        + " but the data area has only " + data.capacity() + " bytes (truncated file?)");
+                        + " but the data area has only " + dataBytes + " bytes (truncated file?)");
             }
-            float[] values = new float[(int) ((s.end - s.begin) / Float.BYTES)];
-            data.asFloatBuffer().get((int) (s.begin / Float.BYTES), values);
-            tensors.put(s.name, new StoredTensor(s.name, s.shape, values));
             expected = s.end;
         }
-        if (expected != data.capacity()) {
-            throw new FileFormatException(file, (data.capacity() - expected)
+        if (expected != dataBytes) {
+            throw new FileFormatException(file, (dataBytes - expected)
                     + " bytes follow the last tensor (corrupt or not written by a safetensors writer)");
         }
+        Map<String, StoredTensor> tensors = new LinkedHashMap<>();
+        for (Span s : spans) {
+            tensors.put(s.name, switch (s.dtype) {
+                case F32 -> new StoredTensor(s.name, s.shape, floatsAt(file, channel, dataStart + s.begin,
+                        (int) ((s.end - s.begin) / Float.BYTES)));
+            });
+        }
         return new SafetensorsFile(file, metadata, tensors);
+    }
+
+    /** {@code count} little-endian floats from {@code position}, read in chunks. */
+    private static float[] floatsAt(Path file, FileChannel channel, long position, int count) throws IOException {
+        float[] values = new float[count];
+        int chunk = 1 << 14;
+        for (int done = 0; done < count; done += chunk) {
+            int n = Math.min(chunk, count - done);
+            bytesAt(file, channel, position + (long) done * Float.BYTES, n * Float.BYTES).asFloatBuffer().get(values, done, n);
+        }
+        return values;
     }
 
     private static void readMetadata(Path file, Object value, Map<String, String> into) {
@@ -205,11 +284,14 @@ public record SafetensorsFile(Path path, Map<String, String> metadata, Map<Strin
         if (!(value instanceof Map<?, ?> o)) {
             throw new FileFormatException(file, where + " is not a JSON object");
         }
-        if (!(o.get("dtype") instanceof String dtype)) {
+        if (!(o.get("dtype") instanceof String dtypeName)) {
             throw new FileFormatException(file, where + " has no dtype");
         }
-        if (!dtype.equals("F32")) {
-            throw new FileFormatException(file, where + " has dtype " + dtype + "; only F32 is supported");
+        Dtype dtype;
+        try {
+            dtype = Dtype.valueOf(dtypeName);
+        } catch (IllegalArgumentException e) {
+            throw new FileFormatException(file, where + " has dtype " + dtypeName + "; only F32 is supported");
         }
         long[] shape = longs(file, where + " shape", o.get("shape"), -1);
         long[] offsets = longs(file, where + " data_offsets", o.get("data_offsets"), 2);
@@ -226,11 +308,11 @@ public record SafetensorsFile(Path path, Map<String, String> metadata, Map<Strin
         if (offsets[0] < 0 || offsets[1] < offsets[0]) {
             throw new FileFormatException(file, where + " has invalid data_offsets [" + offsets[0] + ", " + offsets[1] + "]");
         }
-        if (offsets[1] - offsets[0] != count * Float.BYTES) {
+        if (offsets[1] - offsets[0] != count * dtype.bytes) {
             throw new FileFormatException(file, where + " of shape " + java.util.Arrays.toString(shape) + " needs "
-                    + count * Float.BYTES + " bytes, but its data_offsets span " + (offsets[1] - offsets[0]));
+                    + count * dtype.bytes + " bytes, but its data_offsets span " + (offsets[1] - offsets[0]));
         }
-        return new Span(name, shape, offsets[0], offsets[1]);
+        return new Span(name, dtype, shape, offsets[0], offsets[1]);
     }
 
     private static long[] longs(Path file, String what, Object e, int length) {

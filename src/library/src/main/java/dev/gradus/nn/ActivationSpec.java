@@ -2,6 +2,7 @@
 package dev.gradus.nn;
 
 import dev.gradus.Activation;
+import java.util.Map;
 
 /** An elementwise (or, for softmax, row-wise) activation; no parameters. */
 public record ActivationSpec(Activation activation) implements LayerSpec {
@@ -9,6 +10,11 @@ public record ActivationSpec(Activation activation) implements LayerSpec {
         if (activation == null) {
             throw new IllegalArgumentException("activation must not be null");
         }
+    }
+
+    @Override
+    public Map<String, long[]> parameterShapes() {
+        return Map.of();
     }
 
     @Override

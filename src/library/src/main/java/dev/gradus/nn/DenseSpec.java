@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.nn;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * A fully connected layer {@code y = x·Wᵀ + b} with weight {@code [out, in]} and bias {@code [out]}
  * (as {@code torch.nn.Linear}), initialized by {@code init}.
@@ -23,6 +26,14 @@ public record DenseSpec(int in, int out, Init init) implements LayerSpec {
     /** Weights plus biases: {@code out·in + out}. */
     public long parameterCount() {
         return (long) out * in + out;
+    }
+
+    @Override
+    public Map<String, long[]> parameterShapes() {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        shapes.put("weight", new long[] {out, in});
+        shapes.put("bias", new long[] {out});
+        return shapes;
     }
 
     @Override

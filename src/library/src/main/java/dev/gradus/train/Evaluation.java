@@ -7,8 +7,11 @@ import dev.gradus.data.Batches;
 import dev.gradus.data.Dataset;
 import dev.gradus.nn.Network;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * How well a classifier does on a labelled dataset: accuracy, the confusion matrix (rows = true class,
@@ -16,10 +19,22 @@ import java.util.Locale;
  * F1, and their unweighted (macro) means. The predicted class is the arg-max of the network's output
  * (the first maximum, as {@code torch.argmax}). A precision or recall whose denominator is 0 is 0, as
  * scikit-learn's {@code zero_division=0}; the macro means include such classes.
+ *
+ * <p>Memory grows with the classes and with the distinct (true, predicted) pairs seen, never with the
+ * square of the classes: the matrix is kept sparse, so an evaluation of many classes on few samples
+ * stays small. {@link #confusionMatrix()} makes it dense, for up to {@value #MAX_DENSE_CLASSES} classes.
  */
 public final class Evaluation {
+    /** The most classes {@link #confusionMatrix()} returns as a dense array (128 MiB of counts). */
+    public static final int MAX_DENSE_CLASSES = 4096;
+    /** Up to this many classes {@link #confusionTable()} shows them all; beyond, the ones that occur. */
+    static final int TABLE_CLASSES = 64;
+
     private final List<String> classNames;
-    private final long[][] confusion;
+    private final long[] support;       // samples per true class
+    private final long[] predictedAs;   // samples per predicted class
+    private final long[] correct;       // the diagonal
+    private final Map<Long, Long> cells = new HashMap<>();   // actual · k + predicted -> count, the non-zero cells
     private long total;
     private double lossSum;
 
@@ -29,7 +44,10 @@ public final class Evaluation {
             throw new IllegalArgumentException("an evaluation needs at least one class");
         }
         this.classNames = List.copyOf(classNames);
-        this.confusion = new long[classNames.size()][classNames.size()];
+        int k = classNames.size();
+        this.support = new long[k];
+        this.predictedAs = new long[k];
+        this.correct = new long[k];
     }
 
     /**
@@ -82,12 +100,26 @@ public final class Evaluation {
 
     /** Counts one sample. */
     public void add(int actual, int predicted) {
-        int k = confusion.length;
+        int k = classes();
         if (actual < 0 || actual >= k || predicted < 0 || predicted >= k) {
             throw new IllegalArgumentException("class out of range [0, " + k + "): actual " + actual + ", predicted " + predicted);
         }
-        confusion[actual][predicted]++;
+        cells.merge((long) actual * k + predicted, 1L, Long::sum);
+        support[actual]++;
+        predictedAs[predicted]++;
+        if (actual == predicted) {
+            correct[actual]++;
+        }
         total++;
+    }
+
+    /** Samples of true class {@code actual} predicted as {@code predicted}: one cell of the confusion matrix. */
+    public long count(int actual, int predicted) {
+        int k = classes();
+        if (actual < 0 || actual >= k || predicted < 0 || predicted >= k) {
+            throw new IllegalArgumentException("class out of range [0, " + k + "): actual " + actual + ", predicted " + predicted);
+        }
+        return cells.getOrDefault((long) actual * k + predicted, 0L);
     }
 
     /** Index of the largest of {@code n} values from {@code from} (the first on ties; NaN never wins). */
@@ -104,55 +136,51 @@ public final class Evaluation {
         return best;
     }
 
-    public int classes() { return confusion.length; }
+    public int classes() { return classNames.size(); }
     public List<String> classNames() { return classNames; }
     public long count() { return total; }
 
     /** The mean loss over the samples (NaN if not computed). */
     public double loss() { return total == 0 ? Double.NaN : lossSum / total; }
 
-    /** A copy of the confusion matrix: {@code [actual][predicted]}. */
+    /**
+     * The confusion matrix, {@code [actual][predicted]}, as a new dense array.
+     * @throws IllegalStateException for more than {@value #MAX_DENSE_CLASSES} classes (read {@link #count} instead)
+     */
     public long[][] confusionMatrix() {
-        long[][] c = new long[confusion.length][];
-        for (int i = 0; i < c.length; i++) {
-            c[i] = confusion[i].clone();
+        int k = classes();
+        if (k > MAX_DENSE_CLASSES) {
+            throw new IllegalStateException(String.format(Locale.ROOT, "a dense confusion matrix of %,d classes would hold "
+                    + "%,d counts; read its cells with count(actual, predicted)", k, (long) k * k));
+        }
+        long[][] c = new long[k][k];
+        for (Map.Entry<Long, Long> e : cells.entrySet()) {
+            c[(int) (e.getKey() / k)][(int) (e.getKey() % k)] = e.getValue();
         }
         return c;
     }
 
     public double accuracy() {
         long right = 0;
-        for (int i = 0; i < confusion.length; i++) {
-            right += confusion[i][i];
+        for (long c : correct) {
+            right += c;
         }
         return total == 0 ? 0 : (double) right / total;
     }
 
     /** Samples whose true class is {@code k}. */
     public long support(int k) {
-        long s = 0;
-        for (long v : confusion[k]) {
-            s += v;
-        }
-        return s;
-    }
-
-    private long predictedAs(int k) {
-        long s = 0;
-        for (long[] row : confusion) {
-            s += row[k];
-        }
-        return s;
+        return support[k];
     }
 
     public double precision(int k) {
-        long p = predictedAs(k);
-        return p == 0 ? 0 : (double) confusion[k][k] / p;
+        long p = predictedAs[k];
+        return p == 0 ? 0 : (double) correct[k] / p;
     }
 
     public double recall(int k) {
-        long s = support(k);
-        return s == 0 ? 0 : (double) confusion[k][k] / s;
+        long s = support[k];
+        return s == 0 ? 0 : (double) correct[k] / s;
     }
 
     public double f1(int k) {
@@ -167,39 +195,49 @@ public final class Evaluation {
 
     private double mean(int which) {
         double s = 0;
-        for (int k = 0; k < confusion.length; k++) {
+        for (int k = 0; k < classes(); k++) {
             s += which == 0 ? precision(k) : which == 1 ? recall(k) : f1(k);
         }
-        return s / confusion.length;
+        return s / classes();
     }
 
-    /** The confusion matrix as an aligned text table (rows = true class, columns = predicted). */
+    /**
+     * The confusion matrix as an aligned text table (rows = true class, columns = predicted). Beyond
+     * {@value #TABLE_CLASSES} classes only the classes that occur, as a true or a predicted class, get a
+     * row and a column (a first line says how many of how many), so every non-zero count is shown.
+     */
     public String confusionTable() {
-        int w = 4;
-        for (String n : classNames) {
-            w = Math.max(w, n.length());
-        }
-        for (long[] row : confusion) {
-            for (long v : row) {
-                w = Math.max(w, Long.toString(v).length());
+        List<Integer> shown = new ArrayList<>();
+        for (int k = 0; k < classes(); k++) {
+            if (classes() <= TABLE_CLASSES || support[k] > 0 || predictedAs[k] > 0) {
+                shown.add(k);
             }
         }
+        int w = 4;
         int lw = "true\\pred".length();
-        for (String n : classNames) {
-            lw = Math.max(lw, n.length());
+        for (int k : shown) {
+            w = Math.max(w, classNames.get(k).length());
+            lw = Math.max(lw, classNames.get(k).length());
+        }
+        for (long v : cells.values()) {
+            w = Math.max(w, Long.toString(v).length());
         }
         StringBuilder sb = new StringBuilder();
+        if (shown.size() < classes()) {
+            sb.append(String.format(Locale.ROOT, "(the %,d of %,d classes that occur as a true or a predicted class)%n",
+                    shown.size(), classes()));
+        }
         String cell = "%" + (w + 1) + "s";
         String label = "%-" + lw + "s";
         sb.append(String.format(Locale.ROOT, label, "true\\pred"));
-        for (String n : classNames) {
-            sb.append(String.format(Locale.ROOT, cell, n));
+        for (int k : shown) {
+            sb.append(String.format(Locale.ROOT, cell, classNames.get(k)));
         }
         sb.append('\n');
-        for (int i = 0; i < confusion.length; i++) {
+        for (int i : shown) {
             sb.append(String.format(Locale.ROOT, label, classNames.get(i)));
-            for (long v : confusion[i]) {
-                sb.append(String.format(Locale.ROOT, cell, v));
+            for (int j : shown) {
+                sb.append(String.format(Locale.ROOT, cell, count(i, j)));
             }
             sb.append('\n');
         }
@@ -216,7 +254,7 @@ public final class Evaluation {
         String num = "%-" + w + "s %9.4f %9.4f %9.4f %9d%n";
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, row, "class", "precision", "recall", "f1", "support"));
-        for (int k = 0; k < confusion.length; k++) {
+        for (int k = 0; k < classes(); k++) {
             sb.append(String.format(Locale.ROOT, num, classNames.get(k), precision(k), recall(k), f1(k), support(k)));
         }
         sb.append(String.format(Locale.ROOT, num, "macro avg", macroPrecision(), macroRecall(), macroF1(), total));

@@ -1,12 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.train;
 
+import dev.gradus.io.AtomicFile;
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -108,20 +105,12 @@ public final class History {
     }
 
     /**
-     * Writes CSV when the name ends in ".csv", JSON otherwise, through a temporary file renamed into
-     * place, so a failure never leaves half a file.
+     * Writes CSV when the name ends in ".csv", JSON otherwise, all or nothing ({@link AtomicFile}): a
+     * failure never leaves half a file.
+     * @param file where to write
+     * @throws IOException when it cannot be written
      */
     public void write(Path file) throws IOException {
-        String text = file.toString().toLowerCase(Locale.ROOT).endsWith(".csv") ? toCsv() : toJson();
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                w.write(text);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFile.writeString(file, file.toString().toLowerCase(Locale.ROOT).endsWith(".csv") ? toCsv() : toJson());
     }
 }

@@ -215,7 +215,17 @@ public final class Trainer {
                     config.schedule().apply(optimizer, baseLr, step);
                 }
                 network.zeroGrad();
-                float loss = labels ? network.forward(b.features(), b.labels()) : network.forward(b.features(), b.targets());
+                float loss;
+                try {
+                    loss = labels ? network.forward(b.features(), b.labels()) : network.forward(b.features(), b.targets());
+                } catch (IllegalArgumentException e) {   // bce refuses a NaN prediction: say why there is one
+                    String p = network.firstNonFiniteParameter();
+                    if (p == null) {
+                        throw e;
+                    }
+                    throw diverged(e.getMessage(), epoch, iteration, batches.count(), step, p,
+                            "parameter " + p + " holds NaN or infinity");
+                }
                 if (!Float.isFinite(loss)) {
                     String p = network.firstNonFiniteParameter();
                     throw diverged("loss is " + loss, epoch, iteration, batches.count(), step, p,

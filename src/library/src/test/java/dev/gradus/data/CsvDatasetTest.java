@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.gradus.Tensor;
 import dev.gradus.data.CsvDataset.Task;
@@ -106,6 +107,45 @@ class CsvDatasetTest {
         assertTrue(neg.getMessage().contains("'-1' is not a class"), neg.getMessage());
         MalformedDataException frac = bad("x,y\n1,0.5\n", "y", Task.CLASSIFICATION);
         assertTrue(frac.getMessage().contains("non-negative integers"), frac.getMessage());
+    }
+
+    /**
+     * Issue 8: a 1.5 KB CSV with the label 1000000 built a network of a million outputs and ran out of
+     * memory in the confusion matrix. Numeric labels are class indices below {@link CsvDataset#MAX_CLASSES},
+     * and a label column holds at most that many different names.
+     */
+    @Test
+    void aLabelColumnNamesAtMostMaxClassesClasses() throws IOException {
+        StringBuilder sb = new StringBuilder("a,b,label\n");
+        for (int i = 0; i < 60; i++) {
+            sb.append(i).append(",0.5,").append(i == 7 ? "1000000" : Integer.toString(i % 3)).append('\n');
+        }
+        MalformedDataException big = bad(sb.toString(), "label", Task.CLASSIFICATION);
+        assertEquals("line 9, column 3 'label'", big.location());
+        assertTrue(big.getMessage().contains("label '1000000' is not a class") && big.getMessage().contains("65,536"),
+                big.getMessage());
+        try (Dataset d = CsvDataset.read(csv("x,y\n1,65535\n"), "y", Task.CLASSIFICATION)) {
+            assertEquals(CsvDataset.MAX_CLASSES, d.classes(), "the largest label allowed");
+        }
+        StringBuilder names = new StringBuilder("x,y\n");
+        for (int i = 0; i <= CsvDataset.MAX_CLASSES; i++) {
+            names.append("1,c").append(i).append('\n');
+        }
+        MalformedDataException many = bad(names.toString(), "y", Task.CLASSIFICATION);
+        assertEquals("line 65538, column 2 'y'", many.location());
+        assertTrue(many.getMessage().contains("more than 65,536 different labels"), many.getMessage());
+        try (Dataset d = CsvDataset.read(csv(names.toString()), "y", Task.REGRESSION)) {
+            fail("names are not regression targets: " + d);
+        } catch (MalformedDataException e) {
+            assertEquals("line 2, column 2 'y'", e.location());
+        }
+        StringBuilder targets = new StringBuilder("x,y\n");
+        for (int i = 0; i <= CsvDataset.MAX_CLASSES; i++) {
+            targets.append("1,").append(i * 0.5).append('\n');
+        }
+        try (Dataset d = CsvDataset.read(csv(targets.toString()), "y", Task.REGRESSION)) {
+            assertEquals(CsvDataset.MAX_CLASSES + 1, d.size(), "regression targets are not classes: no limit");
+        }
     }
 
     @Test

@@ -140,6 +140,38 @@ class MnistIdxTest {
         assertEquals("offset " + full.length, extra.location());
     }
 
+    /**
+     * Issue 8: a 16-byte header declaring 2.1 G pixels allocated and zeroed them before finding no data, a
+     * 12-byte label file declaring 2^31−1 labels ended in OutOfMemoryError. An uncompressed file's size is
+     * checked before anything is allocated; a gzip stream's data is kept only as it arrives.
+     */
+    @Test
+    void aHeaderThatPromisesMoreThanTheFileHoldsCostsNothing() throws IOException {
+        byte[] images = idx(new int[] {2_730_000, 28, 28}, new byte[0]);
+        byte[] labels = idx(new int[] {Integer.MAX_VALUE}, new byte[4]);
+        assertEquals(16, images.length);
+        assertEquals(12, labels.length);
+        for (boolean gz : new boolean[] {false, true}) {
+            Path i = write(gz ? "images.gz" : "images", gz ? gzip(images) : images);
+            Path l = write(gz ? "labels.gz" : "labels", gz ? gzip(labels) : labels);
+            MalformedDataException e = bad(i.getFileName().toString(), Files.readAllBytes(i), true);
+            assertTrue(e.getMessage().contains("2140320000 bytes short of what its header promises"), e.getMessage());
+            MalformedDataException f = bad(l.getFileName().toString(), Files.readAllBytes(l), false);
+            assertTrue(f.getMessage().contains("2147483643 bytes short of what its header promises"), f.getMessage());
+            long heap = dev.gradus.HeapBytes.of(() -> MnistIdx.readImages(i)) + dev.gradus.HeapBytes.of(() -> MnistIdx.readLabels(l, 10));
+            assertTrue(heap < 1 << 20, "refusing them allocated " + heap + " heap bytes");
+        }
+    }
+
+    /** Issue 8: dimensions whose product wraps around 2^64 to 784 were read as one 784-pixel image. */
+    @Test
+    void dimensionsWhoseProductOverflowsAreRejected() throws IOException {
+        // 28 · 28 · (242243305 · 49477 · 384773) = 784 · (2^62 + 1) = 784 (mod 2^64)
+        MalformedDataException e = bad("wrap", idx(new int[] {1, 28, 28, 242_243_305, 49_477, 384_773}, new byte[784]), true);
+        assertTrue(e.getMessage().contains("give more than 2^31−1 pixels per image"), e.getMessage());
+        assertEquals("offset 4", e.location());
+    }
+
     @Test
     void truncatedGzipNamesTheUncompressedOffset() throws IOException {
         byte[] images = new byte[4000];

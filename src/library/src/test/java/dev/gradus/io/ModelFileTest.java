@@ -20,6 +20,7 @@ import dev.gradus.optim.AdamConfig;
 import dev.gradus.optim.Optimizer;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -140,7 +141,10 @@ class ModelFileTest {
         expectBad(with(meta, "architecture", "{\"layers\":[{\"type\":\"dense\",\"in\":3,\"out\":4},{\"type\":\"swish\"}],"
                 + "\"loss\":{\"type\":\"mse\"}}"), tensors, "unknown activation 'swish'");
         expectBad(with(meta, "architecture", "{\"layers\":[{\"type\":\"dense\",\"in\":3,\"out\":4},"
-                + "{\"type\":\"dense\",\"in\":5,\"out\":2}],\"loss\":{\"type\":\"mse\"}}"), tensors, "not a valid network");
+                + "{\"type\":\"dense\",\"in\":3,\"out\":2}],\"loss\":{\"type\":\"mse\"}}"), tensors, "not a valid network");
+        // an architecture that needs more values than the file holds: the tensor that is short is named
+        expectBad(with(meta, "architecture", "{\"layers\":[{\"type\":\"dense\",\"in\":3,\"out\":4},"
+                + "{\"type\":\"dense\",\"in\":5,\"out\":2}],\"loss\":{\"type\":\"mse\"}}"), tensors, "has no tensor '1.weight'");
 
         List<StoredTensor> wrongShape = new ArrayList<>(tensors);
         wrongShape.set(0, new StoredTensor("0.weight", new long[] {3, 4}, tensors.get(0).data()));
@@ -154,6 +158,44 @@ class ModelFileTest {
         d[2] = Float.NaN;
         nan.set(1, new StoredTensor("0.bias", new long[] {4}, d));
         expectBad(meta, nan, "tensor '0.bias' holds NaN at index 2");
+    }
+
+    /**
+     * Issue 8: a 184-byte model whose metadata declares a 30000×30000 dense layer built the network
+     * (3.5 GB) before checking its tensors. The tensors are checked first now.
+     */
+    @Test
+    void aTinyFileThatDeclaresAHugeNetworkIsRefusedBeforeAnythingIsAllocated() throws IOException {
+        Path f = dir.resolve("huge.safetensors");
+        SafetensorsFile.write(f, Map.of("format", ModelFile.FORMAT, "architecture",
+                "{\"layers\":[{\"type\":\"dense\",\"in\":30000,\"out\":30000}],\"loss\":{\"type\":\"mse\"}}"), List.of());
+        assertTrue(Files.size(f) < 200, "a tiny file: " + Files.size(f));
+        expectBad(() -> ModelFile.load(f, NO_MATH), f, "has no tensor '0.weight'");
+        long heap = dev.gradus.HeapBytes.of(() -> ModelFile.load(f, NO_MATH));
+        assertTrue(heap < 1 << 20, "refusing it allocated " + heap + " heap bytes");
+        // a tensor of the right name but not of the declared size is refused as well
+        SafetensorsFile.write(f, Map.of("format", ModelFile.FORMAT, "architecture",
+                "{\"layers\":[{\"type\":\"dense\",\"in\":30000,\"out\":30000}],\"loss\":{\"type\":\"mse\"}}"),
+                List.of(new StoredTensor("0.weight", new long[] {1, 1}, new float[] {1}),
+                        new StoredTensor("0.bias", new long[] {1}, new float[] {1})));
+        expectBad(() -> ModelFile.load(f, NO_MATH), f, "tensor '0.weight' has shape [1, 1], the architecture needs [30000, 30000]");
+    }
+
+    /** What a file is checked against before the network is built is what the network then holds. */
+    @Test
+    void parameterShapesOfTheSpecsAreTheNetworksParameters() {
+        Network net = keep(new Network(NO_MATH, everyKindOfLayer(), Loss.MSE, 1));
+        List<String> fromSpecs = new ArrayList<>();
+        for (int i = 0; i < net.layers().size(); i++) {
+            for (Map.Entry<String, long[]> p : net.layers().get(i).parameterShapes().entrySet()) {
+                fromSpecs.add(i + "." + p.getKey() + java.util.Arrays.toString(p.getValue()));
+            }
+        }
+        List<String> built = new ArrayList<>();
+        for (dev.gradus.nn.Parameter p : net.parameters()) {
+            built.add(p.name() + java.util.Arrays.toString(ModelFile.longs(p.shape())));
+        }
+        assertEquals(built, fromSpecs);
     }
 
     private void expectBad(Map<String, String> meta, List<StoredTensor> tensors, String reason) throws IOException {

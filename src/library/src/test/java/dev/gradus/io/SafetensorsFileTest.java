@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -112,11 +113,58 @@ class SafetensorsFileTest {
         expectBad(withHeader("{\"__metadata__\":{\"k\":1}}", 0), "'k' is not a string");
     }
 
-    private void expectBad(byte[] content, String reason) throws IOException {
-        Path f = Files.write(dir.resolve("bad.safetensors"), content);
+    /** Issue 8: a sparse 1.9 GB file with a wrong 8-byte header length was read whole before the length was checked. */
+    @Test
+    void declaredSizesAreCheckedAgainstTheFileBeforeAnythingIsRead() throws IOException {
+        Path sparse = dir.resolve("sparse.safetensors");
+        try (RandomAccessFile f = new RandomAccessFile(sparse.toFile(), "rw")) {
+            f.setLength(1_900_000_000L);   // sparse: no disk space used
+            f.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, 1L << 40).array());
+        }
+        expectBad(sparse, "header length 1099511627776 does not fit the file size 1900000000");
+        long heap = dev.gradus.HeapBytes.of(() -> SafetensorsFile.read(sparse));
+        assertTrue(heap < 1 << 20, "reading the refused file allocated " + heap + " bytes");
+
+        // a tensor that claims 400 MB of a 100-byte data area is refused before its values are read
+        Path claims = Files.write(dir.resolve("claims.safetensors"),
+                withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[100000000],\"data_offsets\":[0,400000000]}}", 100));
+        expectBad(claims, "ends at data byte 400000000 but the data area has only 100 bytes");
+        heap = dev.gradus.HeapBytes.of(() -> SafetensorsFile.read(claims));
+        assertTrue(heap < 1 << 20, "reading the refused file allocated " + heap + " bytes");
+    }
+
+    /**
+     * Issue 8: a header over the reference implementation's 100,000,000 bytes was written, and then refused
+     * by Gradus's own reader as "does not fit the file size". Now the writer refuses to make one, naming
+     * the entry that makes it big, and the reader says what is wrong with one.
+     */
+    @Test
+    void headersOverTheReferenceLimitAreNeitherWrittenNorRead() throws IOException {
+        Path f = dir.resolve("big.safetensors");
+        String big = "x".repeat(100_000_000);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SafetensorsFile.write(f, Map.of("note", "small", "history", big), List.of(B)));
+        assertTrue(e.getMessage().contains("more than the 100,000,000 bytes that safetensors readers accept"), e.getMessage());
+        assertTrue(e.getMessage().contains("'history', has 100,000,000 characters"), e.getMessage());
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(), files.toList(), "nothing written, no temporary file");
+        }
+        // a header just over the limit, in a file long enough to hold it (sparse)
+        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+            raf.setLength(8 + 100_000_008L);
+            raf.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, 100_000_008L).array());
+        }
+        expectBad(f, "header is 100,000,008 bytes, more than the 100,000,000 bytes that safetensors readers accept");
+    }
+
+    private void expectBad(Path f, String reason) {
         FileFormatException e = assertThrows(FileFormatException.class, () -> SafetensorsFile.read(f));
         assertTrue(e.getMessage().startsWith(f.toString()), "message names the file: " + e.getMessage());
         assertTrue(e.getMessage().contains(reason), "message says '" + reason + "': " + e.getMessage());
+    }
+
+    private void expectBad(byte[] content, String reason) throws IOException {
+        expectBad(Files.write(dir.resolve("bad.safetensors"), content), reason);
     }
 
     private static byte[] withHeader(String json, int dataBytes) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradus.data.Dataset;
 import java.nio.FloatBuffer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -76,6 +77,39 @@ class EvaluationTest {
         for (String line : lines) {
             assertEquals(lines[0].length(), line.length(), "aligned:\n" + String.join("\n", lines));
         }
+    }
+
+    /**
+     * Issue 8: the dense confusion matrix of a million classes (a CSV with the label 1000000) ran out of
+     * memory. Counts are kept sparse; the table shows the classes that occur.
+     */
+    @Test
+    void manyClassesFewSamplesStaySmall() {
+        List<String> names = Dataset.numberedClasses(1_000_001);
+        long[] heap = new long[1];
+        Evaluation[] holder = new Evaluation[1];
+        heap[0] = dev.gradus.HeapBytes.of(() -> {
+            Evaluation e = new Evaluation(names);
+            e.add(1_000_000, 1_000_000);
+            e.add(1_000_000, 2);
+            e.add(2, 2);
+            holder[0] = e;
+        });
+        assertTrue(heap[0] < 64 << 20, "an evaluation of 10^6 classes and 3 samples allocated " + heap[0] + " bytes");
+        Evaluation e = holder[0];
+        assertEquals(1, e.count(1_000_000, 2));
+        assertEquals(1, e.count(2, 2));
+        assertEquals(0, e.count(2, 1_000_000));
+        assertEquals(2.0 / 3, e.accuracy(), EPS);
+        assertEquals(0.5, e.precision(2), EPS);
+        assertEquals(0.5, e.recall(1_000_000), EPS);
+        String[] lines = e.confusionTable().split("\n");
+        assertEquals("(the 2 of 1,000,001 classes that occur as a true or a predicted class)", lines[0]);
+        assertEquals(4, lines.length, e.confusionTable());
+        assertTrue(lines[2].matches("2 +1 +0"), lines[2]);
+        assertTrue(lines[3].matches("1000000 +1 +1"), lines[3]);
+        IllegalStateException dense = assertThrows(IllegalStateException.class, e::confusionMatrix);
+        assertTrue(dense.getMessage().contains("count(actual, predicted)"), dense.getMessage());
     }
 
     @Test

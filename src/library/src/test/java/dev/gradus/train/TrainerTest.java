@@ -304,6 +304,34 @@ class TrainerTest {
         }
     }
 
+    /** bce refuses the NaN predictions of a broken network; training still reports the divergence and its cause. */
+    @Test
+    void aNonFiniteParameterBehindBceIsReportedAsDivergence() {
+        for (String name : new String[] {"java", "native"}) {
+            Backend b = backend(name);
+            SplittableRandom r = new SplittableRandom(5);
+            float[] x = new float[40 * 4];
+            float[] y = new float[40];
+            for (int i = 0; i < 40; i++) {
+                for (int j = 0; j < 4; j++) {
+                    x[i * 4 + j] = (float) r.nextGaussian();
+                }
+                y[i] = x[i * 4] > 0 ? 1 : 0;
+            }
+            try (Dataset data = Dataset.regression(Tensor.of(40, 4, x), Tensor.of(40, 1, y));
+                 Network n = new Network(b, List.of(new DenseSpec(4, 8), new ActivationSpec(Activation.TANH), new DenseSpec(8, 1),
+                         new ActivationSpec(Activation.SIGMOID)), Loss.BCE, 1);
+                 Optimizer opt = new Sgd(n, SgdConfig.of(0.1f))) {
+                n.parameter("2.bias").value().set(0, Float.NaN);
+                TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                        () -> new Trainer(n, opt, TrainConfig.of(2, 8, 3)).fit(data));
+                assertEquals("2.bias", e.parameter(), name);
+                assertTrue(e.getMessage().startsWith("training diverged at epoch 1/2, batch 1/5 (iteration 0): bce takes "
+                        + "probabilities in [0, 1]"), name + ": " + e.getMessage());
+            }
+        }
+    }
+
     @Test
     void nonFiniteInputIsReportedAsSuch() {
         Backend b = backend("java");

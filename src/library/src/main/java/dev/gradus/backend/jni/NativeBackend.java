@@ -52,12 +52,15 @@ public final class NativeBackend implements Backend {
     /**
      * Loads OpenBLAS and the kernel library once per process and applies {@link Threads#get()}.
      * @throws IllegalStateException naming the library and the fallback when loading fails
+     * @throws IllegalArgumentException naming the system property when {@code gradus.threads} or
+     *         {@code gradus.denormals} has a bad value
      */
     public static synchronized void load() {
         if (loaded) {
             return;
         }
-        boolean flush = flushFromProperty();   // a bad value is the user's error, not a load failure
+        int threads = Threads.get();           // a bad property is the user's error, not a load failure
+        boolean flush = flushFromProperty();
         if (loadFailure == null) {
             try {
                 Loader.load(openblas_nolapack.class);
@@ -73,7 +76,7 @@ public final class NativeBackend implements Backend {
                     + "OpenBLAS via JavaCPP, platform " + Loader.getPlatform() + "): " + loadFailure
                     + ". Use the pure-Java backend instead: --backend java, or -Dgradus.backend=java", loadFailure);
         }
-        applyThreads(Threads.get());
+        applyThreads(threads);
     }
 
     /** True once the natives are loaded in this process. */
@@ -197,8 +200,15 @@ public final class NativeBackend implements Backend {
         Checks.lossForward(loss, pred, target);
         InUse.acquire(pred, target);
         try {
-            return (float) NnKernels.loss_forward(address(pred), address(target), loss.kind().code(), loss.delta(),
+            double value = NnKernels.loss_forward(address(pred), address(target), loss.kind().code(), loss.delta(),
                     pred.size());
+            if (Double.isNaN(value)) {
+                long refused = NnKernels.loss_forward_refused();   // the kernel's own reading: nothing to race with
+                if (refused >= 0) {
+                    throw Checks.predictionOutOfRange(loss, pred, refused);
+                }
+            }
+            return (float) value;
         } finally {
             InUse.release(pred, target);
         }

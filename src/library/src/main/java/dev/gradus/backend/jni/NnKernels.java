@@ -52,6 +52,7 @@ final class NnKernels {
     // ---- losses
     static native double loss_forward(@Cast("const float*") long pred, @Cast("const float*") long target, int kind,
             float delta, @Cast("int64_t") long n);
+    static native @Cast("int64_t") long loss_forward_refused();
     static native void loss_backward(@Cast("float*") long dpred, @Cast("const float*") long pred,
             @Cast("const float*") long target, int kind, float delta, @Cast("int64_t") long n);
     static native double crossentropy_softmax_forward(@Cast("const float*") long logits,

@@ -15,7 +15,23 @@ import java.nio.IntBuffer;
 final class LossRules {
     private LossRules() {}
 
-    /** The mean loss over n elements. */
+    /**
+     * The first prediction the loss refuses, or -1: bce's must lie in [0, 1] (NaN is refused), as
+     * torch's {@code binary_cross_entropy} demands ("all elements of input should be between 0 and 1").
+     */
+    static int firstRefused(Loss loss, FloatBuffer p, int n) {
+        if (loss.kind() == Loss.Kind.BCE) {
+            for (int i = 0; i < n; i++) {
+                float x = p.get(i);
+                if (!(x >= 0 && x <= 1)) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** The mean loss over n elements (none refused, see {@link #firstRefused}). */
     static float forward(Loss loss, FloatBuffer p, FloatBuffer t, int n) {
         double delta = loss.delta();
         double sum = 0;

@@ -215,6 +215,10 @@ public final class ReferenceBackend implements Backend {
         Checks.lossForward(loss, pred, target);
         InUse.acquire(pred, target);
         try {
+            int refused = LossRules.firstRefused(loss, pred.buffer(), pred.size());
+            if (refused >= 0) {
+                throw Checks.predictionOutOfRange(loss, pred, refused);
+            }
             return LossRules.forward(loss, pred.buffer(), target.buffer(), pred.size());
         } finally {
             InUse.release(pred, target);
