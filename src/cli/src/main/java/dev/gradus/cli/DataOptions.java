@@ -4,6 +4,7 @@ package dev.gradus.cli;
 import dev.gradus.data.CsvDataset;
 import dev.gradus.data.Dataset;
 import dev.gradus.data.MnistIdx;
+import dev.gradus.data.Standardization;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -40,8 +41,11 @@ final class DataOptions {
             description = "With --csv: the share of rows held out for testing (seeded). Default: ${DEFAULT-VALUE}.")
     double testFraction;
 
-    /** A training set and a held-out test set; closing it closes both. */
-    record Data(Dataset train, Dataset test, String description) implements AutoCloseable {
+    /**
+     * A training set and a held-out test set, both standardized with {@code standardization} when it
+     * is not null (fitted on the training set); closing it closes both.
+     */
+    record Data(Dataset train, Dataset test, String description, Standardization standardization) implements AutoCloseable {
         @Override
         public void close() {
             train.close();
@@ -73,8 +77,11 @@ final class DataOptions {
         return "builtin";
     }
 
-    /** Training and test data; a CSV is split {@code testFraction} for testing with {@code seed}. */
-    Data trainAndTest(CsvDataset.Task task, long seed) throws IOException {
+    /**
+     * Training and test data; a CSV is split {@code testFraction} for testing with {@code seed} and,
+     * when {@code standardize}, its features standardized with statistics of the training split alone.
+     */
+    Data trainAndTest(CsvDataset.Task task, long seed, boolean standardize) throws IOException {
         check();
         if (csv != null) {
             if (!(testFraction > 0 && testFraction < 1)) {
@@ -88,13 +95,18 @@ final class DataOptions {
                     throw new IllegalArgumentException("--test-fraction " + testFraction + " of the " + all.size()
                             + " rows of " + csv + " leaves no training or no test data");
                 }
-                return new Data(split.train(), split.validation(), description());
+                Standardization s = standardize ? Standardization.fit(split.train()) : null;
+                if (s != null) {
+                    s.apply(split.train().features());
+                    s.apply(split.validation().features());
+                }
+                return new Data(split.train(), split.validation(), description(), s);
             }
         }
         Path dir = mnistDir != null ? directory(mnistDir) : builtinDirectory();
         Dataset train = MnistIdx.train(dir);
         try {
-            return new Data(train, MnistIdx.test(dir), description());
+            return new Data(train, MnistIdx.test(dir), description(), null);
         } catch (IOException | RuntimeException e) {
             train.close();
             throw e;

@@ -5,6 +5,7 @@ import dev.gradus.data.Batch;
 import dev.gradus.data.Batches;
 import dev.gradus.data.CsvDataset;
 import dev.gradus.data.Dataset;
+import dev.gradus.data.Standardization;
 import dev.gradus.io.ModelFile;
 import dev.gradus.nn.Network;
 import dev.gradus.train.Evaluation;
@@ -52,6 +53,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("the model " + model + " takes " + network.inFeatures()
                             + " features but " + data.description() + " has " + test.featureCount());
                 }
+                standardize(model, loaded, test.features());
                 if (!test.hasLabels()) {
                     o.printf(Locale.ROOT, "loss %.6f (%s)%n", meanLoss(network, test, batch), network.loss());
                     return 0;
@@ -67,6 +69,23 @@ final class EvaluateCommand implements Callable<Integer> {
                 o.flush();
                 return 0;
             }
+        }
+    }
+
+    /** Applies the standardization the model was trained with, if any, to {@code features}. */
+    static void standardize(Path model, ModelFile.Loaded loaded, dev.gradus.Tensor features) {
+        Standardization s;
+        try {
+            s = Standardization.fromMetadata(loaded.info());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(model + ": " + e.getMessage(), e);
+        }
+        if (s != null) {
+            if (s.featureCount() != features.cols()) {
+                throw new IllegalArgumentException(model + ": the model's standardization has " + s.featureCount()
+                        + " features but the data has " + features.cols());
+            }
+            s.apply(features);
         }
     }
 

@@ -60,6 +60,7 @@ final class PredictCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(input + " has " + x.cols() + " features per row but the model " + model
                         + " takes " + network.inFeatures());
             }
+            EvaluateCommand.standardize(model, loaded, x);
             List<String> classes = RunFiles.readClasses(model, loaded.info());
             StringBuilder text = new StringBuilder(x.rows() * 16);
             boolean classifier = network.loss().usesLabels() || network.loss().kind() == dev.gradus.Loss.Kind.BCE_WITH_LOGITS

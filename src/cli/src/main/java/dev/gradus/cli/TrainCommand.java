@@ -7,6 +7,7 @@ import dev.gradus.Threads;
 import dev.gradus.backend.Backend;
 import dev.gradus.data.CsvDataset;
 import dev.gradus.data.Dataset;
+import dev.gradus.data.Standardization;
 import dev.gradus.io.Checkpoint;
 import dev.gradus.io.OptimizerSpec;
 import dev.gradus.nn.Network;
@@ -54,6 +55,9 @@ final class TrainCommand implements Callable<Integer> {
             description = "Continue a run exactly where it stopped, from its checkpoint.safetensors (give the same data flags).")
     Path resume;
 
+    /** Features whose standard deviations differ by this factor or more draw a warning when not standardized. */
+    static final double SCALE_WARNING = 100;
+
     @Spec CommandSpec spec;
 
     @Override
@@ -91,11 +95,17 @@ final class TrainCommand implements Callable<Integer> {
                 ? saved(restored, RunFiles.KEY_EPOCHS, training.epochs) : training.epochs;
         CsvDataset.Task task = loss.usesLabels() ? CsvDataset.Task.CLASSIFICATION : CsvDataset.Task.REGRESSION;
         long t0 = System.nanoTime();
-        try (DataOptions.Data d = data.trainAndTest(task, seed)) {
+        // a resumed run standardizes as the run it continues did
+        boolean standardize = restored != null ? restored.info().containsKey(Standardization.METADATA_KEY)
+                : training.standardize;
+        try (DataOptions.Data d = data.trainAndTest(task, seed, standardize)) {
             if (spec.commandLine().getParseResult().hasMatchedOption("--verbose")) {
                 o.printf(Locale.ROOT, "loaded %s in %.2f s%n", d.description(), (System.nanoTime() - t0) * 1e-9);
             }
             Dataset train = d.train();
+            if (d.standardization() == null && data.csv != null) {
+                warnOfScales(train);
+            }
             int outputs = train.hasLabels() ? Math.max(train.classes(), d.test().classes()) : train.targetCount();
             Network network;
             Optimizer optimizer;
@@ -158,6 +168,9 @@ final class TrainCommand implements Callable<Integer> {
         info.put(RunFiles.KEY_DATA_ID, data.identity());
         info.put(RunFiles.KEY_BATCH, Integer.toString(batch));
         info.put(RunFiles.KEY_EPOCHS, Integer.toString(plan.epochs()));
+        if (d.standardization() != null) {
+            info.put(Standardization.METADATA_KEY, d.standardization().toJson());
+        }
         if (d.train().hasLabels()) {
             info.put(RunFiles.KEY_CLASSES, new Gson().toJson(d.train().classNames()));
         }
@@ -235,6 +248,17 @@ final class TrainCommand implements Callable<Integer> {
                 history.size(), samples, seconds, seconds > 0 ? samples / seconds : Double.NaN, quality,
                 network.backend().name(), Threads.get());
         o.flush();
+    }
+
+    /** Unstandardized features whose spreads differ by orders of magnitude train badly: say so. */
+    private void warnOfScales(Dataset train) {
+        double ratio = Standardization.spreadRatio(train.features());
+        if (ratio >= SCALE_WARNING) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.printf(Locale.ROOT, "warning: the features' standard deviations differ by a factor of %.3g on the training "
+                    + "data and they are not standardized; without --no-standardize each is scaled to mean 0, std 1%n", ratio);
+            err.flush();
+        }
     }
 
     /** A positive integer the checkpoint stored in its metadata {@code key}, or {@code fallback} when it has none. */

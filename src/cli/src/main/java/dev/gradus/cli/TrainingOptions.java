@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 final class TrainingOptions {
     /** The flags a resumed run takes from its checkpoint instead. */
     static final List<String> FIXED_BY_CHECKPOINT = List.of("--layers", "--activation", "--loss", "--optimizer",
-            "--lr", "--momentum", "--batch", "--seed");
+            "--lr", "--momentum", "--batch", "--seed", "--standardize");
 
     @Option(names = "--layers", paramLabel = "N", split = ",", splitSynopsisLabel = ",",
             description = "Layer sizes, input first, e.g. 784,128,10. Default: the data's features, 128, its classes.")
@@ -55,6 +55,12 @@ final class TrainingOptions {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
             description = "Seeds the weights, the shuffling and the test split. Default: ${DEFAULT-VALUE}.")
     long seed;
+
+    @Option(names = "--standardize", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "With --csv: standardize each feature, (x - mean) / std with the mean and std of the training "
+                    + "split alone; saved in the model, which evaluate and predict apply. --no-standardize feeds the "
+                    + "values as they are. Default: ${DEFAULT-VALUE}.")
+    boolean standardize;
 
     Activation activation() { return Activation.parse(activation); }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradus.data.CsvDataset;
+import dev.gradus.data.Standardization;
 import dev.gradus.io.SafetensorsFile;
 import dev.gradus.io.StoredTensor;
 import dev.gradus.nn.Network;
@@ -147,7 +148,8 @@ class CliTest {
                 "--batch", "7", "--epochs", "2");
         DataOptions data = flags.data;
         RunFiles files = new RunFiles(dir.resolve("stopped"));
-        try (DataOptions.Data d = data.trainAndTest(CsvDataset.Task.CLASSIFICATION, flags.training.seed);
+        try (DataOptions.Data d = data.trainAndTest(CsvDataset.Task.CLASSIFICATION, flags.training.seed,
+                flags.training.standardize);
              Network net = Network.mlp(BackendOptions.create(backend), new int[] {4, 8, 3}, flags.training.activation(),
                      flags.training.loss(), flags.training.seed);
              Optimizer opt = flags.training.optimizer().create(net)) {
@@ -163,7 +165,7 @@ class CliTest {
             t.fit(d.train(), d.test());
             assertEquals(new Position(1, 5, t.position().step()), t.position(), "stopped after batch 5 of epoch 2");
             files.checkpoint(net, opt, t.position(), 1, t.history(), Map.of(RunFiles.KEY_DATA_ID, data.identity(),
-                    RunFiles.KEY_BATCH, "7"));
+                    RunFiles.KEY_BATCH, "7", Standardization.METADATA_KEY, d.standardization().toJson()));
         }
         Path resumed = dir.resolve("resumed");
         Cli r = ok("train", "--csv", csv.toString(), "--label", "species", "--epochs", "2", "--backend", backend,
