@@ -122,6 +122,18 @@ final class DataOptions {
         return MnistIdx.test(mnistDir != null ? directory(mnistDir) : builtinDirectory());
     }
 
+    /** The regression target's name for the metrics: the CSV's label column (by name, or "column N"), else null. */
+    java.util.List<String> targetNames() {
+        if (csv == null) {
+            return null;
+        }
+        try {
+            return java.util.List.of("column " + Integer.parseInt(label.trim()));
+        } catch (NumberFormatException e) {
+            return java.util.List.of(label);
+        }
+    }
+
     private void check() {
         if (mnistDir != null && csv != null) {
             throw new IllegalArgumentException("give either --data DIR or --csv FILE, not both");

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.cli;
 
-import dev.gradus.data.Batch;
-import dev.gradus.data.Batches;
 import dev.gradus.data.CsvDataset;
 import dev.gradus.data.Dataset;
 import dev.gradus.data.Standardization;
@@ -54,18 +52,18 @@ final class EvaluateCommand implements Callable<Integer> {
                             + " features but " + data.description() + " has " + test.featureCount());
                 }
                 standardize(model, loaded, test.features());
-                if (!test.hasLabels()) {
-                    o.printf(Locale.ROOT, "loss %.6f (%s)%n", meanLoss(network, test, batch), network.loss());
-                    return 0;
+                if (test.hasLabels()) {
+                    checkClasses(loaded, test);
                 }
-                checkClasses(loaded, test);
                 Evaluation e = Evaluation.of(network, test, batch);
-                o.printf(Locale.ROOT, "accuracy %.2f%% (%d/%d), loss %.6f%n", 100 * e.accuracy(),
-                        Math.round(e.accuracy() * e.count()), e.count(), e.loss());
-                o.println("confusion matrix (rows: true class, columns: predicted)");
-                o.print(e.confusionTable());
-                o.println();
-                o.print(e.classTable());
+                MetricsReport.print(o, "", e, network.loss().toString(), data.targetNames());
+                if (e.kind() != Evaluation.Kind.REGRESSION) {
+                    if (!Double.isNaN(e.loss())) {
+                        o.printf(Locale.ROOT, "loss %.6f (%s)%n", e.loss(), network.loss());
+                    }
+                    o.println();
+                    o.print(e.classTable());
+                }
                 o.flush();
                 return 0;
             }
@@ -100,22 +98,5 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("the classes of " + data.description() + " " + have
                     + " are not the classes the model " + model + " was trained on " + names);
         }
-    }
-
-    /** Mean loss over a regression dataset, in evaluation mode. */
-    static double meanLoss(Network network, Dataset data, int batch) {
-        boolean wasTraining = network.isTraining();
-        network.train(false);
-        double sum = 0;
-        try (Batches batches = new Batches(data, batch, 0)) {
-            batches.startInOrder();
-            while (batches.hasNext()) {
-                Batch b = batches.next();
-                sum += (double) network.forward(b.features(), b.targets()) * b.size();
-            }
-        } finally {
-            network.train(wasTraining);
-        }
-        return sum / data.size();
     }
 }

@@ -230,18 +230,8 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private void report(PrintWriter o, Network network, DataOptions.Data d, int batch, History history) {
-        String quality;
-        if (d.test().hasLabels()) {
-            Evaluation e = Evaluation.of(network, d.test(), batch);
-            long right = Math.round(e.accuracy() * e.count());
-            quality = String.format(Locale.ROOT, "test accuracy %.2f%% (%d/%d)", 100 * e.accuracy(), right, e.count());
-            o.println(quality);
-            o.println("confusion matrix (rows: true class, columns: predicted)");
-            o.print(e.confusionTable());
-        } else {
-            quality = String.format(Locale.ROOT, "test loss %.6f (%s)", history.last().validationLoss(), network.loss());
-            o.println(quality);
-        }
+        String quality = MetricsReport.print(o, "test ", Evaluation.of(network, d.test(), batch), network.loss().toString(),
+                data.targetNames());
         double seconds = history.trainingSeconds();
         long samples = (long) d.train().size() * history.size();
         o.printf(Locale.ROOT, "summary: %d epochs, %,d samples in %.2f s of training: %,.0f samples/s; %s; backend %s, %d thread(s)%n",
