@@ -26,15 +26,18 @@ final class DataOptions {
     static final String BUILTIN = "/dev/gradus/cli/mnist/";
 
     @Option(names = "--data", paramLabel = "DIR",
-            description = "MNIST-style IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-..., raw or .gz).")
+            description = "MNIST-style IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-..., raw or .gz). "
+                    + "Default: none (the built-in MNIST subset).")
     Path mnistDir;
 
     @Option(names = "--csv", paramLabel = "FILE",
-            description = "A CSV file of numeric feature columns and one label column (a header line is detected).")
+            description = "A CSV file of numeric feature columns and one label column (a header line is detected). "
+                    + "Default: none.")
     Path csv;
 
     @Option(names = "--label", paramLabel = "COLUMN",
-            description = "The CSV's label column: a header name or a 0-based index (-1 = last).")
+            description = "The CSV's label column: a header name or a 0-based index (-1 = last). Default: none "
+                    + "(required with --csv).")
     String label;
 
     @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "0.2",
@@ -42,13 +45,18 @@ final class DataOptions {
     double testFraction;
 
     /**
-     * A training set and a held-out test set, both standardized with {@code standardization} when it
-     * is not null (fitted on the training set); closing it closes both.
+     * A training set, a validation set split from it (null without {@code --val-split}) and a held-out test
+     * set, all standardized with {@code standardization} when it is not null (fitted on the training set
+     * alone); closing it closes them.
      */
-    record Data(Dataset train, Dataset test, String description, Standardization standardization) implements AutoCloseable {
+    record Data(Dataset train, Dataset validation, Dataset test, String description, Standardization standardization)
+            implements AutoCloseable {
         @Override
         public void close() {
             train.close();
+            if (validation != null) {
+                validation.close();
+            }
             test.close();
         }
     }
@@ -78,10 +86,45 @@ final class DataOptions {
     }
 
     /**
-     * Training and test data; a CSV is split {@code testFraction} for testing with {@code seed} and,
-     * when {@code standardize}, its features standardized with statistics of the training split alone.
+     * Training, validation and test data: a CSV is split {@code testFraction} for testing with {@code seed};
+     * then {@code valSplit} of the training data (stratified by class) validates, when above 0; then, with
+     * {@code standardize}, a CSV's features are standardized with statistics of the training part alone.
      */
-    Data trainAndTest(CsvDataset.Task task, long seed, boolean standardize) throws IOException {
+    Data trainAndTest(CsvDataset.Task task, long seed, boolean standardize, double valSplit) throws IOException {
+        Data d = trainAndTest(task, seed);
+        try {
+            Dataset train = d.train();
+            Dataset validation = null;
+            if (valSplit > 0) {
+                Dataset.Split split;
+                try {
+                    split = train.stratifiedSplit(valSplit, seed);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--val-split " + valSplit + " of the " + train.size()
+                            + " training samples leaves no training or no validation data");
+                }
+                train.close();
+                train = split.train();
+                validation = split.validation();
+            }
+            d = new Data(train, validation, d.test(), d.description(), null);
+            Standardization s = standardize && csv != null ? Standardization.fit(train) : null;
+            if (s != null) {
+                s.apply(train.features());
+                if (validation != null) {
+                    s.apply(validation.features());
+                }
+                s.apply(d.test().features());
+            }
+            return new Data(train, validation, d.test(), d.description(), s);
+        } catch (RuntimeException e) {
+            d.close();
+            throw e;
+        }
+    }
+
+    /** The training and test data as they are; a CSV is split {@code testFraction} for testing with {@code seed}. */
+    private Data trainAndTest(CsvDataset.Task task, long seed) throws IOException {
         check();
         if (csv != null) {
             if (!(testFraction > 0 && testFraction < 1)) {
@@ -95,18 +138,13 @@ final class DataOptions {
                     throw new IllegalArgumentException("--test-fraction " + testFraction + " of the " + all.size()
                             + " rows of " + csv + " leaves no training or no test data");
                 }
-                Standardization s = standardize ? Standardization.fit(split.train()) : null;
-                if (s != null) {
-                    s.apply(split.train().features());
-                    s.apply(split.validation().features());
-                }
-                return new Data(split.train(), split.validation(), description(), s);
+                return new Data(split.train(), null, split.validation(), description(), null);
             }
         }
         Path dir = mnistDir != null ? directory(mnistDir) : builtinDirectory();
         Dataset train = MnistIdx.train(dir);
         try {
-            return new Data(train, MnistIdx.test(dir), description(), null);
+            return new Data(train, null, MnistIdx.test(dir), description(), null);
         } catch (IOException | RuntimeException e) {
             train.close();
             throw e;

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code gradus evaluate MODEL}: accuracy, confusion matrix and per-class precision, recall and F1. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Evaluates a saved model: accuracy, confusion matrix, per-class precision, recall and F1.",
+        description = {"Evaluates a saved model with the metrics of its loss: accuracy (top-k), confusion matrix, per-class",
+                "precision, recall and F1; for bce models also ROC AUC; for regression MSE, RMSE, MAE and R2.",
                 "The data: the MNIST test files of --data (or of the built-in subset), or every row of --csv."})
 final class EvaluateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "A model.safetensors (or checkpoint) written by train.")

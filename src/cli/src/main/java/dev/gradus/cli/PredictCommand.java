@@ -41,10 +41,10 @@ final class PredictCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "INPUT", description = "CSV file or IDX image file (raw or .gz).")
     Path input;
 
-    @Option(names = "--label", paramLabel = "COLUMN", description = "A CSV column to ignore (e.g. the label of labelled data).")
+    @Option(names = "--label", paramLabel = "COLUMN", description = "A CSV column to ignore (e.g. the label of labelled data). Default: none.")
     String label;
 
-    @Option(names = "--output", paramLabel = "FILE", description = "Write the predictions here (atomically) instead of stdout.")
+    @Option(names = "--output", paramLabel = "FILE", description = "Write the predictions here (atomically) instead of stdout. Default: stdout.")
     Path output;
 
     @Mixin BackendOptions backendOptions;

@@ -91,8 +91,8 @@ final class RunFiles {
         List<TrainingChart.Series> loss = new ArrayList<>(List.of(new TrainingChart.Series("train loss", v[0])));
         List<TrainingChart.Series> acc = new ArrayList<>(List.of(new TrainingChart.Series("train accuracy", v[2])));
         if (!es.isEmpty() && es.get(0).hasValidation()) {
-            loss.add(new TrainingChart.Series("test loss", v[1]));
-            acc.add(new TrainingChart.Series("test accuracy", v[3]));
+            loss.add(new TrainingChart.Series("validation loss", v[1]));
+            acc.add(new TrainingChart.Series("validation accuracy", v[3]));
         }
         TrainingChart.write(file, title, loss, acc);
     }

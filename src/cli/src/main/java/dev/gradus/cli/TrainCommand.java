@@ -24,7 +24,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -41,10 +43,12 @@ import picocli.CommandLine.Spec;
 final class TrainCommand implements Callable<Integer> {
     @Mixin DataOptions data;
     @Mixin TrainingOptions training;
+    @Mixin FitOptions fitOptions;
     @Mixin BackendOptions backendOptions;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Write model.safetensors, checkpoint.safetensors, history.csv/.json and training.png here.")
+            description = "Write model.safetensors, checkpoint.safetensors, history.csv/.json and training.png here. "
+                    + "Default: none (nothing is written).")
     Path out;
 
     @Option(names = "--log-every", paramLabel = "N",
@@ -52,7 +56,8 @@ final class TrainCommand implements Callable<Integer> {
     int logEvery;
 
     @Option(names = "--resume", paramLabel = "CHECKPOINT",
-            description = "Continue a run exactly where it stopped, from its checkpoint.safetensors (give the same data flags).")
+            description = "Continue a run exactly where it stopped, from its checkpoint.safetensors (give the same data flags). "
+                    + "Default: none.")
     Path resume;
 
     /** Features whose standard deviations differ by this factor or more draw a warning when not standardized. */
@@ -66,16 +71,21 @@ final class TrainCommand implements Callable<Integer> {
         if (logEvery < 0) {
             throw new IllegalArgumentException("--log-every must be >= 0, got " + logEvery);
         }
-        for (String fixed : TrainingOptions.FIXED_BY_CHECKPOINT) {
+        List<String> fixedFlags = new ArrayList<>(TrainingOptions.FIXED_BY_CHECKPOINT);
+        fixedFlags.addAll(List.of(FitOptions.FLAGS));
+        for (String fixed : fixedFlags) {
             if (resume != null && spec.commandLine().getParseResult().hasMatchedOption(fixed)) {
                 throw new IllegalArgumentException(fixed + " cannot be changed when resuming: the network, optimizer, "
-                        + "batch size and seed come from the checkpoint " + resume);
+                        + "batch size, seed and training settings come from the checkpoint " + resume);
             }
         }
         OptimizerSpec optimizerSpec = training.optimizer();   // checks the numeric flags before any work
         Backend backend = backendOptions.open();
         RunFiles files = out == null ? null : new RunFiles(out);
         Checkpoint.Restored restored = resume == null ? null : Checkpoint.load(resume, backend);
+        if (restored != null) {
+            fitOptions.fromInfo(restored.info(), resume);
+        }
         try {
             return train(o, backend, files, restored, optimizerSpec);
         } finally {
@@ -98,7 +108,8 @@ final class TrainCommand implements Callable<Integer> {
         // a resumed run standardizes as the run it continues did
         boolean standardize = restored != null ? restored.info().containsKey(Standardization.METADATA_KEY)
                 : training.standardize;
-        try (DataOptions.Data d = data.trainAndTest(task, seed, standardize)) {
+        TrainConfig config = fitOptions.config(epochs, batch, seed);   // checks the flags before loading data
+        try (DataOptions.Data d = data.trainAndTest(task, seed, standardize, fitOptions.valSplit)) {
             if (spec.commandLine().getParseResult().hasMatchedOption("--verbose")) {
                 o.printf(Locale.ROOT, "loaded %s in %.2f s%n", d.description(), (System.nanoTime() - t0) * 1e-9);
             }
@@ -110,7 +121,6 @@ final class TrainCommand implements Callable<Integer> {
             Network network;
             Optimizer optimizer;
             Trainer trainer;
-            TrainConfig config = TrainConfig.of(epochs, batch, seed);
             if (restored != null) {
                 String saved = restored.info().get(RunFiles.KEY_DATA_ID);
                 if (saved != null && !saved.equals(data.identity())) {
@@ -138,7 +148,7 @@ final class TrainCommand implements Callable<Integer> {
                                 restored.info().containsKey(RunFiles.KEY_HISTORY) ? restored.position().epoch() : 0));
             } else {
                 int[] sizes = training.layers(train.featureCount(), outputs, d.description());
-                network = Network.mlp(backend, sizes, training.activation(), loss, seed);
+                network = training.network(backend, sizes, loss, seed);
                 optimizer = optimizerSpec.create(network);
                 trainer = new Trainer(network, optimizer, config);
             }
@@ -168,6 +178,7 @@ final class TrainCommand implements Callable<Integer> {
         info.put(RunFiles.KEY_DATA_ID, data.identity());
         info.put(RunFiles.KEY_BATCH, Integer.toString(batch));
         info.put(RunFiles.KEY_EPOCHS, Integer.toString(plan.epochs()));
+        fitOptions.toInfo(info);
         if (d.standardization() != null) {
             info.put(Standardization.METADATA_KEY, d.standardization().toJson());
         }
@@ -202,12 +213,12 @@ final class TrainCommand implements Callable<Integer> {
             });
         }
         if (files == null) {
-            report(o, network, d, batch, trainer.fit(d.train(), d.test()));
+            report(o, network, d, batch, trainer.fit(d.train(), d.validation()));
             return 0;
         }
         boolean trained = trainer.position().epoch() >= plan.epochs();   // a resumed run that only lacks its final files
         try (Interruption interruption = Interruption.watch(trainer)) {
-            History history = trainer.fit(d.train(), d.test());
+            History history = trainer.fit(d.train(), d.validation());
             Position end = trainer.position();
             if (interruption.requested() && (end.epoch() < plan.epochs() || end.batch() > 0)) {
                 Position p = trainer.position();

@@ -390,6 +390,6 @@ public final class Trainer {
                                                String param, String detail) {
         return new TrainingDivergedException("training diverged at epoch " + (epoch + 1) + "/" + config.epochs()
                 + ", batch " + (iteration + 1) + "/" + batchesPerEpoch + " (iteration " + step + "): " + what + "; " + detail
-                + ". Try a lower learning rate or gradient clipping.", epoch, iteration, param);
+                + ". " + TrainingDivergedException.ADVICE, epoch, iteration, param);
     }
 }
