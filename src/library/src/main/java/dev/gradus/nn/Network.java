@@ -250,8 +250,17 @@ public final class Network implements AutoCloseable {
      * @throws IllegalArgumentException for more names than classes, or names for a regression network
      */
     public Predictor predictor(List<String> classNames) {
+        return predictor(classNames, null);
+    }
+
+    /**
+     * As {@link #predictor(List)}, standardizing every input with {@code inputs} first (null: none), as
+     * the network's training data was.
+     * @throws IllegalArgumentException when {@code inputs} has another feature count than the network
+     */
+    public Predictor predictor(List<String> classNames, dev.gradus.data.Standardization inputs) {
         checkOpen();
-        return new Predictor(this, classNames);
+        return new Predictor(this, classNames, inputs);
     }
 
     /** The layers run on {@code ws} from {@code x}, dropout off, touching no state of the network: a Predictor's pass. */
