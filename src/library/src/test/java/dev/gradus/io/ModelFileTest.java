@@ -10,6 +10,7 @@ import dev.gradus.Activation;
 import dev.gradus.Loss;
 import dev.gradus.Tensor;
 import dev.gradus.backend.Backend;
+import dev.gradus.data.Standardization;
 import dev.gradus.nn.ActivationSpec;
 import dev.gradus.nn.DenseSpec;
 import dev.gradus.nn.DropoutSpec;
@@ -84,6 +85,46 @@ class ModelFileTest {
         assertEquals(List.of("0.weight", "0.bias", "3.weight", "3.bias", "5.weight", "5.bias"), List.copyOf(st.tensors().keySet()));
         assertEquals("[4]", st.tensor("0.bias").shapeText(), "biases are 1-D as in torch.nn.Linear");
         assertEquals(ModelFile.FORMAT, st.meta("format"));
+    }
+
+    /** A model trained on standardized features predicts from raw ones: its predictor standardizes them. */
+    @Test
+    void aLoadedModelsPredictorAppliesItsStandardization() throws IOException {
+        Network net = keep(Network.mlp(Backend.named("java"), new int[] {2, 4, 3}, Activation.RELU, Loss.CROSS_ENTROPY, 4));
+        Standardization s = new Standardization(new float[] {2500f, 3.5f}, new float[] {900f, 0.25f});
+        Path f = dir.resolve("standardized.safetensors");
+        ModelFile.save(f, net, Map.of(Standardization.METADATA_KEY, s.toJson()));
+        ModelFile.Loaded loaded = keep(ModelFile.load(f, Backend.named("java")));
+        assertEquals(s, loaded.standardization());
+        float[] raw = {3400f, 3.0f};
+        try (dev.gradus.nn.Predictor p = loaded.predictor(); dev.gradus.nn.Predictor q = net.predictor()) {
+            assertArrayEquals(q.predict(new float[] {1f, -2f}), p.predict(raw), 0f, "(3400-2500)/900, (3-3.5)/0.25");
+            assertArrayEquals(q.predict(new float[][] {{1f, -2f}})[0], p.predict(new float[][] {raw})[0], 0f, "batches too");
+        }
+        assertThrows(IllegalArgumentException.class, () -> net.predictor(null, new Standardization(new float[] {0f},
+                new float[] {1f})), "a standardization of another width");
+        ModelFile.save(f, net, Map.of());
+        assertEquals(null, keep(ModelFile.load(f, Backend.named("java"))).standardization());
+    }
+
+    @Test
+    void aLoadedClassifiersPredictorNamesItsClasses() throws IOException {
+        Network net = keep(Network.mlp(Backend.named("java"), new int[] {2, 3}, Activation.RELU, Loss.CROSS_ENTROPY, 4));
+        Path f = dir.resolve("named.safetensors");
+        ModelFile.save(f, net, Map.of(ModelFile.KEY_CLASSES, "[\"cat\",\"dog\",\"eel\"]"));
+        ModelFile.Loaded loaded = keep(ModelFile.load(f, Backend.named("java")));
+        assertEquals(List.of("cat", "dog", "eel"), loaded.classNames());
+        try (dev.gradus.nn.Predictor p = loaded.predictor(); dev.gradus.nn.Predictor q = net.predictor()) {
+            float[] x = {0.3f, -1.2f};
+            assertEquals(List.of("cat", "dog", "eel").get(q.predictClassIndex(x)), p.predictClass(x));
+            assertArrayEquals(q.predict(x), p.predict(x), 0f, "the loaded model predicts the saved one's probabilities");
+        }
+        ModelFile.save(f, net, Map.of(ModelFile.KEY_CLASSES, "{\"a\": 1}"));
+        ModelFile.Loaded bad = keep(ModelFile.load(f, Backend.named("java")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, bad::classNames);
+        assertTrue(e.getMessage().startsWith("metadata 'classes' is not a JSON array of class names"), e.getMessage());
+        ModelFile.save(f, net, Map.of());
+        assertEquals(null, keep(ModelFile.load(f, Backend.named("java"))).classNames());
     }
 
     @Test
