@@ -168,9 +168,8 @@ public final class Dataset implements AutoCloseable {
                     + " samples leaves one part empty");
         }
         int[] order = Permutation.of(n, seed, Permutation.SPLIT_STREAM);
-        int[] valRows = Arrays.copyOfRange(order, 0, validation);
+        int[] valRows = validationRows(n, fraction, seed);
         int[] trainRows = Arrays.copyOfRange(order, validation, n);
-        Arrays.sort(valRows);
         Arrays.sort(trainRows);
         Dataset train = subset(trainRows);
         try {
@@ -179,6 +178,13 @@ public final class Dataset implements AutoCloseable {
             train.close();
             throw e;
         }
+    }
+
+    /** The rows {@link #split(double, long)} sends to validation out of {@code n}, in increasing order. */
+    static int[] validationRows(int n, double fraction, long seed) {
+        int[] valRows = Arrays.copyOfRange(Permutation.of(n, seed, Permutation.SPLIT_STREAM), 0, (int) Math.round(fraction * n));
+        Arrays.sort(valRows);
+        return valRows;
     }
 
     /**
