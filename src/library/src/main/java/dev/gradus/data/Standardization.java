@@ -2,6 +2,7 @@
 package dev.gradus.data;
 
 import dev.gradus.Tensor;
+import dev.gradus.backend.internal.InUse;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Map;
@@ -51,7 +52,7 @@ public record Standardization(float[] mean, float[] scale) {
         if (n < 1) {
             throw new IllegalArgumentException("cannot fit a standardization on no samples");
         }
-        FloatBuffer x = features.buffer();
+        FloatBuffer x = InUse.buffer(features);
         double[] sum = new double[d];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < d; j++) {
@@ -100,7 +101,7 @@ public record Standardization(float[] mean, float[] scale) {
             throw new IllegalArgumentException("the standardization was fitted on " + mean.length
                     + " features but the data has " + d);
         }
-        FloatBuffer x = features.buffer();
+        FloatBuffer x = InUse.buffer(features);
         for (int i = 0, n = features.rows(); i < n; i++) {
             for (int j = 0; j < d; j++) {
                 int at = i * d + j;
@@ -119,7 +120,7 @@ public record Standardization(float[] mean, float[] scale) {
         Standardization s = fit(features);
         double min = Double.POSITIVE_INFINITY;
         double max = 0;
-        FloatBuffer x = features.buffer();
+        FloatBuffer x = InUse.buffer(features);
         for (int j = 0; j < s.scale.length; j++) {
             boolean varies = false;
             for (int i = 1; i < features.rows() && !varies; i++) {

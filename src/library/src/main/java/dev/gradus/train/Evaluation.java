@@ -2,6 +2,7 @@
 package dev.gradus.train;
 
 import dev.gradus.Loss;
+import dev.gradus.backend.internal.InUse;
 import dev.gradus.Tensor;
 import dev.gradus.data.Batch;
 import dev.gradus.data.Batches;
@@ -158,14 +159,14 @@ public final class Evaluation {
                             : network.forward(b.features(), b.targets())) * b.size();
                     out = network.output();
                 }
-                FloatBuffer o = out.buffer();
+                FloatBuffer o = InUse.buffer(out);
                 int c = out.cols();
                 for (int i = 0; i < b.size(); i++) {
                     if (e.kind == Kind.MULTICLASS) {
                         e.addScores(b.labels().get(i), o, i * c, c);
                         continue;
                     }
-                    FloatBuffer t = b.targets().buffer();
+                    FloatBuffer t = InUse.buffer(b.targets());
                     if (e.kind == Kind.BINARY) {
                         for (int j = 0; j < c; j++) {
                             double v = o.get(i * c + j);
