@@ -45,7 +45,7 @@ final class EvaluateCommand implements Callable<Integer> {
         try (ModelFile.Loaded loaded = ModelFile.load(model, backendOptions.open())) {
             Network network = loaded.network();
             CsvDataset.Task task = network.loss().usesLabels() ? CsvDataset.Task.CLASSIFICATION : CsvDataset.Task.REGRESSION;
-            try (Dataset test = data.testOnly(task)) {
+            try (Dataset test = data.testOnly(task, DataOptions.readCategories(model, loaded.info()))) {
                 o.printf(Locale.ROOT, "model %s: %s%n", model, TrainCommand.describe(network));
                 o.printf(Locale.ROOT, "data: %s, %,d samples%n", data.description(), test.size());
                 if (test.featureCount() != network.inFeatures()) {

@@ -54,7 +54,7 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         try (ModelFile.Loaded loaded = ModelFile.load(model, backendOptions.open());
-             Tensor x = features(loaded.network())) {
+             Tensor x = features(loaded.network(), DataOptions.readCategories(model, loaded.info()))) {
             Network network = loaded.network();
             if (x.cols() != network.inFeatures()) {
                 throw new IllegalArgumentException(input + " has " + x.cols() + " features per row but the model " + model
@@ -93,7 +93,7 @@ final class PredictCommand implements Callable<Integer> {
         }
     }
 
-    private Tensor features(Network network) throws IOException {
+    private Tensor features(Network network, java.util.Map<String, List<String>> categories) throws IOException {
         if (!Files.isRegularFile(input)) {
             throw new NoSuchFileException(input.toString());
         }
@@ -102,10 +102,10 @@ final class PredictCommand implements Callable<Integer> {
             return MnistIdx.readImages(input);
         }
         if (label == null) {
-            return CsvDataset.readFeatures(input);
+            return CsvDataset.readFeatures(input, categories);
         }
         CsvDataset.Task task = network.loss().usesLabels() ? CsvDataset.Task.CLASSIFICATION : CsvDataset.Task.REGRESSION;
-        try (Dataset d = CsvDataset.read(input, label, task)) {
+        try (Dataset d = CsvDataset.read(input, label, task, categories)) {
             Tensor x = Tensor.allocate(d.size(), d.featureCount());
             return x.copyFrom(d.features());
         }

@@ -179,6 +179,9 @@ final class TrainCommand implements Callable<Integer> {
         info.put(RunFiles.KEY_BATCH, Integer.toString(batch));
         info.put(RunFiles.KEY_EPOCHS, Integer.toString(plan.epochs()));
         fitOptions.toInfo(info);
+        if (!d.categories().isEmpty()) {
+            info.put(DataOptions.KEY_CATEGORIES, DataOptions.categoriesJson(d.categories()));
+        }
         if (d.standardization() != null) {
             info.put(Standardization.METADATA_KEY, d.standardization().toJson());
         }

@@ -250,10 +250,13 @@ public final class CsvDataset {
                                 "missing value" + (s.isEmpty() ? "" : " '" + s + "'") + "; Gradus does not impute "
                                 + "missing values: fill them in or drop the row");
                     }
-                    int c = p.categoryColumn[j];
+                    int c = j < p.categoryColumn.length ? p.categoryColumn[j] : -1;
                     if (c >= 0) {
                         p.addCategory(c, s, file, lineNo, j);
                         continue;
+                    }
+                    if (collecting && j == p.label) {
+                        continue;   // fitting categories: the label is read when the data is
                     }
                     if (j == p.label) {
                         if (task == Task.REGRESSION) {
