@@ -12,6 +12,7 @@ import dev.gradus.io.Checkpoint;
 import dev.gradus.io.OptimizerSpec;
 import dev.gradus.nn.Network;
 import dev.gradus.optim.Optimizer;
+import dev.gradus.train.EpochProgress;
 import dev.gradus.train.EpochResult;
 import dev.gradus.train.Evaluation;
 import dev.gradus.train.History;
@@ -145,7 +146,8 @@ final class TrainCommand implements Callable<Integer> {
                 trainer = new Trainer(network, optimizer, config).resume(
                         new Position(restored.position().epoch(), restored.position().batch(), restored.position().step()),
                         RunFiles.readHistory(resume, restored.info().getOrDefault(RunFiles.KEY_HISTORY, "[]"),
-                                restored.info().containsKey(RunFiles.KEY_HISTORY) ? restored.position().epoch() : 0));
+                                restored.info().containsKey(RunFiles.KEY_HISTORY) ? restored.position().epoch() : 0),
+                        RunFiles.readProgress(resume, restored.info()));
             } else {
                 int[] sizes = training.layers(train.featureCount(), outputs, d.description());
                 network = training.network(backend, sizes, loss, seed);
@@ -208,7 +210,8 @@ final class TrainCommand implements Callable<Integer> {
                 @Override
                 public void onEpochEnd(EpochResult r) {
                     try {
-                        files.checkpoint(network, optimizer, trainer.position(), seed, trainer.history(), info);
+                        files.checkpoint(network, optimizer, trainer.position(), seed, trainer.history(), info,
+                                trainer.epochProgress());
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
@@ -225,7 +228,7 @@ final class TrainCommand implements Callable<Integer> {
             Position end = trainer.position();
             if (interruption.requested() && (end.epoch() < plan.epochs() || end.batch() > 0)) {
                 Position p = trainer.position();
-                files.checkpoint(network, optimizer, p, seed, trainer.history(), info);
+                files.checkpoint(network, optimizer, p, seed, trainer.history(), info, trainer.epochProgress());
                 o.printf(Locale.ROOT, "%ninterrupted at epoch %d, batch %d: wrote %s; continue with --resume %s%n",
                         p.epoch() + 1, p.batch(), RunFiles.CHECKPOINT, files.dir().resolve(RunFiles.CHECKPOINT));
                 o.flush();
@@ -234,7 +237,7 @@ final class TrainCommand implements Callable<Integer> {
             // a shutdown after the last step waits here until the final files are written (Interruption)
             report(o, network, d, batch, history);
             if (trained) {
-                files.checkpoint(network, optimizer, end, seed, history, info);
+                files.checkpoint(network, optimizer, end, seed, history, info, EpochProgress.NONE);
             }
             files.finish(network, history, info, title);
             o.println("wrote " + files.model() + ", " + RunFiles.CHECKPOINT + ", " + RunFiles.HISTORY_CSV + ", "

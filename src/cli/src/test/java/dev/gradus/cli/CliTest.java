@@ -172,7 +172,7 @@ class CliTest {
             t.fit(d.train(), d.validation());
             assertEquals(new Position(1, 5, t.position().step()), t.position(), "stopped after batch 5 of epoch 2");
             files.checkpoint(net, opt, t.position(), 1, t.history(), Map.of(RunFiles.KEY_DATA_ID, data.identity(),
-                    RunFiles.KEY_BATCH, "7", Standardization.METADATA_KEY, d.standardization().toJson()));
+                    RunFiles.KEY_BATCH, "7", Standardization.METADATA_KEY, d.standardization().toJson()), t.epochProgress());
         }
         Path resumed = dir.resolve("resumed");
         Cli r = ok("train", "--csv", csv.toString(), "--label", "species", "--epochs", "2", "--backend", backend,
@@ -183,6 +183,9 @@ class CliTest {
         for (StoredTensor t : a.tensors().values()) {
             assertArrayEquals(t.data(), b.tensor(t.name()).data(), t.name() + " bit-identical");
         }
+        // the resumed epoch reports its figures over all its batches, as the uninterrupted run does
+        assertEquals(column(whole, 2), column(resumed, 2), "train loss per epoch");
+        assertEquals(column(whole, 3), column(resumed, 3), "train accuracy per epoch");
     }
 
     private static List<String> column(Path run, int c) throws IOException {
