@@ -154,11 +154,11 @@ public final class Predictor implements AutoCloseable {
             int slot = slot(xs.length);
             Tensor input = inputs[slot];
             for (int r = 0; r < xs.length; r++) {
-                input.buffer().put(r * in, xs[r]);
+                input.copyFrom(r * in, xs[r], 0, in);
             }
             Tensor output = forward(slot);
             for (int r = 0; r < xs.length; r++) {
-                output.buffer().get(r * out, result[r]);
+                output.copyTo(r * out, result[r], 0, out);
                 transform(result[r]);
             }
         } finally {
@@ -201,8 +201,8 @@ public final class Predictor implements AutoCloseable {
 
     private void run(float[] x, float[] into) {
         int slot = slot(1);
-        inputs[slot].buffer().put(0, x);
-        forward(slot).buffer().get(0, into);
+        inputs[slot].copyFrom(0, x, 0, in);
+        forward(slot).copyTo(0, into, 0, out);
         transform(into);
     }
 
