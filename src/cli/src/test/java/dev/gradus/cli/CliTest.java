@@ -220,7 +220,7 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"train", "evaluate", "predict", "compare", "check-cases", "info"})
+    @ValueSource(strings = {"train", "evaluate", "predict", "export", "compare", "check-cases", "info"})
     void everyCommandHasHelp(String command) {
         Cli r = Cli.run(command, "--help");
         assertEquals(0, r.exit(), r::transcript);

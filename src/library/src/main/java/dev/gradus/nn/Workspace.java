@@ -21,7 +21,8 @@ final class Workspace implements AutoCloseable {
     long lastUse;
     private boolean gradsAllocated;
 
-    Workspace(int rows, Layer[] layers) {
+    /** With {@code masks}, the dropout masks a training forward writes; without, for inference only. */
+    Workspace(int rows, Layer[] layers, boolean masks) {
         this.rows = rows;
         int n = layers.length;
         out = new Tensor[n];
@@ -33,7 +34,7 @@ final class Workspace implements AutoCloseable {
         try {
             for (int i = 0; i < n; i++) {
                 out[i] = Tensor.allocate(rows, layers[i].outFeatures());
-                if (layers[i] instanceof DropoutLayer) {
+                if (masks && layers[i] instanceof DropoutLayer) {
                     mask[i] = Tensor.allocate(rows, layers[i].outFeatures());
                 }
             }
