@@ -101,7 +101,7 @@ class TrainFlagsTest {
         CommandLine cl = Main.commandLine();
         for (CommandLine sub : cl.getSubcommands().values()) {
             for (OptionSpec o : sub.getCommandSpec().options()) {
-                if (o.usageHelp() || o.versionHelp()) {
+                if (o.usageHelp() || o.versionHelp() || o.required()) {   // a required option has no default
                     continue;
                 }
                 String text = String.join(" ", o.description());
