@@ -52,7 +52,15 @@ public record Standardization(float[] mean, float[] scale) {
         if (n < 1) {
             throw new IllegalArgumentException("cannot fit a standardization on no samples");
         }
-        FloatBuffer x = InUse.buffer(features);
+        InUse.acquire(features);   // held while read: closing it meanwhile is an exception, not freed memory
+        try {
+            return fit(InUse.buffer(features), n, d);
+        } finally {
+            InUse.release(features);
+        }
+    }
+
+    private static Standardization fit(FloatBuffer x, int n, int d) {
         double[] sum = new double[d];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < d; j++) {
@@ -101,12 +109,17 @@ public record Standardization(float[] mean, float[] scale) {
             throw new IllegalArgumentException("the standardization was fitted on " + mean.length
                     + " features but the data has " + d);
         }
-        FloatBuffer x = InUse.buffer(features);
-        for (int i = 0, n = features.rows(); i < n; i++) {
-            for (int j = 0; j < d; j++) {
-                int at = i * d + j;
-                x.put(at, (float) ((x.get(at) - (double) mean[j]) / scale[j]));
+        InUse.acquire(features);
+        try {
+            FloatBuffer x = InUse.buffer(features);
+            for (int i = 0, n = features.rows(); i < n; i++) {
+                for (int j = 0; j < d; j++) {
+                    int at = i * d + j;
+                    x.put(at, (float) ((x.get(at) - (double) mean[j]) / scale[j]));
+                }
             }
+        } finally {
+            InUse.release(features);
         }
         return features;
     }
@@ -120,11 +133,10 @@ public record Standardization(float[] mean, float[] scale) {
         Standardization s = fit(features);
         double min = Double.POSITIVE_INFINITY;
         double max = 0;
-        FloatBuffer x = InUse.buffer(features);
         for (int j = 0; j < s.scale.length; j++) {
             boolean varies = false;
             for (int i = 1; i < features.rows() && !varies; i++) {
-                varies = x.get(i * s.scale.length + j) != x.get(j);
+                varies = features.get(i, j) != features.get(0, j);
             }
             if (varies) {
                 min = Math.min(min, s.scale[j]);

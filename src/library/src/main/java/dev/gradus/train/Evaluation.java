@@ -2,12 +2,12 @@
 package dev.gradus.train;
 
 import dev.gradus.Loss;
-import dev.gradus.backend.internal.InUse;
 import dev.gradus.Tensor;
 import dev.gradus.data.Batch;
 import dev.gradus.data.Batches;
 import dev.gradus.data.Dataset;
 import dev.gradus.nn.Network;
+import dev.gradus.backend.internal.InUse;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -159,22 +159,26 @@ public final class Evaluation {
                             : network.forward(b.features(), b.targets())) * b.size();
                     out = network.output();
                 }
-                FloatBuffer o = InUse.buffer(out);
-                int c = out.cols();
-                for (int i = 0; i < b.size(); i++) {
-                    if (e.kind == Kind.MULTICLASS) {
-                        e.addScores(b.labels().get(i), o, i * c, c);
-                        continue;
-                    }
-                    FloatBuffer t = InUse.buffer(b.targets());
-                    if (e.kind == Kind.BINARY) {
-                        for (int j = 0; j < c; j++) {
-                            double v = o.get(i * c + j);
-                            e.addBinary(t.get(i * c + j) >= 0.5f ? 1 : 0, logits ? 1 / (1 + Math.exp(-v)) : v);
+                Tensor targets = data.hasLabels() ? null : b.targets();
+                InUse.acquire(out, targets);   // held while read: a network closed by another thread is an exception
+                try {
+                    FloatBuffer o = InUse.buffer(out);
+                    FloatBuffer t = targets == null ? null : InUse.buffer(targets);
+                    int c = out.cols();
+                    for (int i = 0; i < b.size(); i++) {
+                        if (e.kind == Kind.MULTICLASS) {
+                            e.addScores(b.labels().get(i), o, i * c, c);
+                        } else if (e.kind == Kind.BINARY) {
+                            for (int j = 0; j < c; j++) {
+                                double v = o.get(i * c + j);
+                                e.addBinary(t.get(i * c + j) >= 0.5f ? 1 : 0, logits ? 1 / (1 + Math.exp(-v)) : v);
+                            }
+                        } else {
+                            e.addRegression(t, o, i * c);
                         }
-                    } else {
-                        e.addRegression(t, o, i * c);
                     }
+                } finally {
+                    InUse.release(out, targets);
                 }
             }
         } finally {
