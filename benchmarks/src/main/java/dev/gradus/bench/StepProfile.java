@@ -47,7 +47,8 @@ public final class StepProfile {
         int threads = Integer.parseInt(o.get("threads"));
         int rounds = Integer.parseInt(o.get("rounds"));
         Backend nativeBackend = Backends.named("native", threads);
-        System.out.println("MACHINE " + Machine.probe(System.getProperty("gradus.commit")).toJson());
+        Machine machine = Machine.probe(System.getProperty("gradus.commit"));
+        System.out.println("MACHINE " + machine.toJson());
         for (String net : o.get("nets").split(",")) {
             int steps = Integer.parseInt(o.get(net.equals("A") ? "steps-a" : "steps-b"));
             List<Map<String, Object>> results = new ArrayList<>();
@@ -57,6 +58,9 @@ public final class StepProfile {
             results.sort((x, y) -> Double.compare((double) x.get("step_us"), (double) y.get("step_us")));
             Map<String, Object> kept = results.get(results.size() / 2);
             kept.put("rounds", rounds);
+            kept.put("cpu", machine.cpu());
+            kept.put("blas_core", machine.blasCore());
+            kept.put("date", machine.date());
             print(kept);
             System.out.println("PROFILE " + new Gson().toJson(kept));
         }

@@ -122,6 +122,8 @@ public final class ReportWriter {
         for (StepProfileResult p : report.profiles()) {
             md.append("### Network ").append(p.net()).append(", batch ").append(p.batch()).append(", ")
                     .append(p.threads()).append(p.threads() == 1 ? " thread" : " threads").append("\n\n")
+                    .append("Measured ").append(p.date()).append(" on ").append(p.cpu()).append(", OpenBLAS kernel ")
+                    .append(p.blasCore()).append(": ")
                     .append(Format.number(p.stepUs())).append(" µs per step profiled (")
                     .append(Format.number(p.plainStepUs())).append(" µs without the decorator), median of ")
                     .append(p.rounds()).append(" rounds of ").append(p.steps()).append(" steps; all GEMMs at ")

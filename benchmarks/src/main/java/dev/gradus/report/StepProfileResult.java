@@ -27,10 +27,14 @@ import java.util.Map;
  * @param loadavgBefore load average when the round started
  * @param categories   µs per step by category (GEMM, activations, loss, optimizer, zero grads, Java overhead)
  * @param calls        µs per step of each kind of call
+ * @param cpu          the CPU it ran on
+ * @param blasCore     the OpenBLAS kernel that ran
+ * @param date         when, UTC
  */
 public record StepProfileResult(String net, int batch, int threads, int steps, int rounds, double stepUs,
                                 double plainStepUs, double gemmGflops, String loadavgBefore,
-                                Map<String, Double> categories, List<Call> calls) {
+                                Map<String, Double> categories, List<Call> calls, String cpu, String blasCore,
+                                String date) {
 
     /** One kind of call: label, category, calls per step, µs per step, share of the step, GFLOP/s (GEMMs, else 0). */
     public record Call(String label, String category, double callsPerStep, double us, double share, double gflops) { }
