@@ -237,4 +237,14 @@ class CliTest {
         assertTrue(r.out().contains("OpenBLAS"), r::transcript);
         assertTrue(r.out().contains("thread budget"), r::transcript);
     }
+
+    @Test
+    void infoNamesTheOpenBlasKernelAndWarnsWhenTheCpuSupportsABetterOne() {
+        Cli r = ok("info");
+        String core = dev.gradus.backend.jni.NativeBackend.info().blasCore();
+        assertTrue(r.out().contains("kernel " + core), r::transcript);
+        java.util.Optional<String> expected = dev.gradus.backend.jni.BlasKernelCheck.warning(core);
+        assertEquals(expected.isPresent(), r.out().contains("warning: OpenBLAS runs its"), r::transcript);
+        expected.ifPresent(w -> assertTrue(r.out().contains(w) && w.contains("OPENBLAS_CORETYPE"), r::transcript));
+    }
 }
