@@ -10,6 +10,7 @@ import dev.gradus.data.CsvDataset;
 import dev.gradus.data.Dataset;
 import dev.gradus.io.Checkpoint;
 import dev.gradus.io.OptimizerSpec;
+import dev.gradus.io.StateDict;
 import dev.gradus.nn.Network;
 import dev.gradus.optim.Optimizer;
 import dev.gradus.train.EpochResult;
@@ -55,6 +56,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Continue a run exactly where it stopped, from its checkpoint.safetensors (give the same data flags).")
     Path resume;
 
+    @Option(names = "--init", paramLabel = "FILE",
+            description = "Start from these weights instead of random ones: a PyTorch state dict (safetensors) or a Gradus "
+                    + "model of the architecture the flags give (names and shapes are checked).")
+    Path init;
+
     @Spec CommandSpec spec;
 
     @Override
@@ -68,6 +74,9 @@ final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(fixed + " cannot be changed when resuming: the network, optimizer, "
                         + "batch size and seed come from the checkpoint " + resume);
             }
+        }
+        if (resume != null && init != null) {
+            throw new IllegalArgumentException("--init and --resume exclude each other: a resumed run has its weights");
         }
         OptimizerSpec optimizerSpec = training.optimizer();   // checks the numeric flags before any work
         Backend backend = backendOptions.open();
@@ -130,6 +139,15 @@ final class TrainCommand implements Callable<Integer> {
             } else {
                 int[] sizes = training.layers(train.featureCount(), outputs, d.description());
                 network = Network.mlp(backend, sizes, training.activation(), loss, seed);
+                if (init != null) {
+                    try {
+                        StateDict.loadInto(init, network);
+                    } catch (IOException | RuntimeException e) {
+                        network.close();
+                        throw e;
+                    }
+                    o.println("initialized from " + init);
+                }
                 optimizer = optimizerSpec.create(network);
                 trainer = new Trainer(network, optimizer, config);
             }

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.train;
 
-import dev.gradus.backend.internal.InUse;
 import dev.gradus.Tensor;
 import dev.gradus.data.Batch;
 import dev.gradus.data.Batches;
 import dev.gradus.data.Dataset;
 import dev.gradus.nn.Network;
+import dev.gradus.backend.internal.InUse;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -87,10 +87,15 @@ public final class Evaluation {
                     out = network.predict(b.features());
                     e.lossSum = Double.NaN;
                 }
-                FloatBuffer o = InUse.buffer(out);
-                int c = out.cols();
-                for (int i = 0; i < b.size(); i++) {
-                    e.add(b.labels().get(i), argmax(o, i * c, c));
+                InUse.acquire(out);   // held while read: a network closed by another thread is an exception
+                try {
+                    FloatBuffer o = InUse.buffer(out);
+                    int c = out.cols();
+                    for (int i = 0; i < b.size(); i++) {
+                        e.add(b.labels().get(i), argmax(o, i * c, c));
+                    }
+                } finally {
+                    InUse.release(out);
                 }
             }
         } finally {
