@@ -25,11 +25,13 @@ import picocli.CommandLine.Spec;
                 "precision, recall and F1; for bce models also ROC AUC; for regression MSE, RMSE, MAE and R2.",
                 "The data: the MNIST test files of --data (or of the built-in subset), or every row of --csv."})
 final class EvaluateCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "A model.safetensors (or checkpoint) written by train.")
+    @Parameters(index = "0", paramLabel = "MODEL",
+            description = "A model.safetensors (or checkpoint) written by train, or a PyTorch state dict with --layers.")
     Path model;
 
     @Mixin DataOptions data;
     @Mixin BackendOptions backendOptions;
+    @Mixin ArchitectureOptions architecture;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "256", description = "Evaluation batch size. Default: ${DEFAULT-VALUE}.")
     int batch;
@@ -42,7 +44,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (batch < 1) {
             throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
         }
-        try (ModelFile.Loaded loaded = ModelFile.load(model, backendOptions.open())) {
+        try (ModelFile.Loaded loaded = architecture.load(model, backendOptions.open())) {
             Network network = loaded.network();
             CsvDataset.Task task = network.loss().usesLabels() ? CsvDataset.Task.CLASSIFICATION : CsvDataset.Task.REGRESSION;
             try (Dataset test = data.testOnly(task, DataOptions.readCategories(model, loaded.info()))) {

@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
 final class PredictCommand implements Callable<Integer> {
     private static final int BATCH = 256;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "A model.safetensors (or checkpoint) written by train.")
+    @Parameters(index = "0", paramLabel = "MODEL",
+            description = "A model.safetensors (or checkpoint) written by train, or a PyTorch state dict with --layers.")
     Path model;
 
     @Parameters(index = "1", paramLabel = "INPUT", description = "CSV file or IDX image file (raw or .gz).")
@@ -48,12 +49,13 @@ final class PredictCommand implements Callable<Integer> {
     Path output;
 
     @Mixin BackendOptions backendOptions;
+    @Mixin ArchitectureOptions architecture;
 
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
-        try (ModelFile.Loaded loaded = ModelFile.load(model, backendOptions.open());
+        try (ModelFile.Loaded loaded = architecture.load(model, backendOptions.open());
              Tensor x = features(loaded.network(), DataOptions.readCategories(model, loaded.info()))) {
             Network network = loaded.network();
             if (x.cols() != network.inFeatures()) {

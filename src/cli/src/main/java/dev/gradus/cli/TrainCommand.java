@@ -11,6 +11,7 @@ import dev.gradus.data.Dataset;
 import dev.gradus.data.Standardization;
 import dev.gradus.io.Checkpoint;
 import dev.gradus.io.OptimizerSpec;
+import dev.gradus.io.StateDict;
 import dev.gradus.nn.Network;
 import dev.gradus.optim.Optimizer;
 import dev.gradus.train.EpochProgress;
@@ -62,6 +63,11 @@ final class TrainCommand implements Callable<Integer> {
                     + "Default: none.")
     Path resume;
 
+    @Option(names = "--init", paramLabel = "FILE",
+            description = "Start from these weights instead of random ones: a PyTorch state dict (safetensors) or a Gradus "
+                    + "model of the architecture the flags give (names and shapes are checked). Default: none (random).")
+    Path init;
+
     /** Features whose standard deviations differ by this factor or more draw a warning when not standardized. */
     static final double SCALE_WARNING = 100;
 
@@ -80,6 +86,9 @@ final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(fixed + " cannot be changed when resuming: the network, optimizer, "
                         + "batch size, seed and training settings come from the checkpoint " + resume);
             }
+        }
+        if (resume != null && init != null) {
+            throw new IllegalArgumentException("--init and --resume exclude each other: a resumed run has its weights");
         }
         OptimizerSpec optimizerSpec = training.optimizer();   // checks the numeric flags before any work
         Backend backend = backendOptions.open();
@@ -152,6 +161,15 @@ final class TrainCommand implements Callable<Integer> {
             } else {
                 int[] sizes = training.layers(train.featureCount(), outputs, d.description());
                 network = training.network(backend, sizes, loss, seed);
+                if (init != null) {
+                    try {
+                        StateDict.loadInto(init, network);
+                    } catch (IOException | RuntimeException e) {
+                        network.close();
+                        throw e;
+                    }
+                    o.println("initialized from " + init);
+                }
                 optimizer = optimizerSpec.create(network);
                 trainer = new Trainer(network, optimizer, config);
             }

@@ -142,7 +142,8 @@ public final class ModelFile {
     static void checkFormat(SafetensorsFile st, String... formats) {
         String format = st.metadata().get(KEY_FORMAT);
         if (format == null) {
-            throw new FileFormatException(st.path(), "is a safetensors file but not a Gradus model (no 'format' metadata)");
+            throw new FileFormatException(st.path(), "is a safetensors file but not a Gradus model (no 'format' metadata); "
+                    + "a PyTorch state dict loads with its architecture given (StateDict.load; --layers on the command line)");
         }
         if (Arrays.asList(formats).contains(format)) {
             return;

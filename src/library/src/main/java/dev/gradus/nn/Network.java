@@ -115,6 +115,15 @@ public final class Network implements AutoCloseable {
      * {@code mlp(b, new int[] {784, 128, 10}, Activation.RELU, Loss.CROSS_ENTROPY, 42)}.
      */
     public static Network mlp(Backend backend, int[] sizes, Activation hidden, Loss loss, long seed) {
+        return new Network(backend, mlpLayers(sizes, hidden), loss, seed);
+    }
+
+    /**
+     * The layers of {@link #mlp}: dense layers of the given sizes with {@code hidden} between them, as a
+     * PyTorch {@code nn.Sequential(Linear, act, Linear, ...)} lays them out (the linear layers at indices
+     * 0, 2, 4, ...).
+     */
+    public static List<LayerSpec> mlpLayers(int[] sizes, Activation hidden) {
         if (sizes == null || sizes.length < 2) {
             throw new IllegalArgumentException("an MLP needs at least an input and an output size");
         }
@@ -125,7 +134,7 @@ public final class Network implements AutoCloseable {
             }
             specs.add(new DenseSpec(sizes[i], sizes[i + 1]));
         }
-        return new Network(backend, specs, loss, seed);
+        return specs;
     }
 
     // ---- the passes ----------------------------------------------------------------------------
