@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 final class ArchitectureOptions {
     @Option(names = "--layers", paramLabel = "N", split = ",", splitSynopsisLabel = ",",
             description = "For a PyTorch state dict (safetensors of an nn.Sequential(Linear, act, Linear, ...)): "
-                    + "its layer sizes, input first, as train takes them, e.g. 784,128,10.")
+                    + "its layer sizes, input first, as train takes them, e.g. 784,128,10. Default: none (a Gradus model "
+                    + "file names its own).")
     int[] layers;
 
     @Option(names = "--activation", paramLabel = "NAME",

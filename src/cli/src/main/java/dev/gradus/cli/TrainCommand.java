@@ -117,7 +117,9 @@ final class TrainCommand implements Callable<Integer> {
         CsvDataset.Task task = loss.usesLabels() ? CsvDataset.Task.CLASSIFICATION : CsvDataset.Task.REGRESSION;
         long t0 = System.nanoTime();
         // a resumed run standardizes as the run it continues did
+        // weights from --init were fitted to features as they are: standardize only when asked to
         boolean standardize = restored != null ? restored.info().containsKey(Standardization.METADATA_KEY)
+                : init != null && !spec.commandLine().getParseResult().hasMatchedOption("--standardize") ? false
                 : training.standardize;
         TrainConfig config = fitOptions.config(epochs, batch, seed);   // checks the flags before loading data
         try (DataOptions.Data d = data.trainAndTest(task, seed, standardize, fitOptions.valSplit)) {

@@ -108,7 +108,7 @@ final class TrainingOptions {
     @Option(names = "--standardize", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "With --csv: standardize each feature, (x - mean) / std with the mean and std of the training "
                     + "split alone; saved in the model, which evaluate and predict apply. --no-standardize feeds the "
-                    + "values as they are. Default: ${DEFAULT-VALUE}.")
+                    + "values as they are. Default: ${DEFAULT-VALUE}, but off with --init (those weights fit raw features).")
     boolean standardize;
 
     Activation activation() { return Activation.parse(activation); }
