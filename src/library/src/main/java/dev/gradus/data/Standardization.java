@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * {@code x' = x · (1/scale) + (−mean/scale)}, or {@link #apply(Tensor)} here.
  *
  * @param mean  per feature
- * @param scale per feature, each finite and > 0
+ * @param scale per feature, each finite and {@code > 0}
  */
 public record Standardization(float[] mean, float[] scale) {
     /** The model-file metadata key that holds it. */

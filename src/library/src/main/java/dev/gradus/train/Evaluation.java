@@ -443,7 +443,7 @@ public final class Evaluation {
     /**
      * The share of multiclass samples whose true class is among the {@code k} highest scores (every
      * sample for {@code k >= classes}); counts only samples added with their scores.
-     * @throws IllegalArgumentException for k < 1, or k in ({@value #MAX_TOP_K}, classes)
+     * @throws IllegalArgumentException for {@code k < 1}, or k above {@value #MAX_TOP_K} and below the class count
      */
     public double topKAccuracy(int k) {
         if (kind != Kind.MULTICLASS) {
