@@ -68,29 +68,50 @@ final class DataOptions {
         }
     }
 
-    /** Words for the data source, e.g. "built-in MNIST subset" or "CSV data/iris.csv (label 'species')". */
+    /**
+     * Words for the data source, e.g. "built-in MNIST subset" or "CSV iris.csv (label column 'species')":
+     * file and directory names without their paths, since model files record it and must not carry the
+     * training machine's paths.
+     */
     String description() {
         check();
         if (mnistDir != null) {
-            return "MNIST files in " + mnistDir;
+            return "MNIST files in " + name(mnistDir);
         }
         if (csv != null) {
-            return "CSV " + csv + " (label column '" + label + "')";
+            return "CSV " + name(csv) + " (label column '" + label + "')";
         }
         return "built-in MNIST subset (10,000 train / 2,000 test images)";
     }
 
-    /** What identifies the data for a resumed run: the source kind and its absolute path, not how it was typed. */
-    String identity() {
+    /**
+     * What identifies the data for a resumed run: the source kind, a digest of its files' bytes and the
+     * flags that shape it — never a path (checkpoints record it), so moved data resumes and changed data
+     * does not.
+     */
+    String identity() throws IOException {
         check();
-        if (mnistDir != null) {
-            return "mnist:" + mnistDir.toAbsolutePath().normalize();
+        if (identity == null) {
+            if (mnistDir != null) {
+                Path dir = directory(mnistDir);
+                identity = "mnist:" + Digest.of(MnistIdx.find(dir, "train-images-idx3-ubyte"), MnistIdx.find(dir, "train-labels-idx1-ubyte"),
+                        MnistIdx.find(dir, "t10k-images-idx3-ubyte"), MnistIdx.find(dir, "t10k-labels-idx1-ubyte"));
+            } else if (csv != null) {
+                identity = "csv:" + Digest.of(existing(csv)) + "#" + label + "#" + testFraction
+                        + (categorical == null ? "" : "#categorical=" + String.join(",", categorical));
+            } else {
+                identity = "builtin";
+            }
         }
-        if (csv != null) {
-            return "csv:" + csv.toAbsolutePath().normalize() + "#" + label + "#" + testFraction
-                    + (categorical == null ? "" : "#categorical=" + String.join(",", categorical));
-        }
-        return "builtin";
+        return identity;
+    }
+
+    private String identity;
+
+    /** The last element of {@code p} (the file or directory name), as typed when it has none. */
+    private static String name(Path p) {
+        Path n = p.toAbsolutePath().normalize().getFileName();
+        return n == null ? p.toString() : n.toString();
     }
 
     /**
