@@ -170,6 +170,7 @@ final class FitOptions {
                     default -> throw new IllegalArgumentException("unknown setting '" + k + "'");
                 }
             }
+            config(warmup + 1, 1, 0);   // checked here, so that a bad value names the checkpoint
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(checkpoint + ": metadata '" + KEY + "' is unreadable ('" + text + "'): "
                     + e.getMessage());
