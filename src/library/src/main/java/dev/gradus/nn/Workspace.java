@@ -12,7 +12,7 @@ import dev.gradus.Tensor;
 final class Workspace implements AutoCloseable {
     final int rows;
     final Tensor[] out;        // (rows, width of layer i), owned
-    final Tensor[] mask;       // dropout masks, null for other layers
+    final Tensor[] scratch;    // per layer, owned (see Layer#scratchShape), or null
     final Tensor[] grad;       // ∂loss/∂(output of layer i), owned, allocated on the first backward
     final Tensor[] cur;
     final Tensor[] dcur;
@@ -25,7 +25,7 @@ final class Workspace implements AutoCloseable {
         this.rows = rows;
         int n = layers.length;
         out = new Tensor[n];
-        mask = new Tensor[n];
+        scratch = new Tensor[n];
         grad = new Tensor[n];
         cur = new Tensor[n];
         dcur = new Tensor[n];
@@ -33,8 +33,9 @@ final class Workspace implements AutoCloseable {
         try {
             for (int i = 0; i < n; i++) {
                 out[i] = Tensor.allocate(rows, layers[i].outFeatures());
-                if (layers[i] instanceof DropoutLayer) {
-                    mask[i] = Tensor.allocate(rows, layers[i].outFeatures());
+                int[] s = layers[i].scratchShape(rows);
+                if (s != null) {
+                    scratch[i] = Tensor.allocate(s[0], s[1]);
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -59,7 +60,7 @@ final class Workspace implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Tensor[] ts : new Tensor[][] {out, mask, grad}) {
+        for (Tensor[] ts : new Tensor[][] {out, scratch, grad}) {
             for (Tensor t : ts) {
                 if (t != null) {
                     t.close();
