@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.bench;
 
+import dev.gradus.backend.internal.InUse;
 import com.google.gson.Gson;
 import dev.gradus.Labels;
 import dev.gradus.Tensor;
@@ -186,7 +187,7 @@ public final class EpochThroughput {
         for (int from = 0; from < samples; from += 1000) {
             int rows = Math.min(1000, samples - from);
             Tensor logits = network.predict(test.features().rows(from, rows));
-            java.nio.FloatBuffer b = logits.buffer();
+            java.nio.FloatBuffer b = InUse.buffer(logits);
             int c = logits.cols();
             for (int r = 0; r < rows; r++) {
                 int best = 0;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.bench;
 
+import dev.gradus.backend.internal.InUse;
 import dev.gradus.Tensor;
 import dev.gradus.backend.Backend;
 import dev.gradus.backend.Transpose;
@@ -101,9 +102,9 @@ public class GemmBenchmark {
         fill(a, random);
         fill(b, random);
         fill(c, random);
-        pa = new FloatPointer(a.buffer());
-        pb = new FloatPointer(b.buffer());
-        pc = new FloatPointer(c.buffer());
+        pa = new FloatPointer(InUse.buffer(a));
+        pb = new FloatPointer(InUse.buffer(b));
+        pc = new FloatPointer(InUse.buffer(c));
         if (beta == 1f) {
             c.zero();   // accumulating into c for seconds must not overflow: start from 0 (values stay small)
         }
@@ -130,7 +131,7 @@ public class GemmBenchmark {
     }
 
     static void fill(Tensor t, SplittableRandom random) {
-        java.nio.FloatBuffer buf = t.buffer();
+        java.nio.FloatBuffer buf = InUse.buffer(t);
         for (int i = 0, size = t.size(); i < size; i++) {
             buf.put(i, (float) (random.nextDouble() * 2 - 1));
         }

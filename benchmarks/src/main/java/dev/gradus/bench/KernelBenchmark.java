@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.bench;
 
+import dev.gradus.backend.internal.InUse;
 import dev.gradus.Activation;
 import dev.gradus.Labels;
 import dev.gradus.Loss;
@@ -179,7 +180,7 @@ public class KernelBenchmark {
     private Tensor tensor(int rows, SplittableRandom random, double lo, double hi) {
         Tensor t = Tensor.allocate(rows, COLS);
         owned.add(t);
-        java.nio.FloatBuffer buf = t.buffer();
+        java.nio.FloatBuffer buf = InUse.buffer(t);
         for (int i = 0, n = t.size(); i < n; i++) {
             buf.put(i, (float) (lo + random.nextDouble() * (hi - lo)));
         }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.bench;
 
+import dev.gradus.backend.internal.InUse;
 import dev.gradus.Labels;
 import dev.gradus.Tensor;
 import dev.gradus.nn.Network;
@@ -55,7 +56,7 @@ public class TrainStepBenchmark {
         x = Tensor.allocate(batch, 784);
         labels = Labels.allocate(batch);
         SplittableRandom random = new SplittableRandom(3);
-        java.nio.FloatBuffer buf = x.buffer();
+        java.nio.FloatBuffer buf = InUse.buffer(x);
         for (int i = 0; i < x.size(); i++) {
             buf.put(i, (float) random.nextDouble());
         }

@@ -22,6 +22,10 @@ final class Headline {
         if (!busy.isEmpty()) {
             md.append("> ⚠ ").append(busy).append("\n\n");
         }
+        Machine m = report.machine();
+        if (m != null && m.blasWarning() != null && !m.blasWarning().isEmpty()) {
+            md.append("> ⚠ ").append(m.blasWarning()).append("\n\n");
+        }
         for (Report.EpochRow r : report.epochRows()) {
             if (r.nativeResult() == null) {
                 continue;

@@ -34,10 +34,13 @@ import java.util.Set;
  * @param gradus        Gradus version
  * @param commit        git commit the benchmarks were built from ("unknown" outside a checkout)
  * @param loadAverage   /proc/loadavg when probed: how busy the machine was
+ * @param blasCore      the OpenBLAS kernel that ran ({@code openblas_get_corename()}); null in old files
+ * @param blasWarning   {@link NativeBackend#blasKernelWarning()}: why that kernel is below what the CPU supports,
+ *                      "" when it is not; null in old files
  */
 public record Machine(String date, String cpu, List<String> cpuFlags, int cores, String jdk, String os,
                       String openblas, int blasThreads, String kernelIsa, int kernelThreads, String gradus,
-                      String commit, String loadAverage) {
+                      String commit, String loadAverage, String blasCore, String blasWarning) {
 
     private static final Set<String> FLAGS = Set.of("sse4_2", "avx", "avx2", "fma", "f16c", "avx512f", "avx512dq",
             "avx512bw", "avx512vl", "avx512_vnni", "avx512_bf16", "amx_tile");
@@ -108,7 +111,8 @@ public record Machine(String date, String cpu, List<String> cpuFlags, int cores,
         return new Machine(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), cpu, flags,
                 Runtime.getRuntime().availableProcessors(), jdk, os, n.blasConfig(), n.blasThreads(), n.isa(),
                 n.kernelThreads(),
-                version == null ? "0.1.0-SNAPSHOT" : version, commit == null ? "unknown" : commit, currentLoadAverage());
+                version == null ? "0.1.0-SNAPSHOT" : version, commit == null ? "unknown" : commit, currentLoadAverage(),
+                n.blasCore(), probeBlasWarning());
     }
 
     /** /proc/loadavg's first three fields, or "unknown". */
@@ -127,6 +131,14 @@ public record Machine(String date, String cpu, List<String> cpuFlags, int cores,
             return NativeBackend.info();
         } catch (IllegalStateException | LinkageError e) {
             return new NativeInfo("unknown", "unknown (" + e.getMessage() + ")", "unknown", 0, 0, 0, 0, false);
+        }
+    }
+
+    private static String probeBlasWarning() {
+        try {
+            return NativeBackend.blasKernelWarning().orElse("");
+        } catch (IllegalStateException | LinkageError e) {
+            return "";
         }
     }
 

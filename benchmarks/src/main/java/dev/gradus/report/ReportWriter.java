@@ -49,7 +49,10 @@ public final class ReportWriter {
         if (report.machine() != null) {
             md.append("Measured ").append(report.machine().date()).append(" on ").append(report.machine().cpu())
                     .append(", Gradus ").append(report.machine().gradus()).append(" (commit ")
-                    .append(report.machine().commit()).append(").\n");
+                    .append(report.machine().commit()).append(")")
+                    .append(report.machine().blasCore() == null ? ""
+                            : ", OpenBLAS kernel " + report.machine().blasCore())
+                    .append(", load average ").append(report.machine().loadAverage()).append(".\n");
         }
         if (command != null) {
             md.append("Produced by `").append(command).append("`.\n");
@@ -90,6 +93,7 @@ public final class ReportWriter {
         row(md, "JDK", m.jdk());
         row(md, "OS", m.os());
         row(md, "OpenBLAS", m.openblas());
+        row(md, "OpenBLAS kernel", m.blasCore() == null ? "not recorded" : m.blasCore());
         row(md, "OpenBLAS threads", Integer.toString(m.blasThreads()));
         row(md, "Gradus kernels ISA", m.kernelIsa());
         row(md, "Gradus kernel threads", m.kernelThreads() == 0 ? "unknown" : Integer.toString(m.kernelThreads()));

@@ -129,6 +129,19 @@ class ReportTest {
     }
 
     @Test
+    void headlineRepeatsTheSlowKernelWarningAndMachineTableNamesTheKernel() throws IOException {
+        Machine m = new Machine("2026-12-02T00:00:00Z", "AMD EPYC", List.of("avx2", "avx512f"), 2, "jdk", "os",
+                "OpenBLAS 0.3.31", 1, "avx512", 2, "0.1.0", "abc", "0.50 0.40 0.30", "Haswell",
+                "OpenBLAS runs its Haswell kernel (AVX2), but this CPU supports Cooperlake");
+        Path dir = Files.createTempDirectory("report");
+        new ReportWriter(new Report(List.of(), List.of(), m), null, List.of()).write(dir);
+        String md = Files.readString(dir.resolve(ReportWriter.MARKDOWN));
+        assertTrue(md.contains("> ⚠ OpenBLAS runs its Haswell kernel"), md);
+        assertTrue(md.contains("| OpenBLAS kernel | Haswell |"), md);
+        assertTrue(md.contains("OpenBLAS kernel Haswell, load average 0.50 0.40 0.30"), md);
+    }
+
+    @Test
     void takesTheLargestOffHeapGrowthOverTrials() {
         EpochResult e = EpochResult.parse("{\"net\": \"B\", \"backend\": \"native\", \"batch\": 256, \"trials\": ["
                 + "{\"samples_per_s\": 10.0, \"steps\": 235, \"samples\": 60000, \"offheap_growth_bytes\": 0},"

@@ -72,8 +72,8 @@ public final class Labels implements AutoCloseable {
         return memory.address + offset * Integer.BYTES;
     }
 
-    /** The labels' memory itself, valid until the owner is closed; no hold (see {@link Tensor#buffer()}). */
-    public IntBuffer buffer() { checkOpen(); return buffer; }
+    /** The labels' memory itself, for the library's own code (through InUse): not handed to callers. */
+    IntBuffer buffer() { checkOpen(); return buffer; }
 
     /** Holds the memory for one access (see {@link Tensor}): a close meanwhile frees it when the access ends. */
     void acquire() {

@@ -8,8 +8,11 @@ import org.bytedeco.javacpp.Pointer;
 
 /**
  * A row-major float32 matrix in off-heap memory, read and written by both backends without copying:
- * native kernels get its address, Java code a direct {@link FloatBuffer} over the same bytes
- * ({@link #buffer()}). A vector is a 1×n tensor. At most {@link #MAX_SIZE} elements.
+ * native kernels get its address, the Java backend a direct buffer over the same bytes; callers copy
+ * in and out ({@link #copyFrom(float[])}, {@link #copyTo(float[])}, the ranged forms, {@link #get},
+ * {@link #set}). Neither the address nor the buffer is public: a caller could move a buffer's
+ * position or keep it past a close, and so make native or Java code read freed memory. A vector is
+ * a 1×n tensor. At most {@link #MAX_SIZE} elements.
  *
  * <p>A tensor either owns its storage ({@link #allocate}) or is a <em>view</em> of a contiguous range
  * of another tensor's storage ({@link #view}, {@link #rows}). Closing the owner invalidates every view
@@ -21,8 +24,7 @@ import org.bytedeco.javacpp.Pointer;
  * race on its values. Closing is safe at any time, from any thread: every kernel and every method of
  * this class holds the memory for the length of its access, so a call already running finishes on
  * memory that is still there (it is freed when the last such call returns) and every later use
- * throws. {@link #buffer()} is the exception: it is the memory itself, so a buffer kept past the
- * owner's close must not be used.
+ * throws.
  */
 public final class Tensor implements AutoCloseable {
     /**
@@ -125,17 +127,6 @@ public final class Tensor implements AutoCloseable {
         return new IllegalStateException("tensor " + shape() + " is closed: its memory was released");
     }
 
-    /**
-     * A direct buffer over exactly this tensor's elements (index 0 = element 0), for bulk Java access:
-     * the tensor's memory itself, valid until the owner is closed; it carries no hold, so a close by
-     * another thread while the buffer is in use frees the memory under it. Checked open. The copying
-     * methods ({@link #copyTo}, {@link #copyFrom(float[])}) are safe against a concurrent close.
-     */
-    public FloatBuffer buffer() {
-        checkOpen();
-        return buffer;
-    }
-
     /** The native address of element 0; the memory behind it is valid between acquire and release. */
     long address() {
         return address;
@@ -197,6 +188,47 @@ public final class Tensor implements AutoCloseable {
             buffer.get(0, into);
         } finally {
             release();
+        }
+    }
+
+    /**
+     * Copies {@code length} elements from element {@code from} on (row-major) into
+     * {@code into[offset, offset + length)}. Allocates nothing.
+     * @throws IndexOutOfBoundsException naming the ranges when either does not fit
+     */
+    public void copyTo(int from, float[] into, int offset, int length) {
+        checkRange(from, length, into == null ? -1 : into.length, offset);
+        acquire();
+        try {
+            buffer.get(from, into, offset, length);
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * Overwrites {@code length} elements from element {@code to} on (row-major) with
+     * {@code data[offset, offset + length)}: a row, a batch of rows. Allocates nothing.
+     * @throws IndexOutOfBoundsException naming the ranges when either does not fit
+     */
+    public Tensor copyFrom(int to, float[] data, int offset, int length) {
+        checkRange(to, length, data == null ? -1 : data.length, offset);
+        acquire();
+        try {
+            buffer.put(to, data, offset, length);
+        } finally {
+            release();
+        }
+        return this;
+    }
+
+    private void checkRange(int first, int length, int arrayLength, int offset) {
+        if (arrayLength < 0) {
+            throw new IllegalArgumentException("array is null");
+        }
+        if (length < 0 || first < 0 || offset < 0 || (long) first + length > size() || (long) offset + length > arrayLength) {
+            throw new IndexOutOfBoundsException(length + " elements from element " + first + " of tensor " + shape()
+                    + " and from index " + offset + " of an array of " + arrayLength + ": out of range");
         }
     }
 
@@ -306,9 +338,11 @@ public final class Tensor implements AutoCloseable {
         @Override public void acquire(Tensor t) { t.acquire(); }
         @Override public void release(Tensor t) { t.release(); }
         @Override public long address(Tensor t) { return t.address; }
+        @Override public FloatBuffer buffer(Tensor t) { t.checkOpen(); return t.buffer; }
         @Override public void acquire(Labels l) { l.acquire(); }
         @Override public void release(Labels l) { l.release(); }
         @Override public long address(Labels l) { return l.address(); }
+        @Override public java.nio.IntBuffer buffer(Labels l) { return l.buffer(); }
         @Override public void claim(Tensor t, String operation) { t.storage.claim(operation); }
         @Override public void unclaim(Tensor t) { t.storage.unclaim(); }
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus;
 
+import dev.gradus.backend.internal.InUse;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,7 +20,7 @@ class LabelsTest {
             assertArrayEquals(new int[]{1, 4, 1}, r.toArray());
             r.set(0, 9);
             assertEquals(9, l.get(1));
-            assertEquals(9, r.buffer().get(0));
+            assertEquals(9, InUse.buffer(r).get(0));
             assertArrayEquals(new int[]{4, 1}, r.range(1, 2).toArray(), "a range of a range");
         }
     }

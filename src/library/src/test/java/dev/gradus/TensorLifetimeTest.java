@@ -49,13 +49,46 @@ class TensorLifetimeTest {
     }
 
     @Test
-    void noPublicMethodHandsOutAPointer() {
+    void noPublicMethodHandsOutAPointerOrTheMemoryAsABuffer() {
+        // a direct buffer is the memory itself: kept past a close it reads freed memory (a SIGSEGV once
+        // the pages are unmapped), and its position and limit moved by a caller broke the next copy
         for (Class<?> c : new Class<?>[] {Tensor.class, Labels.class}) {
             for (Method m : c.getMethods()) {
                 assertFalse(Pointer.class.isAssignableFrom(m.getReturnType()),
                         c.getSimpleName() + "." + m.getName() + " returns a " + m.getReturnType().getSimpleName());
+                assertFalse(java.nio.Buffer.class.isAssignableFrom(m.getReturnType()),
+                        c.getSimpleName() + "." + m.getName() + " returns a " + m.getReturnType().getSimpleName());
             }
         }
+    }
+
+    @Test
+    void rangedCopiesCheckBothRanges() {
+        try (Tensor t = Tensor.allocate(3, 4)) {
+            float[] row = {1, 2, 3, 4, 5};
+            t.copyFrom(4, row, 1, 4);
+            float[] back = new float[6];
+            t.copyTo(4, back, 2, 4);
+            assertEquals(java.util.List.of(0f, 0f, 2f, 3f, 4f, 5f), boxed(back));
+            assertEquals(0f, t.get(3));
+            assertEquals(2f, t.get(1, 0));
+            IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> t.copyFrom(9, row, 0, 4));
+            assertTrue(e.getMessage().contains("4 elements from element 9 of tensor [3, 4]"), e.getMessage());
+            assertThrows(IndexOutOfBoundsException.class, () -> t.copyTo(0, back, 3, 4));
+            assertThrows(IndexOutOfBoundsException.class, () -> t.copyTo(0, back, -1, 1));
+            assertThrows(IndexOutOfBoundsException.class, () -> t.copyFrom(0, row, 0, -1));
+            assertThrows(IllegalArgumentException.class, () -> t.copyFrom(0, null, 0, 1));
+            t.close();
+            assertThrows(IllegalStateException.class, () -> t.copyTo(0, back, 0, 1));
+        }
+    }
+
+    private static java.util.List<Float> boxed(float[] v) {
+        java.util.List<Float> out = new java.util.ArrayList<>();
+        for (float f : v) {
+            out.add(f);
+        }
+        return out;
     }
 
     @Test

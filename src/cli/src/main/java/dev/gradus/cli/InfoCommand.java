@@ -43,6 +43,7 @@ final class InfoCommand implements Callable<Integer> {
                     : "kept (IEEE)") + " (-D" + NativeBackend.DENORMALS_PROPERTY + "=flush|keep)");
             o.println("OpenBLAS: " + info.blasConfig() + ", kernel " + info.blasCore() + ", " + info.blasThreads()
                     + " thread(s) inside each GEMM block");
+            NativeBackend.blasKernelWarning().ifPresent(w -> o.println("warning: " + w));
         }
         o.flush();
         return 0;

@@ -7,13 +7,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * {@code java -jar gradus.jar COMMAND}: train, evaluate, predict, compare, check-cases, info.
+ * {@code java -jar gradus.jar COMMAND}: train, evaluate, predict, export, compare, check-cases, info.
  * Exit codes: 0 done, 1 {@code check-cases} found a failing case, 2 bad input (a flag, a file, the
  * data) with one line on stderr saying what and where.
  */
 @Command(name = "gradus", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Trains neural networks (multilayer perceptrons) by backpropagation, natively or in pure Java.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, CompareCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class, CompareCommand.class,
                 CheckCasesCommand.class, InfoCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Run 'gradus COMMAND --help' for a command's flags.",

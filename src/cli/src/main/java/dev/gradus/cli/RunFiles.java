@@ -45,7 +45,7 @@ final class RunFiles {
     static final String KEY_DATA_ID = "data_id";
     static final String KEY_BATCH = "batch_size";
     static final String KEY_EPOCHS = "epochs";
-    static final String KEY_CLASSES = "classes";
+    static final String KEY_CLASSES = dev.gradus.io.ModelFile.KEY_CLASSES;
 
     private final Path dir;
 

@@ -5,6 +5,7 @@ import com.google.gson.Gson;
 import dev.gradus.Loss;
 import dev.gradus.Threads;
 import dev.gradus.backend.Backend;
+import dev.gradus.backend.jni.NativeBackend;
 import dev.gradus.data.CsvDataset;
 import dev.gradus.data.Dataset;
 import dev.gradus.io.Checkpoint;
@@ -164,6 +165,10 @@ final class TrainCommand implements Callable<Integer> {
         if (spec.commandLine().getParseResult().hasMatchedOption("--verbose")) {
             o.print(network.summary());
             o.println();
+            if (network.backend() instanceof NativeBackend) {
+                o.println("OpenBLAS kernel: " + NativeBackend.info().blasCore());
+                NativeBackend.blasKernelWarning().ifPresent(w -> o.println("warning: " + w));
+            }
         }
         trainer.addListener(new ProgressListener(o, ProgressListener.detect()));
         if (logEvery > 0) {

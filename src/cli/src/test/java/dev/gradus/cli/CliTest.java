@@ -220,7 +220,7 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"train", "evaluate", "predict", "compare", "check-cases", "info"})
+    @ValueSource(strings = {"train", "evaluate", "predict", "export", "compare", "check-cases", "info"})
     void everyCommandHasHelp(String command) {
         Cli r = Cli.run(command, "--help");
         assertEquals(0, r.exit(), r::transcript);
@@ -236,5 +236,15 @@ class CliTest {
         assertTrue(r.out().contains("code path"), r::transcript);
         assertTrue(r.out().contains("OpenBLAS"), r::transcript);
         assertTrue(r.out().contains("thread budget"), r::transcript);
+    }
+
+    @Test
+    void infoNamesTheOpenBlasKernelAndWarnsWhenTheCpuSupportsABetterOne() {
+        Cli r = ok("info");
+        String core = dev.gradus.backend.jni.NativeBackend.info().blasCore();
+        assertTrue(r.out().contains("kernel " + core), r::transcript);
+        java.util.Optional<String> expected = dev.gradus.backend.jni.BlasKernelCheck.warning(core);
+        assertEquals(expected.isPresent(), r.out().contains("warning: OpenBLAS runs its"), r::transcript);
+        expected.ifPresent(w -> assertTrue(r.out().contains(w) && w.contains("OPENBLAS_CORETYPE"), r::transcript));
     }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.data;
 
+import dev.gradus.backend.internal.InUse;
 import dev.gradus.Labels;
 import dev.gradus.Tensor;
 
@@ -117,11 +118,11 @@ public final class Batches implements AutoCloseable {
         int from = next * batchSize;
         int size = Math.min(batchSize, order.length - from);
         Batch b = size == batchSize ? full : last;
-        Dataset.gatherRows(batchFeatures.buffer(), data.features().buffer(), data.featureCount(), order, from, size);
+        Dataset.gatherRows(InUse.buffer(batchFeatures), InUse.buffer(data.features()), data.featureCount(), order, from, size);
         if (batchLabels != null) {
-            Dataset.gatherLabels(batchLabels.buffer(), data.labels().buffer(), order, from, size);
+            Dataset.gatherLabels(InUse.buffer(batchLabels), InUse.buffer(data.labels()), order, from, size);
         } else {
-            Dataset.gatherRows(batchTargets.buffer(), data.targets().buffer(), data.targetCount(), order, from, size);
+            Dataset.gatherRows(InUse.buffer(batchTargets), InUse.buffer(data.targets()), data.targetCount(), order, from, size);
         }
         b.index = next;
         next++;

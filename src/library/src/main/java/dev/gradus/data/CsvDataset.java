@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.data;
 
+import dev.gradus.backend.internal.InUse;
 import dev.gradus.Labels;
 import dev.gradus.Tensor;
 import java.io.IOException;
@@ -127,7 +128,7 @@ public final class CsvDataset {
         }
         Labels labels = Labels.allocate(p.rows);
         try {
-            IntBuffer y = labels.buffer();
+            IntBuffer y = InUse.buffer(labels);
             for (int i = 0; i < p.rows; i++) {
                 y.put(i, classOf[p.labelIds.get(i)]);
             }
@@ -287,7 +288,7 @@ public final class CsvDataset {
         /** The features as a tensor [rows, features]. */
         Tensor features() {
             Tensor x = Tensor.allocate(rows, features);
-            x.buffer().put(0, values.a, 0, rows * features);
+            InUse.buffer(x).put(0, values.a, 0, rows * features);
             return x;
         }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.data;
 
+import dev.gradus.backend.internal.InUse;
 import dev.gradus.Labels;
 import dev.gradus.Tensor;
 import java.nio.FloatBuffer;
@@ -125,14 +126,14 @@ public final class Dataset implements AutoCloseable {
         }
         Tensor f = Tensor.allocate(rows.length, featureCount());
         try {
-            gatherRows(f.buffer(), features.buffer(), featureCount(), rows, 0, rows.length);
+            gatherRows(InUse.buffer(f), InUse.buffer(features), featureCount(), rows, 0, rows.length);
             if (labels != null) {
                 Labels l = Labels.allocate(rows.length);
-                gatherLabels(l.buffer(), labels.buffer(), rows, 0, rows.length);
+                gatherLabels(InUse.buffer(l), InUse.buffer(labels), rows, 0, rows.length);
                 return new Dataset(f, l, null, classNames);
             }
             Tensor t = Tensor.allocate(rows.length, targetCount());
-            gatherRows(t.buffer(), targets.buffer(), targetCount(), rows, 0, rows.length);
+            gatherRows(InUse.buffer(t), InUse.buffer(targets), targetCount(), rows, 0, rows.length);
             return new Dataset(f, null, t, classNames);
         } catch (RuntimeException e) {
             f.close();

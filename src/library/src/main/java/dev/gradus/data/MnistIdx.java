@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.data;
 
+import dev.gradus.backend.internal.InUse;
 import dev.gradus.Labels;
 import dev.gradus.Tensor;
 import java.io.BufferedInputStream;
@@ -105,7 +106,7 @@ public final class MnistIdx {
             }
             List<byte[]> data = in.data(total);
             Tensor t = Tensor.allocate(dims[0], (int) width);
-            FloatBuffer out = t.buffer();
+            FloatBuffer out = InUse.buffer(t);
             int i = 0;
             for (byte[] chunk : data) {
                 for (byte b : chunk) {
@@ -139,7 +140,7 @@ public final class MnistIdx {
                 }
             }
             Labels labels = Labels.allocate(n);
-            IntBuffer out = labels.buffer();
+            IntBuffer out = InUse.buffer(labels);
             i = 0;
             for (byte[] chunk : data) {
                 for (byte b : chunk) {

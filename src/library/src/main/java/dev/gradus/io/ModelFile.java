@@ -6,6 +6,7 @@ import dev.gradus.backend.Backend;
 import dev.gradus.nn.LayerSpec;
 import dev.gradus.nn.Network;
 import dev.gradus.nn.Parameter;
+import dev.gradus.nn.Predictor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,8 +43,40 @@ public final class ModelFile {
 
     private ModelFile() {}
 
+    /**
+     * The metadata entry that names the classes, in label order, as a JSON array of strings
+     * ({@code ["setosa", "versicolor", "virginica"]}): the command line writes it for labelled data.
+     */
+    public static final String KEY_CLASSES = "classes";
+
     /** A loaded network and the caller's metadata entries. Closing it closes the network. */
     public record Loaded(Network network, Map<String, String> info) implements AutoCloseable {
+        /**
+         * The class names of the entry {@value ModelFile#KEY_CLASSES}, or null when the model has none.
+         * @throws IllegalArgumentException naming the entry when it is not a JSON array of strings
+         */
+        public List<String> classNames() {
+            String json = info.get(KEY_CLASSES);
+            if (json == null) {
+                return null;
+            }
+            try {
+                List<String> names = new ArrayList<>();
+                for (Object v : Json.array(Json.parse(json), "the value")) {
+                    names.add(Json.string(v, "an element"));
+                }
+                return List.copyOf(names);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("metadata '" + KEY_CLASSES + "' is not a JSON array of class names: "
+                        + e.getMessage(), e);
+            }
+        }
+
+        /** A {@link Predictor} of the network for one thread, with the model's class names (if it has any). */
+        public Predictor predictor() {
+            return network.predictor(classNames());
+        }
+
         @Override
         public void close() { network.close(); }
     }

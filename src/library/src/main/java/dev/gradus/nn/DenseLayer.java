@@ -28,7 +28,7 @@ final class DenseLayer implements Layer {
     }
 
     @Override public int outFeatures() { return weight.rows(); }
-    @Override public int[] scratchShape(int rows) { return null; }
+    @Override public int[] scratchShape(int rows, boolean training) { return null; }
     @Override public boolean needsInputGrad() { return inputGrad; }
 
     @Override

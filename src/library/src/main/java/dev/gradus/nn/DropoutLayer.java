@@ -17,7 +17,7 @@ final class DropoutLayer implements Layer {
     }
 
     @Override public int outFeatures() { return features; }
-    @Override public int[] scratchShape(int rows) { return new int[] {rows, features}; }
+    @Override public int[] scratchShape(int rows, boolean training) { return training ? new int[] {rows, features} : null; }
     @Override public boolean needsInputGrad() { return inputGrad; }
 
     @Override

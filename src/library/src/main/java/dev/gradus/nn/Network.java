@@ -6,6 +6,7 @@ import dev.gradus.Labels;
 import dev.gradus.Loss;
 import dev.gradus.Tensor;
 import dev.gradus.backend.Backend;
+import dev.gradus.backend.internal.InUse;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -42,10 +43,21 @@ import java.util.SplittableRandom;
  * <p><b>Modes.</b> A new network is in training mode (dropout active), as a PyTorch module.
  * {@link #train(boolean) train(false)} turns dropout off. {@link #predict} always runs with dropout off.
  *
- * <p>Not thread-safe. Close it to free its off-heap memory.
+ * <p><b>Threads.</b> The training path is for one thread at a time: {@link #forward}, {@link #backward},
+ * {@link #zeroGrad}, {@link #predict(Tensor)} and an optimizer's {@code step()} on this network's
+ * parameters each claim the parameters for their length (one CAS), so a second thread that calls one
+ * of them meanwhile gets an {@link IllegalStateException} naming both calls and threads, instead of a
+ * corrupted model. To serve predictions from many threads, give each thread its own
+ * {@link Predictor} ({@link #predictor()}): they share the parameters and need no lock. {@link #close()}
+ * is safe from any thread at any time: a call in flight on another thread finishes or throws
+ * {@link IllegalStateException}, never touches freed memory. Close it to free its off-heap memory.
  */
 public final class Network implements AutoCloseable {
     private static final int CACHED_BATCH_SIZES = 4;
+    private static final String FORWARD = "Network.forward";
+    private static final String BACKWARD = "Network.backward";
+    private static final String PREDICT = "Network.predict";
+    private static final String ZERO_GRAD = "Network.zeroGrad";
 
     private final Backend backend;
     private final List<LayerSpec> specs;
@@ -146,13 +158,20 @@ public final class Network implements AutoCloseable {
             throw new IllegalArgumentException("target " + (target == null ? "null" : target.shape())
                     + " must be [" + x.rows() + ", " + outFeatures() + "] for input " + x.shape());
         }
-        pending = null;   // a pass that throws must not leave an older forward to back-propagate
-        Workspace ws = run(x, training);
-        float value = backend.lossForward(loss, ws.cur[layers.length - 1], target);
-        pending = ws;
-        pendingTarget = target;
-        pendingLabels = null;
-        return value;
+        claim(FORWARD);
+        try {
+            pending = null;   // a pass that throws must not leave an older forward to back-propagate
+            Workspace ws = run(x, training);
+            float value = backend.lossForward(loss, ws.cur[layers.length - 1], target);
+            pending = ws;
+            pendingTarget = target;
+            pendingLabels = null;
+            return value;
+        } catch (IllegalStateException e) {
+            throw closedDuring(FORWARD, e);
+        } finally {
+            unclaim();
+        }
     }
 
     /** Forwards {@code x} (N, in) and returns the mean softmax cross-entropy against {@code labels} (N). */
@@ -165,49 +184,107 @@ public final class Network implements AutoCloseable {
             throw new IllegalArgumentException((labels == null ? "null labels" : labels.length() + " labels")
                     + " for input " + x.shape() + " (one label per row)");
         }
-        pending = null;
-        Workspace ws = run(x, training);
-        float value = backend.crossEntropyForward(ws.cur[layers.length - 1], labels);
-        pending = ws;
-        pendingTarget = null;
-        pendingLabels = labels;
-        return value;
+        claim(FORWARD);
+        try {
+            pending = null;
+            Workspace ws = run(x, training);
+            float value = backend.crossEntropyForward(ws.cur[layers.length - 1], labels);
+            pending = ws;
+            pendingTarget = null;
+            pendingLabels = labels;
+            return value;
+        } catch (IllegalStateException e) {
+            throw closedDuring(FORWARD, e);
+        } finally {
+            unclaim();
+        }
     }
 
     /** Back-propagates the loss of the last forward, accumulating into the gradients. Once per forward. */
     public void backward() {
         checkOpen();
-        Workspace ws = pending;
-        if (ws == null) {
-            throw new IllegalStateException("backward() needs a forward(x, target) first (once per forward)");
+        claim(BACKWARD);
+        try {
+            Workspace ws = pending;
+            if (ws == null) {
+                throw new IllegalStateException("backward() needs a forward(x, target) first (once per forward)");
+            }
+            pending = null;
+            ws.ensureGrads(layers);
+            int n = layers.length;
+            Tensor dpred = ws.grad[n - 1];
+            if (pendingLabels != null) {
+                backend.crossEntropyBackward(dpred, ws.cur[n - 1], pendingLabels);
+            } else {
+                backend.lossBackward(loss, dpred, ws.cur[n - 1], pendingTarget);
+            }
+            ws.dcur[n - 1] = dpred;
+            for (int i = n - 1; i >= 0; i--) {
+                layers[i].backward(backend, ws, i, i == 0 ? ws.input : ws.cur[i - 1]);
+            }
+            pendingTarget = null;
+            pendingLabels = null;
+        } catch (IllegalStateException e) {
+            throw closedDuring(BACKWARD, e);
+        } finally {
+            unclaim();
         }
-        pending = null;
-        ws.ensureGrads(layers);
-        int n = layers.length;
-        Tensor dpred = ws.grad[n - 1];
-        if (pendingLabels != null) {
-            backend.crossEntropyBackward(dpred, ws.cur[n - 1], pendingLabels);
-        } else {
-            backend.lossBackward(loss, dpred, ws.cur[n - 1], pendingTarget);
-        }
-        ws.dcur[n - 1] = dpred;
-        for (int i = n - 1; i >= 0; i--) {
-            layers[i].backward(backend, ws, i, i == 0 ? ws.input : ws.cur[i - 1]);
-        }
-        pendingTarget = null;
-        pendingLabels = null;
     }
 
     /**
      * The network's output for {@code x} (N, in), with dropout off and no loss: logits for cross_entropy
      * and bce_with_logits (apply softmax/sigmoid for probabilities; argmax is the same). The returned
      * tensor belongs to the network: it is valid until the next pass with this batch size or close();
-     * copy it to keep it.
+     * copy it to keep it. Part of the training path (one thread at a time); for serving, and for
+     * probabilities in arrays the caller owns, use a {@link Predictor}.
      */
     public Tensor predict(Tensor x) {
         checkInput(x);
-        pending = null;
-        return run(x, false).cur[layers.length - 1];
+        claim(PREDICT);
+        try {
+            pending = null;
+            return run(x, false).cur[layers.length - 1];
+        } catch (IllegalStateException e) {
+            throw closedDuring(PREDICT, e);
+        } finally {
+            unclaim();
+        }
+    }
+
+    /**
+     * A new {@link Predictor} over this network's parameters: for one thread; cheap (its activation
+     * buffers only, allocated on first use); any number may run at once. Close it, or the network.
+     */
+    public Predictor predictor() {
+        return predictor(null);
+    }
+
+    /**
+     * As {@link #predictor()}, with the names of the classes, in label order, for
+     * {@link Predictor#predictClass} (for one binary output: class 0's, then class 1's); null for none.
+     * @throws IllegalArgumentException for more names than classes, or names for a regression network
+     */
+    public Predictor predictor(List<String> classNames) {
+        checkOpen();
+        return new Predictor(this, classNames);
+    }
+
+    /** The layers run on {@code ws} from {@code x}, dropout off, touching no state of the network: a Predictor's pass. */
+    Tensor infer(Workspace ws, Tensor x) {
+        Tensor in = x;
+        for (int i = 0; i < layers.length; i++) {
+            layers[i].forward(backend, ws, i, in, false, 0L);
+            in = ws.cur[i];
+        }
+        return in;
+    }
+
+    Layer[] inferenceLayers() {
+        return layers;
+    }
+
+    boolean isClosed() {
+        return closed;
     }
 
     /** The output of the last forward or predict (owned by the network, as for {@link #predict}). */
@@ -245,31 +322,53 @@ public final class Network implements AutoCloseable {
 
     private Workspace workspace(int rows) {
         uses++;
-        int oldest = 0;
-        for (int k = 0; k < cache.length; k++) {
-            Workspace ws = cache[k];
+        for (Workspace ws : cache) {
             if (ws != null && ws.rows == rows) {
                 ws.lastUse = uses;
                 return ws;
             }
-            if (ws == null || (cache[oldest] != null && ws.lastUse < cache[oldest].lastUse)) {
-                oldest = k;
-            }
         }
-        if (cache[oldest] != null) {
-            Workspace evicted = cache[oldest];
-            if (evicted == pending) {
-                pending = null;
+        synchronized (cache) {   // against a close() on another thread: nothing allocated after it stays unfreed
+            checkOpen();
+            int oldest = 0;
+            for (int k = 0; k < cache.length; k++) {
+                if (cache[k] == null) {
+                    oldest = k;
+                    break;
+                }
+                if (cache[k].lastUse < cache[oldest].lastUse) {
+                    oldest = k;
+                }
             }
-            if (evicted == last) {
-                last = null;
+            if (cache[oldest] != null) {
+                Workspace evicted = cache[oldest];
+                if (evicted == pending) {
+                    pending = null;
+                }
+                if (evicted == last) {
+                    last = null;
+                }
+                evicted.close();
             }
-            evicted.close();
+            Workspace ws = new Workspace(rows, layers, true);
+            ws.lastUse = uses;
+            cache[oldest] = ws;
+            return ws;
         }
-        Workspace ws = new Workspace(rows, layers);
-        ws.lastUse = uses;
-        cache[oldest] = ws;
-        return ws;
+    }
+
+    /** Claims the parameters for {@code operation} on this thread: see "Threads" in the class comment. */
+    private void claim(String operation) {
+        InUse.claim(params, operation);
+    }
+
+    private void unclaim() {
+        InUse.unclaim(params);
+    }
+
+    /** A tensor found closed in a pass: name the network when another thread closed it meanwhile. */
+    private IllegalStateException closedDuring(String operation, IllegalStateException e) {
+        return closed ? new IllegalStateException("network is closed (by another thread during " + operation + ")", e) : e;
     }
 
     private void checkInput(Tensor x) {
@@ -280,7 +379,7 @@ public final class Network implements AutoCloseable {
         }
     }
 
-    private void checkOpen() {
+    void checkOpen() {
         if (closed) {
             throw new IllegalStateException("network is closed");
         }
@@ -291,7 +390,14 @@ public final class Network implements AutoCloseable {
     /** Sets every gradient to 0 (one memset over the gradient buffer). */
     public void zeroGrad() {
         checkOpen();
-        grads.zero();
+        claim(ZERO_GRAD);
+        try {
+            grads.zero();
+        } catch (IllegalStateException e) {
+            throw closedDuring(ZERO_GRAD, e);
+        } finally {
+            unclaim();
+        }
     }
 
     /** The named parameters in layer order ("0.weight", "0.bias", "2.weight", ...): views, owned by the network. */
@@ -397,10 +503,12 @@ public final class Network implements AutoCloseable {
             return;
         }
         closed = true;
-        for (int k = 0; k < cache.length; k++) {
-            if (cache[k] != null) {
-                cache[k].close();
-                cache[k] = null;
+        synchronized (cache) {
+            for (int k = 0; k < cache.length; k++) {
+                if (cache[k] != null) {
+                    cache[k].close();
+                    cache[k] = null;
+                }
             }
         }
         params.close();

@@ -21,7 +21,8 @@ final class Workspace implements AutoCloseable {
     long lastUse;
     private boolean gradsAllocated;
 
-    Workspace(int rows, Layer[] layers) {
+    /** With {@code masks}, the scratch a training forward writes (dropout masks); without, for inference only. */
+    Workspace(int rows, Layer[] layers, boolean masks) {
         this.rows = rows;
         int n = layers.length;
         out = new Tensor[n];
@@ -33,7 +34,7 @@ final class Workspace implements AutoCloseable {
         try {
             for (int i = 0; i < n; i++) {
                 out[i] = Tensor.allocate(rows, layers[i].outFeatures());
-                int[] s = layers[i].scratchShape(rows);
+                int[] s = layers[i].scratchShape(rows, masks);
                 if (s != null) {
                     scratch[i] = Tensor.allocate(s[0], s[1]);
                 }

@@ -4,6 +4,7 @@ package dev.gradus.optim;
 import dev.gradus.Tensor;
 import dev.gradus.backend.Backend;
 import dev.gradus.backend.Checks;
+import dev.gradus.backend.internal.InUse;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,8 +53,16 @@ abstract class BaseOptimizer implements Optimizer {
         if (closed) {
             throw new IllegalStateException(name() + " optimizer is closed");
         }
-        steps++;
-        update(steps);
+        // claims the parameters as the network's passes do: two threads training them fail fast
+        InUse.claim(param, "Optimizer.step");
+        try {
+            steps++;
+            update(steps);
+        } catch (IllegalStateException e) {
+            throw closed ? new IllegalStateException(name() + " optimizer is closed (by another thread during its step)", e) : e;
+        } finally {
+            InUse.unclaim(param);
+        }
     }
 
     /** One backend call. */

@@ -11,6 +11,11 @@ import java.util.Map;
  * <p>For checkpoints: {@link #state()} names the state buffers (PyTorch's names), {@link #stepCount()}
  * and {@link #lr()} complete the state. To resume, copy saved values into the state tensors, then
  * {@link #setStepCount} and {@link #setLr}.
+ *
+ * <p>Threads: {@link #step()} claims the parameter buffer for its length, as a network's passes do,
+ * so a step while another thread runs a pass or a step on the same parameters is an
+ * {@link IllegalStateException} naming both, never a corrupted model. {@link #close()} is safe from
+ * any thread at any time: a step in flight finishes on memory that is still there, the next throws.
  */
 public interface Optimizer extends AutoCloseable {
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.train;
 
+import dev.gradus.backend.internal.InUse;
 import dev.gradus.Tensor;
 import dev.gradus.data.Batch;
 import dev.gradus.data.Batches;
@@ -86,7 +87,7 @@ public final class Evaluation {
                     out = network.predict(b.features());
                     e.lossSum = Double.NaN;
                 }
-                FloatBuffer o = out.buffer();
+                FloatBuffer o = InUse.buffer(out);
                 int c = out.cols();
                 for (int i = 0; i < b.size(); i++) {
                     e.add(b.labels().get(i), argmax(o, i * c, c));

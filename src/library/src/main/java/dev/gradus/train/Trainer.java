@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.train;
 
+import dev.gradus.backend.internal.InUse;
 import dev.gradus.Tensor;
 import dev.gradus.backend.Backend;
 import dev.gradus.data.Batch;
@@ -234,7 +235,7 @@ public final class Trainer {
                                     : "parameter " + p + " holds NaN or infinity");
                 }
                 if (labels) {
-                    epochCorrect += correctCount(network.output(), b.labels().buffer(), b.size());
+                    epochCorrect += correctCount(network.output(), InUse.buffer(b.labels()), b.size());
                 }
                 network.backward();
                 double norm = config.clipping() != null ? config.clipping().apply(backend, grads)
@@ -319,7 +320,7 @@ public final class Trainer {
                 float loss = labels ? network.forward(b.features(), b.labels()) : network.forward(b.features(), b.targets());
                 lossSum += (double) loss * b.size();
                 if (labels) {
-                    correct += correctCount(network.output(), b.labels().buffer(), b.size());
+                    correct += correctCount(network.output(), InUse.buffer(b.labels()), b.size());
                 }
                 samples += b.size();
             }
@@ -331,7 +332,7 @@ public final class Trainer {
 
     /** Rows whose arg-max (the first maximum, as torch.argmax) equals the label. */
     static int correctCount(Tensor output, IntBuffer labels, int rows) {
-        FloatBuffer o = output.buffer();
+        FloatBuffer o = InUse.buffer(output);
         int c = output.cols();
         int correct = 0;
         for (int i = 0; i < rows; i++) {
@@ -347,7 +348,7 @@ public final class Trainer {
         float max = -1;
         String where = "";
         for (dev.gradus.nn.Parameter p : network.parameters()) {
-            FloatBuffer v = p.value().buffer();
+            FloatBuffer v = InUse.buffer(p.value());
             for (int i = 0, n = p.value().size(); i < n; i++) {
                 float a = Math.abs(v.get(i));
                 if (a > max) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.backend;
 
+import dev.gradus.backend.internal.InUse;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.gradus.Tensor;
@@ -73,7 +74,7 @@ final class Agreement {
     /** A new tensor with uniform values in [lo, hi). */
     static Tensor uniform(SplittableRandom rnd, int rows, int cols, double lo, double hi) {
         Tensor t = Tensor.allocate(rows, cols);
-        java.nio.FloatBuffer b = t.buffer();
+        java.nio.FloatBuffer b = InUse.buffer(t);
         for (int i = 0, n = t.size(); i < n; i++) {
             b.put(i, (float) (lo + (hi - lo) * rnd.nextDouble()));
         }
@@ -87,7 +88,7 @@ final class Agreement {
 
     static double maxAbs(Tensor t) {
         double m = 0;
-        java.nio.FloatBuffer b = t.buffer();
+        java.nio.FloatBuffer b = InUse.buffer(t);
         for (int i = 0, n = t.size(); i < n; i++) {
             m = Math.max(m, Math.abs(b.get(i)));
         }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.backend;
 
+import dev.gradus.backend.internal.InUse;
 import dev.gradus.Tensor;
 import dev.gradus.backend.jni.NativeBackend;
 import dev.gradus.backend.reference.ReferenceBackend;
@@ -83,7 +84,7 @@ class NativeGemmEquivalenceTest {
 
     static Tensor abs(Tensor t) {
         Tensor out = Agreement.copy(t);
-        FloatBuffer b = out.buffer();
+        FloatBuffer b = InUse.buffer(out);
         for (int i = 0, n = out.size(); i < n; i++) {
             b.put(i, Math.abs(b.get(i)));
         }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.data;
 
+import dev.gradus.backend.internal.InUse;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -142,7 +143,7 @@ class BatchesTest {
         batches.startEpoch(epoch);
         while (batches.hasNext()) {
             Batch b = batches.next();
-            s += b.features().buffer().get(0);
+            s += InUse.buffer(b.features()).get(0);
         }
         return s;
     }

@@ -97,6 +97,26 @@ class ModelFileTest {
     }
 
     @Test
+    void aLoadedClassifiersPredictorNamesItsClasses() throws IOException {
+        Network net = keep(Network.mlp(Backend.named("java"), new int[] {2, 3}, Activation.RELU, Loss.CROSS_ENTROPY, 4));
+        Path f = dir.resolve("named.safetensors");
+        ModelFile.save(f, net, Map.of(ModelFile.KEY_CLASSES, "[\"cat\",\"dog\",\"eel\"]"));
+        ModelFile.Loaded loaded = keep(ModelFile.load(f, Backend.named("java")));
+        assertEquals(List.of("cat", "dog", "eel"), loaded.classNames());
+        try (dev.gradus.nn.Predictor p = loaded.predictor(); dev.gradus.nn.Predictor q = net.predictor()) {
+            float[] x = {0.3f, -1.2f};
+            assertEquals(List.of("cat", "dog", "eel").get(q.predictClassIndex(x)), p.predictClass(x));
+            assertArrayEquals(q.predict(x), p.predict(x), 0f, "the loaded model predicts the saved one's probabilities");
+        }
+        ModelFile.save(f, net, Map.of(ModelFile.KEY_CLASSES, "{\"a\": 1}"));
+        ModelFile.Loaded bad = keep(ModelFile.load(f, Backend.named("java")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, bad::classNames);
+        assertTrue(e.getMessage().startsWith("metadata 'classes' is not a JSON array of class names"), e.getMessage());
+        ModelFile.save(f, net, Map.of());
+        assertEquals(null, keep(ModelFile.load(f, Backend.named("java"))).classNames());
+    }
+
+    @Test
     void checkpointRestoresOptimizerStateStepCountLrAndPosition() throws IOException {
         Network net = keep(Network.mlp(NO_MATH, new int[] {3, 4, 2}, Activation.RELU, Loss.CROSS_ENTROPY, 5));
         Optimizer adam = keep(new OptimizerSpec("adam", AdamConfig.adam(0.002f).withAmsgrad(true)).create(net));

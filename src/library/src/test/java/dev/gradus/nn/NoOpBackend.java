@@ -17,7 +17,7 @@ import dev.gradus.optim.SgdConfig;
  * A backend that checks its arguments like a real one and computes nothing: it isolates what the
  * model and the optimizers themselves do (allocation, call sequence) from any backend's work.
  */
-final class NoOpBackend implements Backend {
+class NoOpBackend implements Backend {
     @Override public String name() { return "no-op"; }
 
     @Override

@@ -76,6 +76,28 @@ class SteadyStateAllocationTest {
         }
     }
 
+    @Test
+    void predictionsAllocateOnlyTheReturnedArrays() {
+        Backend b = new NoOpBackend();
+        List<LayerSpec> specs = List.of(new DenseSpec(8, 16), new ActivationSpec(Activation.RELU),
+                new DropoutSpec(0.2f), new DenseSpec(16, 4));
+        try (Network net = new Network(b, specs, Loss.CROSS_ENTROPY, 1);
+             Predictor p = net.predictor(List.of("a", "b", "c", "d"))) {
+            float[] x = new float[8];
+            float[] into = new float[4];
+            long bytes = measure(() -> {
+                p.predictInto(x, into);
+                p.predictClassIndex(x);
+                p.predictClass(x);
+            });
+            assertTrue(bytes <= ALLOWED_BYTES, STEPS + " x 3 predictions into buffers allocated " + bytes + " bytes");
+            long perArray = 16 + 4 * 4;   // a float[4]: its header and values
+            bytes = measure(() -> p.predict(x));
+            assertTrue(bytes <= STEPS * perArray + ALLOWED_BYTES, STEPS + " predictions allocated " + bytes
+                    + " bytes, more than their returned arrays (" + perArray + " bytes each)");
+        }
+    }
+
     private static long measure(Runnable step) {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long id = Thread.currentThread().getId();

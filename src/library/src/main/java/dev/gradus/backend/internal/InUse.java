@@ -28,6 +28,10 @@ public final class InUse {
         void release(Tensor t);
         /** The address of {@code t}'s element 0. */
         long address(Tensor t);
+        /** A direct buffer over exactly {@code t}'s elements; throws IllegalStateException if it is closed. */
+        java.nio.FloatBuffer buffer(Tensor t);
+        /** A direct buffer over exactly {@code l}'s labels; throws IllegalStateException if they are closed. */
+        java.nio.IntBuffer buffer(Labels l);
         /** As {@link #acquire(Tensor)}, for labels. */
         void acquire(Labels l);
         /** As {@link #release(Tensor)}, for labels. */
@@ -151,6 +155,21 @@ public final class InUse {
     /** The address of element 0, or 0 (C's NULL) for an absent optional tensor; valid while held. */
     public static long address(Tensor t) {
         return t == null ? 0L : access.address(t);
+    }
+
+    /**
+     * A direct buffer over exactly {@code t}'s elements (index 0 = element 0), for the library's Java
+     * code: the memory itself, so used between acquire and release (or on memory no other thread can
+     * close), its position and limit left alone. Not for applications, which copy instead.
+     * @throws IllegalStateException if the tensor is closed
+     */
+    public static java.nio.FloatBuffer buffer(Tensor t) {
+        return access.buffer(t);
+    }
+
+    /** As {@link #buffer(Tensor)}, for labels. */
+    public static java.nio.IntBuffer buffer(Labels l) {
+        return access.buffer(l);
     }
 
     /** The address of label 0; valid while held. */

@@ -102,6 +102,21 @@ public final class NativeBackend implements Backend {
     }
 
     /**
+     * A warning when the OpenBLAS kernel that runs is below the best this CPU supports (typically
+     * {@value BlasKernelCheck#VARIABLE} set in the environment), empty otherwise. The setting is respected;
+     * this only says what it costs. Computed once per process (OpenBLAS picks its kernel once, at load).
+     */
+    public static synchronized java.util.Optional<String> blasKernelWarning() {
+        load();
+        if (blasWarning == null) {
+            blasWarning = BlasKernelCheck.warning(NnKernels.nnk_blas_core());
+        }
+        return blasWarning;
+    }
+
+    private static java.util.Optional<String> blasWarning;
+
+    /**
      * Whether native kernels (GEMM included) flush subnormal floats, those below 1.2e-38, to zero
      * (the x86 FTZ and DAZ modes, set on entry and restored on return, so Java arithmetic on the
      * calling thread is never affected).

@@ -19,7 +19,7 @@ import java.nio.FloatBuffer;
 /**
  * The pure-Java backend: plain loops, obviously correct, the oracle that the native kernels are
  * tested against and the fallback where no native library loads. Every method runs the matching
- * {@link Checks} method first, then reads and writes the tensors through {@link Tensor#buffer()}
+ * {@link Checks} method first, then reads and writes the tensors through {@link InUse#buffer(Tensor)}
  * while it holds them ({@link InUse}), so a tensor closed by another thread meanwhile is freed only
  * after the call.
  *
@@ -53,9 +53,9 @@ public final class ReferenceBackend implements Backend {
         Checks.gemm(c, a, transA, b, transB);
         InUse.acquire(c, a, b);
         try {
-            FloatBuffer cb = c.buffer();
-            FloatBuffer ab = a.buffer();
-            FloatBuffer bb = b.buffer();
+            FloatBuffer cb = InUse.buffer(c);
+            FloatBuffer ab = InUse.buffer(a);
+            FloatBuffer bb = InUse.buffer(b);
             int m = c.rows();
             int n = c.cols();
             int k = transA == Transpose.NO ? a.cols() : a.rows();
@@ -92,12 +92,12 @@ public final class ReferenceBackend implements Backend {
         Checks.activationForward(act, out, inp, bias);
         InUse.acquire(out, inp, bias);
         try {
-            FloatBuffer x = inp.buffer();
-            FloatBuffer y = out.buffer();
+            FloatBuffer x = InUse.buffer(inp);
+            FloatBuffer y = InUse.buffer(out);
             int rows = inp.rows();
             int cols = inp.cols();
             if (bias != null) {
-                FloatBuffer bb = bias.buffer();
+                FloatBuffer bb = InUse.buffer(bias);
                 for (int r = 0; r < rows; r++) {
                     for (int j = 0; j < cols; j++) {
                         int i = r * cols + j;
@@ -147,16 +147,16 @@ public final class ReferenceBackend implements Backend {
         Checks.activationBackward(act, dinp, dout, inp, out, dbias);
         InUse.acquire(dinp, dbias, dout, inp, out);
         try {
-            FloatBuffer dx = dinp.buffer();
-            FloatBuffer dy = dout.buffer();
+            FloatBuffer dx = InUse.buffer(dinp);
+            FloatBuffer dy = InUse.buffer(dout);
             int rows = dinp.rows();
             int cols = dinp.cols();
             Activation.Kind kind = act.kind();
             if (kind == Activation.Kind.SOFTMAX) {
-                softmaxBackwardRows(dx, dy, out.buffer(), rows, cols);
+                softmaxBackwardRows(dx, dy, InUse.buffer(out), rows, cols);
             } else if (kind != Activation.Kind.IDENTITY || !dinp.sameElements(dout)) {
-                FloatBuffer x = inp.buffer();
-                FloatBuffer y = out.buffer();
+                FloatBuffer x = InUse.buffer(inp);
+                FloatBuffer y = InUse.buffer(out);
                 double param = act.param();
                 for (int i = 0, size = rows * cols; i < size; i++) {
                     double g = dy.get(i);
@@ -176,7 +176,7 @@ public final class ReferenceBackend implements Backend {
                 }
             }
             if (dbias != null) {
-                addColumnSums(dbias.buffer(), dx, rows, cols);
+                addColumnSums(InUse.buffer(dbias), dx, rows, cols);
             }
         } finally {
             InUse.release(dinp, dbias, dout, inp, out);
@@ -215,11 +215,11 @@ public final class ReferenceBackend implements Backend {
         Checks.lossForward(loss, pred, target);
         InUse.acquire(pred, target);
         try {
-            int refused = LossRules.firstRefused(loss, pred.buffer(), pred.size());
+            int refused = LossRules.firstRefused(loss, InUse.buffer(pred), pred.size());
             if (refused >= 0) {
                 throw Checks.predictionOutOfRange(loss, pred, refused);
             }
-            return LossRules.forward(loss, pred.buffer(), target.buffer(), pred.size());
+            return LossRules.forward(loss, InUse.buffer(pred), InUse.buffer(target), pred.size());
         } finally {
             InUse.release(pred, target);
         }
@@ -230,7 +230,7 @@ public final class ReferenceBackend implements Backend {
         Checks.lossBackward(loss, dpred, pred, target);
         InUse.acquire(dpred, pred, target);
         try {
-            LossRules.backward(loss, dpred.buffer(), pred.buffer(), target.buffer(), pred.size());
+            LossRules.backward(loss, InUse.buffer(dpred), InUse.buffer(pred), InUse.buffer(target), pred.size());
         } finally {
             InUse.release(dpred, pred, target);
         }
@@ -241,7 +241,7 @@ public final class ReferenceBackend implements Backend {
         Checks.crossEntropyForward(logits, labels);
         InUse.acquire(logits, null, labels);
         try {
-            return LossRules.crossEntropyForward(logits.buffer(), labels.buffer(), logits.rows(), logits.cols());
+            return LossRules.crossEntropyForward(InUse.buffer(logits), InUse.buffer(labels), logits.rows(), logits.cols());
         } finally {
             InUse.release(logits, null, labels);
         }
@@ -252,7 +252,7 @@ public final class ReferenceBackend implements Backend {
         Checks.crossEntropyBackward(dlogits, logits, labels);
         InUse.acquire(dlogits, logits, labels);
         try {
-            LossRules.crossEntropyBackward(dlogits.buffer(), logits.buffer(), labels.buffer(), logits.rows(), logits.cols());
+            LossRules.crossEntropyBackward(InUse.buffer(dlogits), InUse.buffer(logits), InUse.buffer(labels), logits.rows(), logits.cols());
         } finally {
             InUse.release(dlogits, logits, labels);
         }
@@ -266,9 +266,9 @@ public final class ReferenceBackend implements Backend {
         Checks.dropoutForward(out, mask, inp, p);
         InUse.acquire(out, mask, inp);
         try {
-            FloatBuffer x = inp.buffer();
-            FloatBuffer m = mask.buffer();
-            FloatBuffer y = out.buffer();
+            FloatBuffer x = InUse.buffer(inp);
+            FloatBuffer m = InUse.buffer(mask);
+            FloatBuffer y = InUse.buffer(out);
             float scale = TorchScalars.dropoutScale(p);
             long threshold = DropoutHash.threshold(p);
             for (int i = 0, n = inp.size(); i < n; i++) {
@@ -286,9 +286,9 @@ public final class ReferenceBackend implements Backend {
         Checks.dropoutBackward(dinp, dout, mask);
         InUse.acquire(dinp, dout, mask);
         try {
-            FloatBuffer dx = dinp.buffer();
-            FloatBuffer dy = dout.buffer();
-            FloatBuffer m = mask.buffer();
+            FloatBuffer dx = InUse.buffer(dinp);
+            FloatBuffer dy = InUse.buffer(dout);
+            FloatBuffer m = InUse.buffer(mask);
             for (int i = 0, n = dinp.size(); i < n; i++) {
                 dx.put(i, dy.get(i) * m.get(i));
             }
@@ -304,7 +304,7 @@ public final class ReferenceBackend implements Backend {
         Checks.sgdUpdate(param, grad, momentumBuf, c, lr, step);
         InUse.acquire(param, momentumBuf, grad);
         try {
-            OptimizerRules.sgd(param.buffer(), grad.buffer(), momentumBuf == null ? null : momentumBuf.buffer(),
+            OptimizerRules.sgd(InUse.buffer(param), InUse.buffer(grad), momentumBuf == null ? null : InUse.buffer(momentumBuf),
                     c, lr, step, param.size());
         } finally {
             InUse.release(param, momentumBuf, grad);
@@ -316,7 +316,7 @@ public final class ReferenceBackend implements Backend {
         Checks.adagradUpdate(param, grad, sum, c, lr, step);
         InUse.acquire(param, sum, grad);
         try {
-            OptimizerRules.adagrad(param.buffer(), grad.buffer(), sum.buffer(), c, lr, step, param.size());
+            OptimizerRules.adagrad(InUse.buffer(param), InUse.buffer(grad), InUse.buffer(sum), c, lr, step, param.size());
         } finally {
             InUse.release(param, sum, grad);
         }
@@ -328,8 +328,8 @@ public final class ReferenceBackend implements Backend {
         Checks.rmspropUpdate(param, grad, squareAvg, momentumBuf, gradAvg, c, lr, step);
         InUse.acquire(param, squareAvg, momentumBuf, gradAvg, grad);
         try {
-            OptimizerRules.rmsprop(param.buffer(), grad.buffer(), squareAvg.buffer(),
-                    momentumBuf == null ? null : momentumBuf.buffer(), gradAvg == null ? null : gradAvg.buffer(),
+            OptimizerRules.rmsprop(InUse.buffer(param), InUse.buffer(grad), InUse.buffer(squareAvg),
+                    momentumBuf == null ? null : InUse.buffer(momentumBuf), gradAvg == null ? null : InUse.buffer(gradAvg),
                     c, lr, param.size());
         } finally {
             InUse.release(param, squareAvg, momentumBuf, gradAvg, grad);
@@ -342,8 +342,8 @@ public final class ReferenceBackend implements Backend {
         Checks.adamUpdate("adamUpdate", param, grad, expAvg, expAvgSq, maxExpAvgSq, c, lr, step);
         InUse.acquire(param, expAvg, expAvgSq, maxExpAvgSq, grad);
         try {
-            OptimizerRules.adam(param.buffer(), grad.buffer(), expAvg.buffer(), expAvgSq.buffer(),
-                    maxExpAvgSq == null ? null : maxExpAvgSq.buffer(), c, lr, step, param.size());
+            OptimizerRules.adam(InUse.buffer(param), InUse.buffer(grad), InUse.buffer(expAvg), InUse.buffer(expAvgSq),
+                    maxExpAvgSq == null ? null : InUse.buffer(maxExpAvgSq), c, lr, step, param.size());
         } finally {
             InUse.release(param, expAvg, expAvgSq, maxExpAvgSq, grad);
         }
@@ -355,8 +355,8 @@ public final class ReferenceBackend implements Backend {
         Checks.adamUpdate("adamwUpdate", param, grad, expAvg, expAvgSq, maxExpAvgSq, c, lr, step);
         InUse.acquire(param, expAvg, expAvgSq, maxExpAvgSq, grad);
         try {
-            OptimizerRules.adamw(param.buffer(), grad.buffer(), expAvg.buffer(), expAvgSq.buffer(),
-                    maxExpAvgSq == null ? null : maxExpAvgSq.buffer(), c, lr, step, param.size());
+            OptimizerRules.adamw(InUse.buffer(param), InUse.buffer(grad), InUse.buffer(expAvg), InUse.buffer(expAvgSq),
+                    maxExpAvgSq == null ? null : InUse.buffer(maxExpAvgSq), c, lr, step, param.size());
         } finally {
             InUse.release(param, expAvg, expAvgSq, maxExpAvgSq, grad);
         }
@@ -369,7 +369,7 @@ public final class ReferenceBackend implements Backend {
         Checks.open("x", x);
         InUse.acquire(x);
         try {
-            FloatBuffer b = x.buffer();
+            FloatBuffer b = InUse.buffer(x);
             double sum = 0;
             for (int i = 0, n = x.size(); i < n; i++) {
                 double v = b.get(i);
@@ -386,7 +386,7 @@ public final class ReferenceBackend implements Backend {
         Checks.open("x", x);
         InUse.acquire(x);
         try {
-            FloatBuffer b = x.buffer();
+            FloatBuffer b = InUse.buffer(x);
             for (int i = 0, n = x.size(); i < n; i++) {
                 b.put(i, b.get(i) * s);
             }
@@ -401,7 +401,7 @@ public final class ReferenceBackend implements Backend {
         Checks.clamp(x, lo, hi);
         InUse.acquire(x);
         try {
-            FloatBuffer b = x.buffer();
+            FloatBuffer b = InUse.buffer(x);
             for (int i = 0, n = x.size(); i < n; i++) {
                 b.put(i, Math.min(Math.max(b.get(i), lo), hi));
             }

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.gradus.cases;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gradus.Tensor;
+import dev.gradus.backend.jni.NativeBackend;
+import dev.gradus.cli.OnnxRuntime;
+import dev.gradus.io.OnnxExport;
+import dev.gradus.nn.Network;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every reference-case network of {@code ${gradus.shared}/cases}, with the case's parameters, exported
+ * and run in ONNX Runtime on the case's input: the outputs are Gradus's within 1e-5 (max |difference|).
+ */
+@Tag("blas")
+class OnnxReferenceCasesTest {
+
+    @TestFactory
+    List<DynamicTest> everyReferenceNetworkRunsInOnnxRuntimeAsInGradus() throws Exception {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(ReferenceCasesTest.casesDir())) {
+            files = s.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
+        }
+        assertTrue(files.size() >= 20, "reference cases: " + files);
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Path f : files) {
+            tests.add(DynamicTest.dynamicTest(f.getFileName().toString(), () -> check(f)));
+        }
+        return tests;
+    }
+
+    private static void check(Path file) throws Exception {
+        ReferenceCase c = ReferenceCase.read(file);
+        try (Network net = new Network(new NativeBackend(), c.layers(), c.loss(), 0);
+             Tensor x = Tensor.of(c.x().rows(), c.x().cols(), c.x().floats())) {
+            for (Map.Entry<String, ReferenceCase.Array> p : c.params().entrySet()) {
+                net.parameter(p.getKey()).value().copyFrom(p.getValue().floats());
+            }
+            float[] gradus = net.predict(x).toArray();
+            float[] ort;
+            try (OnnxRuntime rt = new OnnxRuntime(OnnxExport.toBytes(net, Map.of()))) {
+                ort = rt.run(OnnxExport.INPUT, x.toArray(), x.rows(), x.cols()).get(OnnxExport.outputNames(c.loss()).get(0));
+            }
+            double worst = 0;
+            for (int i = 0; i < gradus.length; i++) {
+                double d = Math.abs((double) gradus[i] - ort[i]);
+                worst = d > worst || Double.isNaN(d) ? d : worst;
+            }
+            System.out.printf(Locale.ROOT, "[onnx] case %s (%d layers, %s): max |ONNX Runtime - Gradus| %.3g over %d outputs%n",
+                    c.name(), c.layers().size(), c.loss(), worst, gradus.length);
+            assertTrue(worst <= 1e-5, c.name() + ": ONNX Runtime differs from Gradus by " + worst);
+        }
+    }
+}

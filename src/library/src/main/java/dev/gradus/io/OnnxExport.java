@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.gradus.io;
+
+import dev.gradus.Activation;
+import dev.gradus.Loss;
+import dev.gradus.Version;
+import dev.gradus.nn.ActivationSpec;
+import dev.gradus.nn.DenseSpec;
+import dev.gradus.nn.DropoutSpec;
+import dev.gradus.nn.LayerSpec;
+import dev.gradus.nn.Network;
+import dev.gradus.nn.Parameter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A network as an ONNX model (opset {@value #OPSET}, IR version {@value #IR_VERSION}) in inference
+ * form, for ONNX Runtime and anything else that runs ONNX. Each layer maps to the operators that
+ * compute exactly what Gradus computes:
+ * <table>
+ * <caption>Layers and their ONNX operators</caption>
+ * <tr><th>Gradus</th><th>ONNX</th></tr>
+ * <tr><td>dense</td><td>{@code Gemm(x, K.weight, K.bias, transB=1)}: {@code x·Wᵀ + b}, the weight
+ *     {@code [out, in]} as stored</td></tr>
+ * <tr><td>identity</td><td>nothing</td></tr>
+ * <tr><td>sigmoid, tanh, relu</td><td>{@code Sigmoid}, {@code Tanh}, {@code Relu}</td></tr>
+ * <tr><td>leaky_relu(slope)</td><td>{@code LeakyRelu(alpha=slope)}: both are x for x &gt; 0, slope·x
+ *     otherwise</td></tr>
+ * <tr><td>elu(alpha)</td><td>{@code Elu(alpha)}: both are x for x &gt; 0, alpha·(eˣ − 1) otherwise
+ *     (they agree at 0)</td></tr>
+ * <tr><td>gelu</td><td>exact, x·Φ(x): {@code Mul(Mul(x, Add(Erf(Mul(x, 1/√2)), 1)), 0.5)} — opset 17
+ *     has no {@code Gelu} (it came in opset 20), and its tanh approximation would differ by up to
+ *     ~5e-4</td></tr>
+ * <tr><td>softplus</td><td>{@code Softplus}: log(1 + eˣ). Gradus (as PyTorch) returns x itself above
+ *     20, where log(1 + eˣ) − x &lt; 2.1e-9 is below half a float32 ulp of x: the same float</td></tr>
+ * <tr><td>softmax</td><td>{@code Softmax(axis=-1)}: over each row</td></tr>
+ * <tr><td>dropout</td><td>nothing: an exported model is in evaluation mode</td></tr>
+ * </table>
+ * Any other layer is refused with an {@link IllegalArgumentException} naming it, before anything is
+ * written.
+ *
+ * <p><b>Inputs and outputs.</b> One input, {@value #INPUT}, float {@code [batch, in]} with a symbolic
+ * batch size. For a network trained on logits ({@code cross_entropy}, {@code bce_with_logits}) two
+ * outputs: {@value #LOGITS}, the network's own output (what {@link Network#predict} returns), and
+ * {@value #PROBABILITIES}, its softmax ({@code cross_entropy}) or sigmoid ({@code bce_with_logits});
+ * a runtime computes only the outputs asked for. For any other loss one output, {@value #OUTPUT}: the
+ * network's output (a {@code bce} network ends in its own sigmoid).
+ *
+ * <p><b>Metadata</b> ({@code metadata_props}): {@value #KEY_VERSION} (this library's version),
+ * {@value #KEY_ARCHITECTURE} (the layers and loss as {@link Architecture} JSON, as a model file holds
+ * them), and the caller's entries; producer {@code gradus} and its version.
+ *
+ * <p>The file is written with a small protobuf writer of this package rather than protobuf-java: the
+ * handful of ONNX messages needs a few dozen lines, and a protobuf runtime on the class path often
+ * clashes with the version an application already has.
+ */
+public final class OnnxExport {
+    public static final int OPSET = 17;
+    /** The IR version that opset 17 came with (ONNX 1.12). */
+    public static final int IR_VERSION = 8;
+    public static final String INPUT = "input";
+    public static final String LOGITS = "logits";
+    public static final String PROBABILITIES = "probabilities";
+    public static final String OUTPUT = "output";
+    public static final String KEY_VERSION = "gradus_version";
+    public static final String KEY_ARCHITECTURE = "architecture";
+    private static final String BATCH = "batch";
+
+    // ONNX's enum values: TensorProto.DataType.FLOAT and AttributeProto.AttributeType.{FLOAT, INT}
+    private static final int FLOAT_TYPE = 1;
+    private static final int ATTR_FLOAT = 1;
+    private static final int ATTR_INT = 2;
+
+    private OnnxExport() {}
+
+    /**
+     * Writes {@code network} to {@code file} as ONNX, atomically ({@link AtomicFile}), with the extra
+     * metadata entries {@code metadata} (for instance the class names).
+     * @param file the .onnx file to write
+     * @param network the network (its current parameters are written)
+     * @param metadata extra {@code metadata_props} entries; not {@value #KEY_VERSION} or {@value #KEY_ARCHITECTURE}
+     * @throws IOException when the file cannot be written
+     * @throws IllegalArgumentException when a layer has no ONNX form, or a metadata key is reserved
+     */
+    public static void write(Path file, Network network, Map<String, String> metadata) throws IOException {
+        ProtoWriter model = model(network, metadata);
+        AtomicFile.write(file, model::writeTo);
+    }
+
+    /**
+     * The ONNX model's bytes, as {@link #write} writes them.
+     * @param network the network
+     * @param metadata extra {@code metadata_props} entries
+     * @return the serialized {@code ModelProto}
+     */
+    public static byte[] toBytes(Network network, Map<String, String> metadata) {
+        return model(network, metadata).toByteArray();
+    }
+
+    /**
+     * The names of the outputs an export of a network trained with {@code loss} has, in order.
+     * @param loss the network's loss
+     * @return {@value #LOGITS} and {@value #PROBABILITIES}, or {@value #OUTPUT}
+     */
+    public static List<String> outputNames(Loss loss) {
+        return probabilities(loss) == null ? List.of(OUTPUT) : List.of(LOGITS, PROBABILITIES);
+    }
+
+    /** The operator that turns the network's logits into probabilities, or null when its output is not logits. */
+    private static String probabilities(Loss loss) {
+        return switch (loss.kind()) {
+            case CROSS_ENTROPY -> "Softmax";
+            case BCE_WITH_LOGITS -> "Sigmoid";
+            default -> null;
+        };
+    }
+
+    private static ProtoWriter model(Network network, Map<String, String> metadata) {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put(KEY_VERSION, Version.current());
+        props.put(KEY_ARCHITECTURE, new Architecture(network.layers(), network.loss()).toJson());
+        for (Map.Entry<String, String> e : metadata.entrySet()) {
+            if (props.containsKey(e.getKey())) {
+                throw new IllegalArgumentException("ONNX metadata key '" + e.getKey() + "' is reserved");
+            }
+            props.put(e.getKey(), e.getValue());
+        }
+        ProtoWriter graph = new Graph(network).build();
+        ProtoWriter model = new ProtoWriter()
+                .int64(1, IR_VERSION)                        // ir_version
+                .string(2, "gradus")                         // producer_name
+                .string(3, Version.current())                // producer_version
+                .string(6, "A Gradus network; outputs: " + String.join(", ", outputNames(network.loss())))
+                .message(7, graph)                           // graph
+                .message(8, new ProtoWriter().string(1, "").int64(2, OPSET));   // opset_import: ai.onnx
+        for (Map.Entry<String, String> e : props.entrySet()) {
+            model.message(14, new ProtoWriter().string(1, e.getKey()).string(2, e.getValue()));   // metadata_props
+        }
+        return model;
+    }
+
+    /** The graph of one network: its nodes and initializers, built layer by layer. */
+    private static final class Graph {
+        private final Network network;
+        private final List<Node> nodes = new ArrayList<>();
+        private final List<ProtoWriter> initializers = new ArrayList<>();
+        private final Map<String, Float> constants = new LinkedHashMap<>();
+        private int values;
+
+        Graph(Network network) {
+            this.network = network;
+        }
+
+        ProtoWriter build() {
+            List<LayerSpec> layers = network.layers();
+            for (int i = 0; i < layers.size(); i++) {   // refuse before building anything
+                if (!(layers.get(i) instanceof DenseSpec || layers.get(i) instanceof ActivationSpec
+                        || layers.get(i) instanceof DropoutSpec)) {
+                    throw new IllegalArgumentException("layer " + i + " " + layers.get(i).describe()
+                            + " cannot be exported to ONNX yet");
+                }
+            }
+            String x = INPUT;
+            for (int i = 0; i < layers.size(); i++) {
+                x = layer(i, layers.get(i), x);
+            }
+            String probabilities = probabilities(network.loss());
+            String main = probabilities == null ? OUTPUT : LOGITS;
+            Node last = nodes.isEmpty() ? null : nodes.get(nodes.size() - 1);
+            if (last != null && last.outputs.get(0).equals(x)) {   // the last node's output becomes the graph's
+                last.outputs.set(0, main);
+            } else {
+                node("Identity", main, x);
+            }
+            if (probabilities != null) {
+                Node p = node(probabilities, PROBABILITIES, LOGITS);
+                if (probabilities.equals("Softmax")) {
+                    p.intAttribute("axis", -1);
+                }
+            }
+            ProtoWriter g = new ProtoWriter();
+            for (Node n : nodes) {
+                g.message(1, n.encode());                       // node
+            }
+            g.string(2, "gradus");                              // name
+            for (ProtoWriter t : initializers) {
+                g.message(5, t);                                // initializer
+            }
+            for (Map.Entry<String, Float> c : constants.entrySet()) {
+                g.message(5, tensor(c.getKey(), new long[0], new float[] {c.getValue()}));
+            }
+            g.message(11, valueInfo(INPUT, network.inFeatures()));   // input
+            for (String name : outputNames(network.loss())) {
+                g.message(12, valueInfo(name, network.outFeatures()));   // output
+            }
+            return g;
+        }
+
+        /** Adds layer {@code i}'s nodes reading value {@code x}; returns the value it produces. */
+        private String layer(int i, LayerSpec spec, String x) {
+            if (spec instanceof DenseSpec) {
+                String w = i + ".weight";
+                String b = i + ".bias";
+                initializers.add(parameter(w));
+                initializers.add(parameter(b));
+                Node n = node("Gemm", fresh(i, "gemm"), x, w, b);
+                n.intAttribute("transB", 1);
+                return n.outputs.get(0);
+            }
+            if (spec instanceof DropoutSpec) {
+                return x;
+            }
+            Activation a = ((ActivationSpec) spec).activation();
+            return switch (a.kind()) {
+                case IDENTITY -> x;
+                case SIGMOID -> node("Sigmoid", fresh(i, "sigmoid"), x).outputs.get(0);
+                case TANH -> node("Tanh", fresh(i, "tanh"), x).outputs.get(0);
+                case RELU -> node("Relu", fresh(i, "relu"), x).outputs.get(0);
+                case LEAKY_RELU -> node("LeakyRelu", fresh(i, "leaky_relu"), x).floatAttribute("alpha", a.param()).outputs.get(0);
+                case ELU -> node("Elu", fresh(i, "elu"), x).floatAttribute("alpha", a.param()).outputs.get(0);
+                case SOFTPLUS -> node("Softplus", fresh(i, "softplus"), x).outputs.get(0);
+                case SOFTMAX -> node("Softmax", fresh(i, "softmax"), x).intAttribute("axis", -1).outputs.get(0);
+                case GELU -> {
+                    String scaled = node("Mul", fresh(i, "gelu_scaled"), x, constant("gelu_inv_sqrt2", (float) (1 / Math.sqrt(2)))).outputs.get(0);
+                    String erf = node("Erf", fresh(i, "gelu_erf"), scaled).outputs.get(0);
+                    String plus = node("Add", fresh(i, "gelu_plus1"), erf, constant("gelu_one", 1f)).outputs.get(0);
+                    String times = node("Mul", fresh(i, "gelu_times_x"), x, plus).outputs.get(0);
+                    yield node("Mul", fresh(i, "gelu"), times, constant("gelu_half", 0.5f)).outputs.get(0);
+                }
+            };
+        }
+
+        private String fresh(int layer, String what) {
+            return layer + "." + what + "_" + values++;
+        }
+
+        private String constant(String name, float value) {
+            constants.put(name, value);
+            return name;
+        }
+
+        private Node node(String op, String output, String... inputs) {
+            Node n = new Node(op, output, inputs);
+            nodes.add(n);
+            return n;
+        }
+
+        private ProtoWriter parameter(String name) {
+            Parameter p = network.parameter(name);
+            return tensor(name, ModelFile.longs(p.shape()), p.value().toArray());   // PyTorch's shapes: bias [out]
+        }
+
+        private static ProtoWriter valueInfo(String name, int features) {
+            ProtoWriter shape = new ProtoWriter()
+                    .message(1, new ProtoWriter().string(2, BATCH))             // dim { dim_param }
+                    .message(1, new ProtoWriter().int64(1, features));          // dim { dim_value }
+            ProtoWriter tensorType = new ProtoWriter().int64(1, FLOAT_TYPE).message(2, shape);
+            return new ProtoWriter().string(1, name).message(2, new ProtoWriter().message(1, tensorType));
+        }
+    }
+
+    /** A {@code TensorProto} of float32 values in {@code raw_data}. */
+    private static ProtoWriter tensor(String name, long[] dims, float[] values) {
+        ProtoWriter t = new ProtoWriter();
+        for (long d : dims) {
+            t.int64(1, d);                                      // dims
+        }
+        return t.int64(2, FLOAT_TYPE)                           // data_type
+                .string(8, name)                                // name
+                .floatsLittleEndian(9, values);                 // raw_data
+    }
+
+    /** A {@code NodeProto}, its attributes added before it is encoded. */
+    private static final class Node {
+        final String op;
+        final List<String> inputs;
+        final List<String> outputs = new ArrayList<>();
+        final List<ProtoWriter> attributes = new ArrayList<>();
+
+        Node(String op, String output, String... inputs) {
+            this.op = op;
+            this.inputs = List.of(inputs);
+            this.outputs.add(output);
+        }
+
+        Node intAttribute(String name, long value) {
+            attributes.add(new ProtoWriter().string(1, name).int64(20, ATTR_INT).int64(3, value));
+            return this;
+        }
+
+        Node floatAttribute(String name, float value) {
+            attributes.add(new ProtoWriter().string(1, name).int64(20, ATTR_FLOAT).float32(2, value));
+            return this;
+        }
+
+        ProtoWriter encode() {
+            ProtoWriter n = new ProtoWriter();
+            for (String in : inputs) {
+                n.string(1, in);
+            }
+            for (String out : outputs) {
+                n.string(2, out);
+            }
+            n.string(3, outputs.get(0)).string(4, op);          // name (its output's), op_type
+            for (ProtoWriter a : attributes) {
+                n.message(5, a);
+            }
+            return n;
+        }
+    }
+}
