@@ -75,6 +75,7 @@ if [ "$MODE" = quick ]; then
   STEP=(-f 1 -wi 1 -w 1s -i 3 -r 2s -p threads="$THREADS")   # 2 s: B's ~160 ops amortize JMH's own allocation
   STEP_JAVA_B=(-f 1 -wi 0 -i 1 -r 1ms -p threads="$THREADS")   # one ~15 s step: no error bar, no warm-up
   # partial epochs, the same for Gradus and PyTorch: A 600 steps (19,200 samples), B 40 steps (10,240)
+  PROFILE=(--steps-a 1000 --steps-b 20 --rounds 3)
   EPOCH_NATIVE_A=(--trials 3 --max-steps 600)
   EPOCH_NATIVE_B=(--trials 3 --warmup-steps 10 --max-steps 40)
   EPOCH_JAVA_A=(--trials 3 --warmup-steps 5 --max-steps 20 --test-samples 0)
@@ -90,6 +91,7 @@ else
   SIZES='4096,262144,16777216'
   STEP=(-f 1 -wi 3 -w 1s -i 5 -r 2s -p threads="$THREADS")
   STEP_JAVA_B=(-f 1 -wi 1 -w 1ms -i 3 -r 1ms -p threads="$THREADS")
+  PROFILE=(--steps-a 4000 --steps-b 80 --rounds 3)
   EPOCH_NATIVE_A=(--trials 3)
   EPOCH_NATIVE_B=(--trials 3)
   EPOCH_JAVA_A=(--trials 3 --warmup-steps 20 --max-steps 200 --test-samples 1000)
@@ -124,6 +126,9 @@ java -jar "$JAR" 'TrainStepBenchmark' "${STEP[@]}" -p net=A -p backend=java -pro
 say "JMH: training step of B on the Java reference (slow: few iterations)"
 java -jar "$JAR" 'TrainStepBenchmark' "${STEP_JAVA_B[@]}" -p net=B -p backend=java -prof gc \
   -rf json -rff "$RAW/trainstep-java-b.json" > "$RAW/trainstep-java-b.log"
+
+say "step profile: where a training step's time goes (A and B, native)"
+java -cp "$JAR" -Dgradus.commit="$COMMIT" dev.gradus.bench.StepProfile --threads "$THREADS" "${PROFILE[@]}" > "$RAW/profile.txt"
 
 epochs() {   # epochs NET BACKEND ARGS...: appends RESULT/MACHINE lines to raw/epochs.txt
   local net=$1 backend=$2
@@ -163,6 +168,6 @@ say "writing the report"
 java -cp "$JAR" dev.gradus.report.ReportMain --out "$OUT" \
   --jmh "$RAW/gemm-native.json" "${GEMM_1T[@]}" --jmh "$RAW/gemm-java.json" --jmh "$RAW/kernels.json" --jmh "$RAW/trainstep.json" \
   --jmh "$RAW/trainstep-java-a.json" --jmh "$RAW/trainstep-java-b.json" \
-  --results "$RAW/epochs.txt" "${TORCH_FILES[@]}" --commit "$COMMIT" \
+  --results "$RAW/epochs.txt" "${TORCH_FILES[@]}" --profile "$RAW/profile.txt" --commit "$COMMIT" \
   --command "benchmarks/run.sh --$MODE --threads $THREADS (took $(( $(date +%s) - START )) s)"
 say "done: $OUT/REPORT.md"

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.bench;
 
-import dev.gradus.backend.internal.InUse;
 import com.google.gson.Gson;
 import dev.gradus.Labels;
 import dev.gradus.Tensor;
@@ -12,6 +11,7 @@ import dev.gradus.data.Permutation;
 import dev.gradus.nn.Network;
 import dev.gradus.optim.Optimizer;
 import dev.gradus.report.Machine;
+import dev.gradus.backend.internal.InUse;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

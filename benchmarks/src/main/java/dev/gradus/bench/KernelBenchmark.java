@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.bench;
 
-import dev.gradus.backend.internal.InUse;
 import dev.gradus.Activation;
 import dev.gradus.Labels;
 import dev.gradus.Loss;
@@ -11,6 +10,7 @@ import dev.gradus.optim.AdagradConfig;
 import dev.gradus.optim.AdamConfig;
 import dev.gradus.optim.RmspropConfig;
 import dev.gradus.optim.SgdConfig;
+import dev.gradus.backend.internal.InUse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

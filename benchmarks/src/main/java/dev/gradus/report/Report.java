@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
  * @param jmh     every JMH result (from one or more JSON files)
  * @param epochs  every whole-epoch result (Gradus and PyTorch)
  * @param machine where it ran, or null if unknown
+ * @param profiles per-call breakdowns of one training step ({@code dev.gradus.bench.StepProfile})
  */
-public record Report(List<JmhResult> jmh, List<EpochResult> epochs, Machine machine) {
+public record Report(List<JmhResult> jmh, List<EpochResult> epochs, Machine machine, List<StepProfileResult> profiles) {
 
     static final String GEMM = "GemmBenchmark.gemm";
     static final String KERNEL = "KernelBenchmark.run";
@@ -29,6 +30,12 @@ public record Report(List<JmhResult> jmh, List<EpochResult> epochs, Machine mach
     public Report {
         jmh = List.copyOf(jmh);
         epochs = List.copyOf(epochs);
+        profiles = List.copyOf(profiles);
+    }
+
+    /** A report without step profiles. */
+    public Report(List<JmhResult> jmh, List<EpochResult> epochs, Machine machine) {
+        this(jmh, epochs, machine, List.of());
     }
 
     /** {@code perOp} units per operation turned into units per second by a result's time (NaN if null). */

@@ -35,6 +35,10 @@ public final class ReportMain implements Callable<Integer> {
     @Option(names = "--torch", paramLabel = "FILE", description = "RESULT {...} lines of torch_mlp.py (repeatable)")
     List<Path> torch = new ArrayList<>();
 
+    @Option(names = "--profile", paramLabel = "FILE",
+            description = "PROFILE {...} lines of dev.gradus.bench.StepProfile (repeatable)")
+    List<Path> profile = new ArrayList<>();
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "benchmarks/report",
             description = "where REPORT.md and the charts go (default: ${DEFAULT-VALUE})")
     Path out;
@@ -62,8 +66,9 @@ public final class ReportMain implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter outWriter = spec.commandLine().getOut();
         try {
-            if (jmh.isEmpty() && results.isEmpty() && torch.isEmpty()) {
-                throw new IllegalArgumentException("nothing to report: give at least one --jmh, --results or --torch file");
+            if (jmh.isEmpty() && results.isEmpty() && torch.isEmpty() && profile.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "nothing to report: give at least one --jmh, --results, --torch or --profile file");
             }
             List<JmhResult> measured = new ArrayList<>();
             List<EpochResult> epochs = new ArrayList<>();
@@ -83,10 +88,17 @@ public final class ReportMain implements Callable<Integer> {
                 epochs.addAll(EpochResult.read(f));
                 inputs.add(f.toString());
             }
+            List<StepProfileResult> profiles = new ArrayList<>();
+            for (Path f : profile) {
+                profiles.addAll(StepProfileResult.read(f));
+                Machine m = Machine.read(f);
+                machine = machine == null ? m : machine;
+                inputs.add(f.toString());
+            }
             if (machine == null) {
                 machine = Machine.probe(commit);
             }
-            Report report = new Report(measured, epochs, machine);
+            Report report = new Report(measured, epochs, machine, profiles);
             List<Path> written = new ReportWriter(report, command, inputs).write(out);
             for (Path p : written) {
                 outWriter.println("wrote " + p);

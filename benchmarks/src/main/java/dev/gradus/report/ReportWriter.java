@@ -66,6 +66,7 @@ public final class ReportWriter {
         machine(md);
         written.addAll(epochs(md, dir));
         trainSteps(md);
+        stepProfiles(md);
         written.addAll(gemm(md, dir));
         written.addAll(kernels(md, dir));
         md.append("## Inputs\n\n");
@@ -106,6 +107,41 @@ public final class ReportWriter {
             row(md, "how JMH ran " + e.getKey(), String.join("; ", e.getValue()));
         }
         md.append('\n');
+    }
+
+    /** Where one training step's time goes, per network: categories first, then every kind of call. */
+    private void stepProfiles(StringBuilder md) {
+        if (report.profiles().isEmpty()) {
+            return;
+        }
+        md.append("## Where a training step's time goes\n\n")
+                .append("`dev.gradus.bench.StepProfile` times every Backend call of a step through a timing decorator "
+                        + "(`TimingBackend`); \"Java overhead between calls\" is the step's wall time minus every "
+                        + "timed call. Shares move less with the machine's load than absolute times. Run it with "
+                        + "`java -cp benchmarks/target/benchmarks.jar dev.gradus.bench.StepProfile --threads 2`.\n\n");
+        for (StepProfileResult p : report.profiles()) {
+            md.append("### Network ").append(p.net()).append(", batch ").append(p.batch()).append(", ")
+                    .append(p.threads()).append(p.threads() == 1 ? " thread" : " threads").append("\n\n")
+                    .append("Measured ").append(p.date()).append(" on ").append(p.cpu()).append(", OpenBLAS kernel ")
+                    .append(p.blasCore()).append(": ")
+                    .append(Format.number(p.stepUs())).append(" µs per step profiled (")
+                    .append(Format.number(p.plainStepUs())).append(" µs without the decorator), median of ")
+                    .append(p.rounds()).append(" rounds of ").append(p.steps()).append(" steps; all GEMMs at ")
+                    .append(Format.number(p.gemmGflops())).append(" GFLOP/s; load average ")
+                    .append(p.loadavgBefore()).append(".\n\n")
+                    .append("| where | µs/step | share |\n|---|---|---|\n");
+            for (java.util.Map.Entry<String, Double> c : p.categories().entrySet()) {
+                md.append("| **").append(c.getKey()).append("** | ").append(Format.number(c.getValue())).append(" | ")
+                        .append(Format.percent(100 * c.getValue() / p.stepUs())).append(" |\n");
+            }
+            md.append("\n| call | category | µs/step | share | GFLOP/s |\n|---|---|---|---|---|\n");
+            for (StepProfileResult.Call c : p.calls()) {
+                md.append("| ").append(c.label()).append(" | ").append(c.category()).append(" | ")
+                        .append(Format.number(c.us())).append(" | ").append(Format.percent(100 * c.share()))
+                        .append(" | ").append(c.gflops() > 0 ? Format.number(c.gflops()) : "").append(" |\n");
+            }
+            md.append('\n');
+        }
     }
 
     private static void row(StringBuilder md, String key, String value) {

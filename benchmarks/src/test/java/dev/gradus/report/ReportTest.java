@@ -142,6 +142,23 @@ class ReportTest {
     }
 
     @Test
+    void rendersAStepProfileWithSharesOfTheStep() throws IOException {
+        StepProfileResult p = StepProfileResult.parse("{\"net\": \"B\", \"batch\": 256, \"threads\": 2, \"steps\": 80,"
+                + " \"rounds\": 3, \"step_us\": 200.0, \"plain_step_us\": 190.0, \"gemm_gflops\": 150.0,"
+                + " \"loadavg_before\": \"0.5 0.4 0.3\", \"categories\": {\"GEMM\": 150.0, \"optimizer\": 50.0},"
+                + " \"calls\": [{\"label\": \"layer 2 fwd 256x1024x1024:NT\", \"category\": \"GEMM\","
+                + " \"calls_per_step\": 1.0, \"us\": 150.0, \"share\": 0.75, \"gflops\": 150.0}]}", "test");
+        assertEquals(190.0, p.plainStepUs());
+        assertEquals(0.75, p.calls().get(0).share());
+        Path dir = Files.createTempDirectory("report");
+        new ReportWriter(new Report(List.of(), List.of(), null, List.of(p)), null, List.of()).write(dir);
+        String md = Files.readString(dir.resolve(ReportWriter.MARKDOWN));
+        assertTrue(md.contains("### Network B, batch 256, 2 threads"), md);
+        assertTrue(md.contains("| **optimizer** | 50.0 | 25.0% |"), md);
+        assertTrue(md.contains("| layer 2 fwd 256x1024x1024:NT | GEMM | 150 | 75.0% | 150 |"), md);
+    }
+
+    @Test
     void takesTheLargestOffHeapGrowthOverTrials() {
         EpochResult e = EpochResult.parse("{\"net\": \"B\", \"backend\": \"native\", \"batch\": 256, \"trials\": ["
                 + "{\"samples_per_s\": 10.0, \"steps\": 235, \"samples\": 60000, \"offheap_growth_bytes\": 0},"

@@ -78,7 +78,7 @@ final class CompareCommand implements Callable<Integer> {
         BackendOptions backends = new BackendOptions();
         backends.threads = threads;
         CsvDataset.Task task = training.loss().usesLabels() ? CsvDataset.Task.CLASSIFICATION : CsvDataset.Task.REGRESSION;
-        try (DataOptions.Data d = data.trainAndTest(task, training.seed)) {
+        try (DataOptions.Data d = data.trainAndTest(task, training.seed, training.standardize, 0)) {
             int outputs = d.train().hasLabels() ? Math.max(d.train().classes(), d.test().classes()) : d.train().targetCount();
             int[] sizes = training.layers(d.train().featureCount(), outputs, d.description());
             Network javaNet = Network.mlp(backends.open("java"), sizes, training.activation(), training.loss(), training.seed);

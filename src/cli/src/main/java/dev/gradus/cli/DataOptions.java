@@ -4,6 +4,7 @@ package dev.gradus.cli;
 import dev.gradus.data.CsvDataset;
 import dev.gradus.data.Dataset;
 import dev.gradus.data.MnistIdx;
+import dev.gradus.data.Standardization;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -25,26 +27,43 @@ final class DataOptions {
     static final String BUILTIN = "/dev/gradus/cli/mnist/";
 
     @Option(names = "--data", paramLabel = "DIR",
-            description = "MNIST-style IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-..., raw or .gz).")
+            description = "MNIST-style IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-..., raw or .gz). "
+                    + "Default: none (the built-in MNIST subset).")
     Path mnistDir;
 
     @Option(names = "--csv", paramLabel = "FILE",
-            description = "A CSV file of numeric feature columns and one label column (a header line is detected).")
+            description = "A CSV file of numeric feature columns and one label column (a header line is detected). "
+                    + "Default: none.")
     Path csv;
 
     @Option(names = "--label", paramLabel = "COLUMN",
-            description = "The CSV's label column: a header name or a 0-based index (-1 = last).")
+            description = "The CSV's label column: a header name or a 0-based index (-1 = last). Default: none "
+                    + "(required with --csv).")
     String label;
+
+    @Option(names = "--categorical", paramLabel = "COLUMN", split = ",", splitSynopsisLabel = ",",
+            description = "With --csv: feature columns (header names) of categories, each one-hot encoded with the categories "
+                    + "of the training split, sorted; the model stores them and evaluate and predict refuse a value outside "
+                    + "them. Default: none (every feature column is numeric).")
+    List<String> categorical;
 
     @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "0.2",
             description = "With --csv: the share of rows held out for testing (seeded). Default: ${DEFAULT-VALUE}.")
     double testFraction;
 
-    /** A training set and a held-out test set; closing it closes both. */
-    record Data(Dataset train, Dataset test, String description) implements AutoCloseable {
+    /**
+     * A training set, a validation set split from it (null without {@code --val-split}) and a held-out test
+     * set, all standardized with {@code standardization} when it is not null (fitted on the training set
+     * alone); closing it closes them.
+     */
+    record Data(Dataset train, Dataset validation, Dataset test, String description, Standardization standardization,
+                Map<String, List<String>> categories) implements AutoCloseable {
         @Override
         public void close() {
             train.close();
+            if (validation != null) {
+                validation.close();
+            }
             test.close();
         }
     }
@@ -68,19 +87,61 @@ final class DataOptions {
             return "mnist:" + mnistDir.toAbsolutePath().normalize();
         }
         if (csv != null) {
-            return "csv:" + csv.toAbsolutePath().normalize() + "#" + label + "#" + testFraction;
+            return "csv:" + csv.toAbsolutePath().normalize() + "#" + label + "#" + testFraction
+                    + (categorical == null ? "" : "#categorical=" + String.join(",", categorical));
         }
         return "builtin";
     }
 
-    /** Training and test data; a CSV is split {@code testFraction} for testing with {@code seed}. */
-    Data trainAndTest(CsvDataset.Task task, long seed) throws IOException {
+    /**
+     * Training, validation and test data: a CSV is split {@code testFraction} for testing with {@code seed};
+     * then {@code valSplit} of the training data (stratified by class) validates, when above 0; then, with
+     * {@code standardize}, a CSV's features are standardized with statistics of the training part alone.
+     */
+    Data trainAndTest(CsvDataset.Task task, long seed, boolean standardize, double valSplit) throws IOException {
+        Data d = trainAndTest(task, seed);
+        Map<String, List<String>> categories = this.categories;
+        try {
+            Dataset train = d.train();
+            Dataset validation = null;
+            if (valSplit > 0) {
+                Dataset.Split split;
+                try {
+                    split = train.stratifiedSplit(valSplit, seed);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--val-split " + valSplit + " of the " + train.size()
+                            + " training samples leaves no training or no validation data");
+                }
+                train.close();
+                train = split.train();
+                validation = split.validation();
+            }
+            d = new Data(train, validation, d.test(), d.description(), null, categories);
+            Standardization s = standardize && csv != null ? Standardization.fit(train) : null;
+            if (s != null) {
+                s.apply(train.features());
+                if (validation != null) {
+                    s.apply(validation.features());
+                }
+                s.apply(d.test().features());
+            }
+            return new Data(train, validation, d.test(), d.description(), s, categories);
+        } catch (RuntimeException e) {
+            d.close();
+            throw e;
+        }
+    }
+
+    /** The training and test data as they are; a CSV is split {@code testFraction} for testing with {@code seed}. */
+    private Data trainAndTest(CsvDataset.Task task, long seed) throws IOException {
         check();
         if (csv != null) {
             if (!(testFraction > 0 && testFraction < 1)) {
                 throw new IllegalArgumentException("--test-fraction must be in (0, 1), got " + testFraction);
             }
-            try (Dataset all = CsvDataset.read(existing(csv), label, task)) {
+            categories = categorical == null ? Map.of()
+                    : CsvDataset.fitCategories(existing(csv), label, categorical, testFraction, seed);
+            try (Dataset all = CsvDataset.read(existing(csv), label, task, categories)) {
                 Dataset.Split split;
                 try {
                     split = all.split(testFraction, seed);
@@ -88,13 +149,13 @@ final class DataOptions {
                     throw new IllegalArgumentException("--test-fraction " + testFraction + " of the " + all.size()
                             + " rows of " + csv + " leaves no training or no test data");
                 }
-                return new Data(split.train(), split.validation(), description());
+                return new Data(split.train(), null, split.validation(), description(), null, categories);
             }
         }
         Path dir = mnistDir != null ? directory(mnistDir) : builtinDirectory();
         Dataset train = MnistIdx.train(dir);
         try {
-            return new Data(train, MnistIdx.test(dir), description());
+            return new Data(train, null, MnistIdx.test(dir), description(), null, Map.of());
         } catch (IOException | RuntimeException e) {
             train.close();
             throw e;
@@ -102,13 +163,58 @@ final class DataOptions {
     }
 
     /** The data to evaluate on: the MNIST test files, or the whole CSV file. */
-    Dataset testOnly(CsvDataset.Task task) throws IOException {
+    Dataset testOnly(CsvDataset.Task task, Map<String, List<String>> categories) throws IOException {
         check();
+        if (categorical != null) {
+            throw new IllegalArgumentException("--categorical applies to train: evaluate takes the model's categorical columns");
+        }
         if (csv != null) {
-            return CsvDataset.read(existing(csv), label, task);
+            return CsvDataset.read(existing(csv), label, task, categories);
         }
         return MnistIdx.test(mnistDir != null ? directory(mnistDir) : builtinDirectory());
     }
+
+    /** The regression target's name for the metrics: the CSV's label column (by name, or "column N"), else null. */
+    java.util.List<String> targetNames() {
+        if (csv == null) {
+            return null;
+        }
+        try {
+            return java.util.List.of("column " + Integer.parseInt(label.trim()));
+        } catch (NumberFormatException e) {
+            return java.util.List.of(label);
+        }
+    }
+
+    /** The categories fitted by the last {@link #trainAndTest} (empty without --categorical). */
+    private Map<String, List<String>> categories = Map.of();
+
+    /** Categorical columns and their categories as model metadata: {"color":["blue","red"],...}. */
+    static String categoriesJson(Map<String, List<String>> categories) {
+        return new com.google.gson.Gson().toJson(categories);
+    }
+
+    /** The categorical columns a model's metadata {@value #KEY_CATEGORIES} names (empty when it has none). */
+    static Map<String, List<String>> readCategories(Path model, Map<String, String> info) {
+        String json = info.get(KEY_CATEGORIES);
+        if (json == null) {
+            return Map.of();
+        }
+        try {
+            Map<String, List<String>> m = new com.google.gson.Gson().fromJson(json,
+                    new com.google.gson.reflect.TypeToken<java.util.LinkedHashMap<String, List<String>>>() { }.getType());
+            if (m == null || m.values().stream().anyMatch(v -> v == null || v.isEmpty() || v.contains(null))) {
+                throw new IllegalArgumentException("not an object of non-empty lists");
+            }
+            return m;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(model + ": metadata '" + KEY_CATEGORIES + "' is not {\"column\": [categories], "
+                    + "...}: " + e.getMessage());
+        }
+    }
+
+    /** Model metadata: the categorical columns and their categories. */
+    static final String KEY_CATEGORIES = "categories";
 
     private void check() {
         if (mnistDir != null && csv != null) {

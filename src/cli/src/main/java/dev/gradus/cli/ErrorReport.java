@@ -63,6 +63,10 @@ final class ErrorReport implements CommandLine.IExecutionExceptionHandler, Comma
         if (ex instanceof java.util.zip.ZipException || ex instanceof java.io.EOFException) {
             return "corrupt or truncated file: " + ex.getMessage();
         }
+        if (ex instanceof dev.gradus.train.TrainingDivergedException d) {
+            return d.getMessage().replace(dev.gradus.train.TrainingDivergedException.ADVICE,
+                    "Try a lower --lr, or --clip-norm (e.g. --clip-norm 1).");
+        }
         if (ex instanceof IOException || ex instanceof IllegalArgumentException || ex instanceof ArithmeticException) {
             return ex.getMessage() != null ? ex.getMessage() : ex.getClass().getSimpleName();
         }

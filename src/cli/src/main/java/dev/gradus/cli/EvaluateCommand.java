@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.cli;
 
-import dev.gradus.data.Batch;
-import dev.gradus.data.Batches;
 import dev.gradus.data.CsvDataset;
 import dev.gradus.data.Dataset;
+import dev.gradus.data.Standardization;
 import dev.gradus.io.ModelFile;
 import dev.gradus.nn.Network;
 import dev.gradus.train.Evaluation;
@@ -22,14 +21,17 @@ import picocli.CommandLine.Spec;
 
 /** {@code gradus evaluate MODEL}: accuracy, confusion matrix and per-class precision, recall and F1. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Evaluates a saved model: accuracy, confusion matrix, per-class precision, recall and F1.",
+        description = {"Evaluates a saved model with the metrics of its loss: accuracy (top-k), confusion matrix, per-class",
+                "precision, recall and F1; for bce models also ROC AUC; for regression MSE, RMSE, MAE and R2.",
                 "The data: the MNIST test files of --data (or of the built-in subset), or every row of --csv."})
 final class EvaluateCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "A model.safetensors (or checkpoint) written by train.")
+    @Parameters(index = "0", paramLabel = "MODEL",
+            description = "A model.safetensors (or checkpoint) written by train, or a PyTorch state dict with --layers.")
     Path model;
 
     @Mixin DataOptions data;
     @Mixin BackendOptions backendOptions;
+    @Mixin ArchitectureOptions architecture;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "256", description = "Evaluation batch size. Default: ${DEFAULT-VALUE}.")
     int batch;
@@ -42,31 +44,49 @@ final class EvaluateCommand implements Callable<Integer> {
         if (batch < 1) {
             throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
         }
-        try (ModelFile.Loaded loaded = ModelFile.load(model, backendOptions.open())) {
+        try (ModelFile.Loaded loaded = architecture.load(model, backendOptions.open())) {
             Network network = loaded.network();
             CsvDataset.Task task = network.loss().usesLabels() ? CsvDataset.Task.CLASSIFICATION : CsvDataset.Task.REGRESSION;
-            try (Dataset test = data.testOnly(task)) {
+            try (Dataset test = data.testOnly(task, DataOptions.readCategories(model, loaded.info()))) {
                 o.printf(Locale.ROOT, "model %s: %s%n", model, TrainCommand.describe(network));
                 o.printf(Locale.ROOT, "data: %s, %,d samples%n", data.description(), test.size());
                 if (test.featureCount() != network.inFeatures()) {
                     throw new IllegalArgumentException("the model " + model + " takes " + network.inFeatures()
                             + " features but " + data.description() + " has " + test.featureCount());
                 }
-                if (!test.hasLabels()) {
-                    o.printf(Locale.ROOT, "loss %.6f (%s)%n", meanLoss(network, test, batch), network.loss());
-                    return 0;
+                standardize(model, loaded, test.features());
+                if (test.hasLabels()) {
+                    checkClasses(loaded, test);
                 }
-                checkClasses(loaded, test);
                 Evaluation e = Evaluation.of(network, test, batch);
-                o.printf(Locale.ROOT, "accuracy %.2f%% (%d/%d), loss %.6f%n", 100 * e.accuracy(),
-                        Math.round(e.accuracy() * e.count()), e.count(), e.loss());
-                o.println("confusion matrix (rows: true class, columns: predicted)");
-                o.print(e.confusionTable());
-                o.println();
-                o.print(e.classTable());
+                MetricsReport.print(o, "", e, network.loss().toString(), data.targetNames());
+                if (e.kind() != Evaluation.Kind.REGRESSION) {
+                    if (!Double.isNaN(e.loss())) {
+                        o.printf(Locale.ROOT, "loss %.6f (%s)%n", e.loss(), network.loss());
+                    }
+                    o.println();
+                    o.print(e.classTable());
+                }
                 o.flush();
                 return 0;
             }
+        }
+    }
+
+    /** Applies the standardization the model was trained with, if any, to {@code features}. */
+    static void standardize(Path model, ModelFile.Loaded loaded, dev.gradus.Tensor features) {
+        Standardization s;
+        try {
+            s = Standardization.fromMetadata(loaded.info());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(model + ": " + e.getMessage(), e);
+        }
+        if (s != null) {
+            if (s.featureCount() != features.cols()) {
+                throw new IllegalArgumentException(model + ": the model's standardization has " + s.featureCount()
+                        + " features but the data has " + features.cols());
+            }
+            s.apply(features);
         }
     }
 
@@ -81,22 +101,5 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("the classes of " + data.description() + " " + have
                     + " are not the classes the model " + model + " was trained on " + names);
         }
-    }
-
-    /** Mean loss over a regression dataset, in evaluation mode. */
-    static double meanLoss(Network network, Dataset data, int batch) {
-        boolean wasTraining = network.isTraining();
-        network.train(false);
-        double sum = 0;
-        try (Batches batches = new Batches(data, batch, 0)) {
-            batches.startInOrder();
-            while (batches.hasNext()) {
-                Batch b = batches.next();
-                sum += (double) network.forward(b.features(), b.targets()) * b.size();
-            }
-        } finally {
-            network.train(wasTraining);
-        }
-        return sum / data.size();
     }
 }

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,8 +27,11 @@ import picocli.CommandLine.Spec;
                 "'logits' and 'probabilities' (softmax or sigmoid); any other model one, 'output'.",
                 "The file's metadata holds the architecture, the Gradus version and the model's own entries (classes)."})
 final class ExportCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "A model.safetensors (or checkpoint) written by train.")
+    @Parameters(index = "0", paramLabel = "MODEL",
+            description = "A model.safetensors (or checkpoint) written by train, or a PyTorch state dict with --layers.")
     Path model;
+
+    @Mixin ArchitectureOptions architecture;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "onnx",
             description = "The file format: onnx. Default: ${DEFAULT-VALUE}.")
@@ -44,7 +48,7 @@ final class ExportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("unknown --format '" + format + "' (known: onnx)");
         }
         // no arithmetic here: the Java backend holds the weights without loading native code
-        try (ModelFile.Loaded loaded = ModelFile.load(model, Backend.named("java"))) {
+        try (ModelFile.Loaded loaded = architecture.load(model, Backend.named("java"))) {
             Network network = loaded.network();
             Map<String, String> metadata = new LinkedHashMap<>(loaded.info());
             metadata.remove(RunFiles.KEY_HISTORY);   // a checkpoint's training history: not the model's business

@@ -25,7 +25,7 @@ public final class Main implements Runnable {
     public static final int BAD_INPUT = 2;
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT,
-            description = "More detail, and the stack trace of an error.")
+            description = "More detail, and the stack trace of an error. Default: off.")
     boolean verbose;
 
     @CommandLine.Spec

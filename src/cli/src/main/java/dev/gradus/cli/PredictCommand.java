@@ -35,31 +35,34 @@ import picocli.CommandLine.Spec;
 final class PredictCommand implements Callable<Integer> {
     private static final int BATCH = 256;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "A model.safetensors (or checkpoint) written by train.")
+    @Parameters(index = "0", paramLabel = "MODEL",
+            description = "A model.safetensors (or checkpoint) written by train, or a PyTorch state dict with --layers.")
     Path model;
 
     @Parameters(index = "1", paramLabel = "INPUT", description = "CSV file or IDX image file (raw or .gz).")
     Path input;
 
-    @Option(names = "--label", paramLabel = "COLUMN", description = "A CSV column to ignore (e.g. the label of labelled data).")
+    @Option(names = "--label", paramLabel = "COLUMN", description = "A CSV column to ignore (e.g. the label of labelled data). Default: none.")
     String label;
 
-    @Option(names = "--output", paramLabel = "FILE", description = "Write the predictions here (atomically) instead of stdout.")
+    @Option(names = "--output", paramLabel = "FILE", description = "Write the predictions here (atomically) instead of stdout. Default: stdout.")
     Path output;
 
     @Mixin BackendOptions backendOptions;
+    @Mixin ArchitectureOptions architecture;
 
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
-        try (ModelFile.Loaded loaded = ModelFile.load(model, backendOptions.open());
-             Tensor x = features(loaded.network())) {
+        try (ModelFile.Loaded loaded = architecture.load(model, backendOptions.open());
+             Tensor x = features(loaded.network(), DataOptions.readCategories(model, loaded.info()))) {
             Network network = loaded.network();
             if (x.cols() != network.inFeatures()) {
                 throw new IllegalArgumentException(input + " has " + x.cols() + " features per row but the model " + model
                         + " takes " + network.inFeatures());
             }
+            EvaluateCommand.standardize(model, loaded, x);
             List<String> classes = RunFiles.readClasses(model, loaded.info());
             StringBuilder text = new StringBuilder(x.rows() * 16);
             boolean classifier = network.loss().usesLabels() || network.loss().kind() == dev.gradus.Loss.Kind.BCE_WITH_LOGITS
@@ -92,7 +95,7 @@ final class PredictCommand implements Callable<Integer> {
         }
     }
 
-    private Tensor features(Network network) throws IOException {
+    private Tensor features(Network network, java.util.Map<String, List<String>> categories) throws IOException {
         if (!Files.isRegularFile(input)) {
             throw new NoSuchFileException(input.toString());
         }
@@ -101,10 +104,10 @@ final class PredictCommand implements Callable<Integer> {
             return MnistIdx.readImages(input);
         }
         if (label == null) {
-            return CsvDataset.readFeatures(input);
+            return CsvDataset.readFeatures(input, categories);
         }
         CsvDataset.Task task = network.loss().usesLabels() ? CsvDataset.Task.CLASSIFICATION : CsvDataset.Task.REGRESSION;
-        try (Dataset d = CsvDataset.read(input, label, task)) {
+        try (Dataset d = CsvDataset.read(input, label, task, categories)) {
             Tensor x = Tensor.allocate(d.size(), d.featureCount());
             return x.copyFrom(d.features());
         }

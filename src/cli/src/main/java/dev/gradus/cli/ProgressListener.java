@@ -44,7 +44,7 @@ final class ProgressListener implements TrainingListener {
         batches = plan.batchesPerEpoch();
         out.printf(Locale.ROOT, "training on %,d samples (%,d batches of %d per epoch)%s%n", plan.trainSamples(),
                 batches, plan.batchSize(), plan.validationSamples() > 0
-                        ? String.format(Locale.ROOT, ", testing on %,d after each epoch", plan.validationSamples()) : "");
+                        ? String.format(Locale.ROOT, ", validating on %,d after each epoch", plan.validationSamples()) : "");
         out.flush();
     }
 
@@ -94,7 +94,7 @@ final class ProgressListener implements TrainingListener {
         out.flush();
     }
 
-    /** {@code epoch 3/8  loss 0.1234  acc 96.10%  test loss 0.1500  test acc 95.40%  1.2 s  41,000 samples/s}. */
+    /** {@code epoch 3/8  loss 0.1234  acc 96.10%  val loss 0.1500  val acc 95.40%  1.2 s  41,000 samples/s}. */
     static String epochLine(EpochResult r, int epochs) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "epoch %d/%d  loss %.4f", r.epoch() + 1, epochs, r.trainLoss()));
@@ -102,9 +102,9 @@ final class ProgressListener implements TrainingListener {
             sb.append(String.format(Locale.ROOT, "  acc %.2f%%", 100 * r.trainAccuracy()));
         }
         if (r.hasValidation()) {
-            sb.append(String.format(Locale.ROOT, "  test loss %.4f", r.validationLoss()));
+            sb.append(String.format(Locale.ROOT, "  val loss %.4f", r.validationLoss()));
             if (!Double.isNaN(r.validationAccuracy())) {
-                sb.append(String.format(Locale.ROOT, "  test acc %.2f%%", 100 * r.validationAccuracy()));
+                sb.append(String.format(Locale.ROOT, "  val acc %.2f%%", 100 * r.validationAccuracy()));
             }
         }
         sb.append(String.format(Locale.ROOT, "  %.1f s  %,.0f samples/s", r.seconds(), r.samplesPerSecond()));

@@ -14,6 +14,7 @@ import dev.gradus.io.ModelFile;
 import dev.gradus.io.TrainingPosition;
 import dev.gradus.nn.Network;
 import dev.gradus.optim.Optimizer;
+import dev.gradus.train.EpochProgress;
 import dev.gradus.train.EpochResult;
 import dev.gradus.train.History;
 import dev.gradus.train.Position;
@@ -46,6 +47,8 @@ final class RunFiles {
     static final String KEY_BATCH = "batch_size";
     static final String KEY_EPOCHS = "epochs";
     static final String KEY_CLASSES = dev.gradus.io.ModelFile.KEY_CLASSES;
+    /** Checkpoint metadata of a run stopped mid-epoch: the epoch's running figures, "lossSum;correct;samples;seconds". */
+    static final String KEY_PROGRESS = "epoch_progress";
 
     private final Path dir;
 
@@ -63,9 +66,13 @@ final class RunFiles {
     Path model() { return dir.resolve(MODEL); }
 
     void checkpoint(Network network, Optimizer optimizer, Position p, long seed, History history,
-                    Map<String, String> info) throws IOException {
+                    Map<String, String> info, EpochProgress progress) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>(info);
         meta.put(KEY_HISTORY, history.toJson());
+        if (p.batch() > 0 && progress.samples() > 0) {   // exact decimals: the resumed epoch's figures match
+            meta.put(KEY_PROGRESS, progress.lossSum() + ";" + progress.correct() + ";" + progress.samples() + ";"
+                    + progress.seconds());
+        }
         Checkpoint.save(dir.resolve(CHECKPOINT), network, optimizer,
                 new TrainingPosition(p.epoch(), p.batch(), p.step(), seed, network.dropoutStep()), meta);
     }
@@ -91,8 +98,8 @@ final class RunFiles {
         List<TrainingChart.Series> loss = new ArrayList<>(List.of(new TrainingChart.Series("train loss", v[0])));
         List<TrainingChart.Series> acc = new ArrayList<>(List.of(new TrainingChart.Series("train accuracy", v[2])));
         if (!es.isEmpty() && es.get(0).hasValidation()) {
-            loss.add(new TrainingChart.Series("test loss", v[1]));
-            acc.add(new TrainingChart.Series("test accuracy", v[3]));
+            loss.add(new TrainingChart.Series("validation loss", v[1]));
+            acc.add(new TrainingChart.Series("validation accuracy", v[3]));
         }
         TrainingChart.write(file, title, loss, acc);
     }
@@ -137,6 +144,25 @@ final class RunFiles {
                     + "') is unreadable: " + e.getMessage());
         }
         return new History(out);
+    }
+
+    /** The running figures a checkpoint stopped mid-epoch stored ({@link EpochProgress#NONE} when none). */
+    static EpochProgress readProgress(Path checkpoint, Map<String, String> info) {
+        String v = info.get(KEY_PROGRESS);
+        if (v == null) {
+            return EpochProgress.NONE;
+        }
+        try {
+            String[] f = v.split(";", -1);
+            if (f.length != 4) {
+                throw new IllegalArgumentException("not 4 fields");
+            }
+            return new EpochProgress(Double.parseDouble(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]),
+                    Double.parseDouble(f[3]));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(checkpoint + ": metadata '" + KEY_PROGRESS + "' is not "
+                    + "'lossSum;correct;samples;seconds': '" + v + "' (" + e.getMessage() + ")");
+        }
     }
 
     /** The class names in a model's metadata {@value #KEY_CLASSES}, or null when it has none. */

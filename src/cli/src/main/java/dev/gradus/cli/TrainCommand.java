@@ -8,10 +8,13 @@ import dev.gradus.backend.Backend;
 import dev.gradus.backend.jni.NativeBackend;
 import dev.gradus.data.CsvDataset;
 import dev.gradus.data.Dataset;
+import dev.gradus.data.Standardization;
 import dev.gradus.io.Checkpoint;
 import dev.gradus.io.OptimizerSpec;
+import dev.gradus.io.StateDict;
 import dev.gradus.nn.Network;
 import dev.gradus.optim.Optimizer;
+import dev.gradus.train.EpochProgress;
 import dev.gradus.train.EpochResult;
 import dev.gradus.train.Evaluation;
 import dev.gradus.train.History;
@@ -24,7 +27,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -41,10 +46,12 @@ import picocli.CommandLine.Spec;
 final class TrainCommand implements Callable<Integer> {
     @Mixin DataOptions data;
     @Mixin TrainingOptions training;
+    @Mixin FitOptions fitOptions;
     @Mixin BackendOptions backendOptions;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Write model.safetensors, checkpoint.safetensors, history.csv/.json and training.png here.")
+            description = "Write model.safetensors, checkpoint.safetensors, history.csv/.json and training.png here. "
+                    + "Default: none (nothing is written).")
     Path out;
 
     @Option(names = "--log-every", paramLabel = "N",
@@ -52,8 +59,17 @@ final class TrainCommand implements Callable<Integer> {
     int logEvery;
 
     @Option(names = "--resume", paramLabel = "CHECKPOINT",
-            description = "Continue a run exactly where it stopped, from its checkpoint.safetensors (give the same data flags).")
+            description = "Continue a run exactly where it stopped, from its checkpoint.safetensors (give the same data flags). "
+                    + "Default: none.")
     Path resume;
+
+    @Option(names = "--init", paramLabel = "FILE",
+            description = "Start from these weights instead of random ones: a PyTorch state dict (safetensors) or a Gradus "
+                    + "model of the architecture the flags give (names and shapes are checked). Default: none (random).")
+    Path init;
+
+    /** Features whose standard deviations differ by this factor or more draw a warning when not standardized. */
+    static final double SCALE_WARNING = 100;
 
     @Spec CommandSpec spec;
 
@@ -63,16 +79,24 @@ final class TrainCommand implements Callable<Integer> {
         if (logEvery < 0) {
             throw new IllegalArgumentException("--log-every must be >= 0, got " + logEvery);
         }
-        for (String fixed : TrainingOptions.FIXED_BY_CHECKPOINT) {
+        List<String> fixedFlags = new ArrayList<>(TrainingOptions.FIXED_BY_CHECKPOINT);
+        fixedFlags.addAll(List.of(FitOptions.FLAGS));
+        for (String fixed : fixedFlags) {
             if (resume != null && spec.commandLine().getParseResult().hasMatchedOption(fixed)) {
                 throw new IllegalArgumentException(fixed + " cannot be changed when resuming: the network, optimizer, "
-                        + "batch size and seed come from the checkpoint " + resume);
+                        + "batch size, seed and training settings come from the checkpoint " + resume);
             }
+        }
+        if (resume != null && init != null) {
+            throw new IllegalArgumentException("--init and --resume exclude each other: a resumed run has its weights");
         }
         OptimizerSpec optimizerSpec = training.optimizer();   // checks the numeric flags before any work
         Backend backend = backendOptions.open();
         RunFiles files = out == null ? null : new RunFiles(out);
         Checkpoint.Restored restored = resume == null ? null : Checkpoint.load(resume, backend);
+        if (restored != null) {
+            fitOptions.fromInfo(restored.info(), resume);
+        }
         try {
             return train(o, backend, files, restored, optimizerSpec);
         } finally {
@@ -92,16 +116,24 @@ final class TrainCommand implements Callable<Integer> {
                 ? saved(restored, RunFiles.KEY_EPOCHS, training.epochs) : training.epochs;
         CsvDataset.Task task = loss.usesLabels() ? CsvDataset.Task.CLASSIFICATION : CsvDataset.Task.REGRESSION;
         long t0 = System.nanoTime();
-        try (DataOptions.Data d = data.trainAndTest(task, seed)) {
+        // a resumed run standardizes as the run it continues did
+        // weights from --init were fitted to features as they are: standardize only when asked to
+        boolean standardize = restored != null ? restored.info().containsKey(Standardization.METADATA_KEY)
+                : init != null && !spec.commandLine().getParseResult().hasMatchedOption("--standardize") ? false
+                : training.standardize;
+        TrainConfig config = fitOptions.config(epochs, batch, seed);   // checks the flags before loading data
+        try (DataOptions.Data d = data.trainAndTest(task, seed, standardize, fitOptions.valSplit)) {
             if (spec.commandLine().getParseResult().hasMatchedOption("--verbose")) {
                 o.printf(Locale.ROOT, "loaded %s in %.2f s%n", d.description(), (System.nanoTime() - t0) * 1e-9);
             }
             Dataset train = d.train();
+            if (d.standardization() == null && data.csv != null) {
+                warnOfScales(train);
+            }
             int outputs = train.hasLabels() ? Math.max(train.classes(), d.test().classes()) : train.targetCount();
             Network network;
             Optimizer optimizer;
             Trainer trainer;
-            TrainConfig config = TrainConfig.of(epochs, batch, seed);
             if (restored != null) {
                 String saved = restored.info().get(RunFiles.KEY_DATA_ID);
                 if (saved != null && !saved.equals(data.identity())) {
@@ -126,10 +158,20 @@ final class TrainCommand implements Callable<Integer> {
                 trainer = new Trainer(network, optimizer, config).resume(
                         new Position(restored.position().epoch(), restored.position().batch(), restored.position().step()),
                         RunFiles.readHistory(resume, restored.info().getOrDefault(RunFiles.KEY_HISTORY, "[]"),
-                                restored.info().containsKey(RunFiles.KEY_HISTORY) ? restored.position().epoch() : 0));
+                                restored.info().containsKey(RunFiles.KEY_HISTORY) ? restored.position().epoch() : 0),
+                        RunFiles.readProgress(resume, restored.info()));
             } else {
                 int[] sizes = training.layers(train.featureCount(), outputs, d.description());
-                network = Network.mlp(backend, sizes, training.activation(), loss, seed);
+                network = training.network(backend, sizes, loss, seed);
+                if (init != null) {
+                    try {
+                        StateDict.loadInto(init, network);
+                    } catch (IOException | RuntimeException e) {
+                        network.close();
+                        throw e;
+                    }
+                    o.println("initialized from " + init);
+                }
                 optimizer = optimizerSpec.create(network);
                 trainer = new Trainer(network, optimizer, config);
             }
@@ -159,6 +201,13 @@ final class TrainCommand implements Callable<Integer> {
         info.put(RunFiles.KEY_DATA_ID, data.identity());
         info.put(RunFiles.KEY_BATCH, Integer.toString(batch));
         info.put(RunFiles.KEY_EPOCHS, Integer.toString(plan.epochs()));
+        fitOptions.toInfo(info);
+        if (!d.categories().isEmpty()) {
+            info.put(DataOptions.KEY_CATEGORIES, DataOptions.categoriesJson(d.categories()));
+        }
+        if (d.standardization() != null) {
+            info.put(Standardization.METADATA_KEY, d.standardization().toJson());
+        }
         if (d.train().hasLabels()) {
             info.put(RunFiles.KEY_CLASSES, new Gson().toJson(d.train().classNames()));
         }
@@ -186,7 +235,8 @@ final class TrainCommand implements Callable<Integer> {
                 @Override
                 public void onEpochEnd(EpochResult r) {
                     try {
-                        files.checkpoint(network, optimizer, trainer.position(), seed, trainer.history(), info);
+                        files.checkpoint(network, optimizer, trainer.position(), seed, trainer.history(), info,
+                                trainer.epochProgress());
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
@@ -194,16 +244,16 @@ final class TrainCommand implements Callable<Integer> {
             });
         }
         if (files == null) {
-            report(o, network, d, batch, trainer.fit(d.train(), d.test()));
+            report(o, network, d, batch, trainer.fit(d.train(), d.validation()));
             return 0;
         }
         boolean trained = trainer.position().epoch() >= plan.epochs();   // a resumed run that only lacks its final files
         try (Interruption interruption = Interruption.watch(trainer)) {
-            History history = trainer.fit(d.train(), d.test());
+            History history = trainer.fit(d.train(), d.validation());
             Position end = trainer.position();
             if (interruption.requested() && (end.epoch() < plan.epochs() || end.batch() > 0)) {
                 Position p = trainer.position();
-                files.checkpoint(network, optimizer, p, seed, trainer.history(), info);
+                files.checkpoint(network, optimizer, p, seed, trainer.history(), info, trainer.epochProgress());
                 o.printf(Locale.ROOT, "%ninterrupted at epoch %d, batch %d: wrote %s; continue with --resume %s%n",
                         p.epoch() + 1, p.batch(), RunFiles.CHECKPOINT, files.dir().resolve(RunFiles.CHECKPOINT));
                 o.flush();
@@ -212,7 +262,7 @@ final class TrainCommand implements Callable<Integer> {
             // a shutdown after the last step waits here until the final files are written (Interruption)
             report(o, network, d, batch, history);
             if (trained) {
-                files.checkpoint(network, optimizer, end, seed, history, info);
+                files.checkpoint(network, optimizer, end, seed, history, info, EpochProgress.NONE);
             }
             files.finish(network, history, info, title);
             o.println("wrote " + files.model() + ", " + RunFiles.CHECKPOINT + ", " + RunFiles.HISTORY_CSV + ", "
@@ -222,24 +272,25 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private void report(PrintWriter o, Network network, DataOptions.Data d, int batch, History history) {
-        String quality;
-        if (d.test().hasLabels()) {
-            Evaluation e = Evaluation.of(network, d.test(), batch);
-            long right = Math.round(e.accuracy() * e.count());
-            quality = String.format(Locale.ROOT, "test accuracy %.2f%% (%d/%d)", 100 * e.accuracy(), right, e.count());
-            o.println(quality);
-            o.println("confusion matrix (rows: true class, columns: predicted)");
-            o.print(e.confusionTable());
-        } else {
-            quality = String.format(Locale.ROOT, "test loss %.6f (%s)", history.last().validationLoss(), network.loss());
-            o.println(quality);
-        }
+        String quality = MetricsReport.print(o, "test ", Evaluation.of(network, d.test(), batch), network.loss().toString(),
+                data.targetNames());
         double seconds = history.trainingSeconds();
         long samples = (long) d.train().size() * history.size();
         o.printf(Locale.ROOT, "summary: %d epochs, %,d samples in %.2f s of training: %,.0f samples/s; %s; backend %s, %d thread(s)%n",
                 history.size(), samples, seconds, seconds > 0 ? samples / seconds : Double.NaN, quality,
                 network.backend().name(), Threads.get());
         o.flush();
+    }
+
+    /** Unstandardized features whose spreads differ by orders of magnitude train badly: say so. */
+    private void warnOfScales(Dataset train) {
+        double ratio = Standardization.spreadRatio(train.features());
+        if (ratio >= SCALE_WARNING) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.printf(Locale.ROOT, "warning: the features' standard deviations differ by a factor of %.3g on the training "
+                    + "data and they are not standardized; without --no-standardize each is scaled to mean 0, std 1%n", ratio);
+            err.flush();
+        }
     }
 
     /** A positive integer the checkpoint stored in its metadata {@code key}, or {@code fallback} when it has none. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gradus.Tensor;
 import dev.gradus.backend.Backend;
 import dev.gradus.data.CsvDataset;
+import dev.gradus.data.Standardization;
 import dev.gradus.io.ModelFile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -102,7 +103,8 @@ class CliErrorTest {
                 + "3e38,3e38,3e38,3e38\n-3e38,-3e38,-3e38,-3e38\n3e38,-3e38,3e38,-3e38\n-3e38,3e38,-3e38,3e38\n");
         int first = -1;   // the row the model itself cannot compute
         try (ModelFile.Loaded m = ModelFile.load(model, Backend.named("java"));
-             Tensor x = CsvDataset.readFeatures(huge); Tensor out = m.network().predict(x)) {
+             Tensor x = CsvDataset.readFeatures(huge);
+             Tensor out = m.network().predict(Standardization.fromMetadata(m.info()).apply(x))) {   // as predict does
             for (int r = out.rows() - 1; r >= 0; r--) {
                 for (int c = 0; c < out.cols(); c++) {
                     first = Float.isFinite(out.get(r, c)) ? first : r;

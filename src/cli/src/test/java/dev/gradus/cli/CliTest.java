@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradus.data.CsvDataset;
+import dev.gradus.data.Standardization;
 import dev.gradus.io.SafetensorsFile;
 import dev.gradus.io.StoredTensor;
 import dev.gradus.nn.Network;
@@ -98,13 +99,18 @@ class CliTest {
         assertTrue(e.out().contains("accuracy"), e::transcript);
     }
 
-    /** Train 4 epochs at once, or 2 then resume to 4: the same parameters, bit for bit, and the same history. */
+    /**
+     * Train 4 epochs at once, or 2 then resume to 4: the same parameters, bit for bit, and the same history,
+     * with dropout, weight decay, a validation split, a schedule with warm-up, clipping and early stopping.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"java", "native"})
     void resumedRunEqualsAnUninterruptedOne(String backend) throws IOException {
         Path csv = TinyData.blobsCsv(dir);
         String[] common = {"--csv", csv.toString(), "--label", "species", "--backend", backend};
-        String[] net = {"--layers", "4,8,3", "--batch", "7", "--optimizer", "adam", "--lr", "0.01", "--seed", "5"};
+        String[] net = {"--layers", "4,8,3", "--batch", "7", "--optimizer", "adam", "--lr", "0.01", "--seed", "5",
+                "--dropout", "0.1", "--weight-decay", "0.001", "--val-split", "0.2", "--schedule", "cosine", "--warmup", "1",
+                "--clip-norm", "1", "--early-stopping", "10"};   // the resumed run takes them all from the checkpoint
         Path whole = dir.resolve("whole");
         Path half = dir.resolve("half");
         Path resumed = dir.resolve("resumed");
@@ -126,7 +132,9 @@ class CliTest {
             assertArrayEquals(ca.tensor(name).data(), cb.tensor(name).data(), name + " bit-identical");
         }
         assertEquals(column(whole, 2), column(resumed, 2), "train loss per epoch");
-        assertEquals(column(whole, 4), column(resumed, 4), "test loss per epoch");
+        assertEquals(column(whole, 4), column(resumed, 4), "validation loss per epoch");
+        assertTrue(!column(whole, 4).get(1).isEmpty(), "validated");
+        assertEquals(column(whole, 8), column(resumed, 8), "the schedule's rate per epoch");
     }
 
     /**
@@ -147,7 +155,8 @@ class CliTest {
                 "--batch", "7", "--epochs", "2");
         DataOptions data = flags.data;
         RunFiles files = new RunFiles(dir.resolve("stopped"));
-        try (DataOptions.Data d = data.trainAndTest(CsvDataset.Task.CLASSIFICATION, flags.training.seed);
+        try (DataOptions.Data d = data.trainAndTest(CsvDataset.Task.CLASSIFICATION, flags.training.seed,
+                flags.training.standardize, 0);
              Network net = Network.mlp(BackendOptions.create(backend), new int[] {4, 8, 3}, flags.training.activation(),
                      flags.training.loss(), flags.training.seed);
              Optimizer opt = flags.training.optimizer().create(net)) {
@@ -160,10 +169,10 @@ class CliTest {
                     }
                 }
             });
-            t.fit(d.train(), d.test());
+            t.fit(d.train(), d.validation());
             assertEquals(new Position(1, 5, t.position().step()), t.position(), "stopped after batch 5 of epoch 2");
             files.checkpoint(net, opt, t.position(), 1, t.history(), Map.of(RunFiles.KEY_DATA_ID, data.identity(),
-                    RunFiles.KEY_BATCH, "7"));
+                    RunFiles.KEY_BATCH, "7", Standardization.METADATA_KEY, d.standardization().toJson()), t.epochProgress());
         }
         Path resumed = dir.resolve("resumed");
         Cli r = ok("train", "--csv", csv.toString(), "--label", "species", "--epochs", "2", "--backend", backend,
@@ -174,6 +183,9 @@ class CliTest {
         for (StoredTensor t : a.tensors().values()) {
             assertArrayEquals(t.data(), b.tensor(t.name()).data(), t.name() + " bit-identical");
         }
+        // the resumed epoch reports its figures over all its batches, as the uninterrupted run does
+        assertEquals(column(whole, 2), column(resumed, 2), "train loss per epoch");
+        assertEquals(column(whole, 3), column(resumed, 3), "train accuracy per epoch");
     }
 
     private static List<String> column(Path run, int c) throws IOException {

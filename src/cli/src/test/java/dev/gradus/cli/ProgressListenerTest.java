@@ -31,7 +31,7 @@ class ProgressListenerTest {
         String out = run(ProgressListener.Style.BAR);
         assertTrue(out.contains("\repoch 1/2 [============================] 4/4  loss 0.5000"), out);
         assertTrue(out.contains("samples/s  ETA 0:00"), out);
-        assertTrue(out.contains("\r\033[2Kepoch 2/2  loss 0.5000  acc 75.00%  test loss 0.6000  test acc 70.00%"), out);
+        assertTrue(out.contains("\r\033[2Kepoch 2/2  loss 0.5000  acc 75.00%  val loss 0.6000  val acc 70.00%"), out);
     }
 
     @Test

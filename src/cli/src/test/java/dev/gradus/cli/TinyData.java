@@ -31,6 +31,23 @@ final class TinyData {
     }
 
     /**
+     * Produce graded A-D by sugar (brix), acidity (pH) and firmness, each a few units wide, with a
+     * weight column in grams (mean 2500, sd 900) that says nothing about the grade: 400 rows, column
+     * "grade". Unstandardized, the grams swamp the other features.
+     */
+    static Path gradesCsv(Path dir) throws IOException {
+        Random r = new Random(11);
+        StringBuilder sb = new StringBuilder("weight_g,brix,ph,firmness,grade\n");
+        for (int i = 0; i < 400; i++) {
+            int k = r.nextInt(4);
+            sb.append(String.format(Locale.ROOT, "%.0f,%.2f,%.2f,%.2f,%c%n", 2500 + 900 * r.nextGaussian(),
+                    9 + 2 * k + 0.8 * r.nextGaussian(), 4.0 - 0.3 * k + 0.15 * r.nextGaussian(),
+                    8 - 1.5 * k + 0.7 * r.nextGaussian(), (char) ('A' + k)));
+        }
+        return Files.writeString(dir.resolve("grades.csv"), sb);
+    }
+
+    /**
      * An MNIST-style directory: {@code n} 28×28 images per part whose class is coded by where a bright
      * square sits; gzipped IDX. {@code badLabel} >= 0 replaces the first training label.
      */

@@ -28,8 +28,8 @@ class TrainingChartTest {
         BufferedImage img = ImageIO.read(png.toFile());
         assertEquals(900, img.getWidth());
         assertEquals(720, img.getHeight());
-        assertTrue(countColor(img, 0x1f77b4, 50, 350) > 200, "the first loss line is drawn in the top panel");
-        assertTrue(countColor(img, 0xd62728, 410, 670) > 200, "the second accuracy line is drawn in the bottom panel");
+        assertTrue(countColor(img, 0x1f3f8f, 50, 350) > 200, "the first loss line is drawn in the top panel");
+        assertTrue(countColor(img, 0xe08020, 410, 670) > 200, "the second accuracy line is drawn in the bottom panel");
         if (System.getProperty("gradus.chart.keep") != null) {
             java.nio.file.Files.copy(png, Path.of(System.getProperty("gradus.chart.keep")), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
@@ -43,6 +43,35 @@ class TrainingChartTest {
             }
         }
         return n;
+    }
+
+    /** A loss spanning decades gets a log axis in decades; one that does not, a linear one. */
+    @Test
+    void lossAxisIsLogarithmicWhenItSpansDecades() {
+        TrainingChart.Axis log = TrainingChart.Axis.of(List.of(new TrainingChart.Series("l", new double[] {0.62, 0.05, 0.004})), false);
+        assertTrue(log.log());
+        assertEquals(-3, log.ticks().first(), 0);
+        assertEquals(0, log.ticks().last(), 0);
+        assertEquals(List.of("0.001", "0.01", "0.1", "1"), List.of(log.label(-3), log.label(-2), log.label(-1), log.label(0)));
+        assertEquals("1e-5", log.label(-5));
+        assertEquals(0.5, log.position(Math.pow(10, -1.5)), 1e-12);
+        assertTrue(!TrainingChart.Axis.of(List.of(new TrainingChart.Series("l", new double[] {0.62, 0.1})), false).log());
+        assertTrue(!TrainingChart.Axis.of(List.of(new TrainingChart.Series("a", new double[] {0.01, 0.9})), true).log(),
+                "accuracy stays linear");
+    }
+
+    /** Wide tick labels (a regression's loss of 10^9) widen the left margin: nothing is drawn at the left edge. */
+    @Test
+    void wideTickLabelsAreNeverCutOff() throws IOException {
+        Path png = dir.resolve("wide.png");
+        TrainingChart.write(png, "regression", List.of(new TrainingChart.Series("train loss", new double[] {1.234567e9, 1.18e9}),
+                new TrainingChart.Series("validation loss", new double[] {1.1e9, 1.0000005e9})), List.of());
+        BufferedImage img = ImageIO.read(png.toFile());
+        for (int y = 40; y < 680; y++) {
+            for (int x = 0; x < 4; x++) {
+                assertEquals(0xffffff, img.getRGB(x, y) & 0xffffff, "pixel (" + x + ", " + y + ") is background");
+            }
+        }
     }
 
     @Test

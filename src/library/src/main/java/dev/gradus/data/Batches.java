@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.data;
 
-import dev.gradus.backend.internal.InUse;
 import dev.gradus.Labels;
 import dev.gradus.Tensor;
+import dev.gradus.backend.internal.InUse;
 
 /**
  * Mini-batches over a {@link Dataset}, gathered into tensors allocated once. Each epoch starts with
@@ -118,11 +118,35 @@ public final class Batches implements AutoCloseable {
         int from = next * batchSize;
         int size = Math.min(batchSize, order.length - from);
         Batch b = size == batchSize ? full : last;
-        Dataset.gatherRows(InUse.buffer(batchFeatures), InUse.buffer(data.features()), data.featureCount(), order, from, size);
+        // held while read, as kernels hold theirs: a dataset closed by another thread is an exception here
+        Tensor features = data.features();
+        InUse.acquire(batchFeatures, features);
+        try {
+            Dataset.gatherRows(InUse.buffer(batchFeatures), InUse.buffer(features), data.featureCount(), order, from, size);
+        } finally {
+            InUse.release(batchFeatures, features);
+        }
         if (batchLabels != null) {
-            Dataset.gatherLabels(InUse.buffer(batchLabels), InUse.buffer(data.labels()), order, from, size);
+            Labels labels = data.labels();
+            InUse.acquire(batchLabels);
+            try {
+                InUse.acquire(labels);
+                try {
+                    Dataset.gatherLabels(InUse.buffer(batchLabels), InUse.buffer(labels), order, from, size);
+                } finally {
+                    InUse.release(labels);
+                }
+            } finally {
+                InUse.release(batchLabels);
+            }
         } else {
-            Dataset.gatherRows(InUse.buffer(batchTargets), InUse.buffer(data.targets()), data.targetCount(), order, from, size);
+            Tensor targets = data.targets();
+            InUse.acquire(batchTargets, targets);
+            try {
+                Dataset.gatherRows(InUse.buffer(batchTargets), InUse.buffer(targets), data.targetCount(), order, from, size);
+            } finally {
+                InUse.release(batchTargets, targets);
+            }
         }
         b.index = next;
         next++;

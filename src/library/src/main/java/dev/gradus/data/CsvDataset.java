@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.data;
 
-import dev.gradus.backend.internal.InUse;
 import dev.gradus.Labels;
 import dev.gradus.Tensor;
+import dev.gradus.backend.internal.InUse;
 import java.io.IOException;
 import java.nio.IntBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -65,7 +66,19 @@ public final class CsvDataset {
 
     /** Reads {@code file} with the label in column {@code labelColumn} (a header name or a 0-based index). */
     public static Dataset read(Path file, String labelColumn, Task task) throws IOException {
-        Parsed p = parse(file, labelColumn, task);
+        return read(file, labelColumn, task, Map.of());
+    }
+
+    /**
+     * As {@link #read(Path, String, Task)}, with categorical feature columns: {@code categories} maps a
+     * header name to the column's categories, and each such column becomes one feature per category,
+     * in that order, 1 for the row's category and 0 for the others (one-hot), where the column stood.
+     * A value that is not one of its column's categories is an error naming it, the line and the column.
+     * Categorical columns are named by the header, so the file must have one.
+     */
+    public static Dataset read(Path file, String labelColumn, Task task, Map<String, List<String>> categories)
+            throws IOException {
+        Parsed p = parse(file, labelColumn, task, categories, false);
         Tensor x = p.features();
         try {
             if (task == Task.REGRESSION) {
@@ -83,7 +96,52 @@ public final class CsvDataset {
      * header when any of its fields is not a number.
      */
     public static Tensor readFeatures(Path file) throws IOException {
-        return parse(file, null, null).features();
+        return readFeatures(file, Map.of());
+    }
+
+    /** As {@link #readFeatures(Path)}, with categorical columns one-hot encoded as {@link #read(Path, String, Task, Map)} does. */
+    public static Tensor readFeatures(Path file, Map<String, List<String>> categories) throws IOException {
+        return parse(file, null, null, categories, false).features();
+    }
+
+    /**
+     * The categories of each column in {@code columns} (header names) over the data rows that
+     * {@link Dataset#split(double, long) split(testFraction, seed)} keeps for training (every row for a
+     * {@code testFraction} of 0): each column's distinct values, sorted ({@link String#compareTo}).
+     * Categories seen only in the held-out rows are not among them, so those rows are refused when read.
+     */
+    public static Map<String, List<String>> fitCategories(Path file, String labelColumn, List<String> columns,
+                                                          double testFraction, long seed) throws IOException {
+        Map<String, List<String>> collect = new LinkedHashMap<>();
+        for (String c : columns) {
+            collect.put(c, null);   // null: collect the values instead of encoding them
+        }
+        Parsed p = parse(file, labelColumn, Task.REGRESSION, collect, true);
+        boolean[] held = new boolean[p.rows];
+        if (testFraction > 0) {
+            for (int r : Dataset.validationRows(p.rows, testFraction, seed)) {
+                held[r] = true;
+            }
+        }
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (int c = 0; c < p.categorical.length; c++) {
+            TreeSet<String> seen = new TreeSet<>();
+            List<String> values = p.collected.get(c);
+            for (int r = 0; r < p.rows; r++) {
+                if (!held[r]) {
+                    seen.add(values.get(r));
+                }
+            }
+            out.put(p.names[p.categorical[c]], List.copyOf(seen));
+        }
+        return out;
+    }
+
+    /** Spellings of a missing value (compared ignoring case); Gradus does not impute. */
+    private static final java.util.Set<String> MISSING = java.util.Set.of("", "na", "n/a", "nan", "null", "none", "?");
+
+    private static boolean missing(String s) {
+        return s.length() <= 4 && MISSING.contains(s.toLowerCase(Locale.ROOT));
     }
 
     private static Dataset classification(Tensor x, Parsed p, Path file) {
@@ -147,8 +205,13 @@ public final class CsvDataset {
         }
     }
 
-    /** Parses every line; labelColumn null = no label column (features only, task null). */
-    private static Parsed parse(Path file, String labelColumn, Task task) throws IOException {
+    /**
+     * Parses every line; labelColumn null = no label column (features only, task null). A categorical
+     * column is one-hot encoded with its categories, or, when they are null ({@code collecting}), its
+     * values are collected as they are.
+     */
+    private static Parsed parse(Path file, String labelColumn, Task task, Map<String, List<String>> categories,
+                                boolean collecting) throws IOException {
         try (CsvLines lines = new CsvLines(file)) {
             Parsed p = new Parsed();
             int columns = -1;
@@ -164,6 +227,10 @@ public final class CsvDataset {
                     List<String> first = lines.fields();
                     p.label = labelColumn == null ? -1 : resolveLabel(labelColumn, first, file, lineNo);
                     p.features = labelColumn == null ? columns : columns - 1;
+                    if (!categories.isEmpty()) {
+                        p.categorical(file, lineNo, first, categories, collecting);
+                        continue;   // the header that names them
+                    }
                     if (isHeader(first, p.label, labelColumn)) {
                         p.names = first.toArray(new String[0]);
                         continue;
@@ -178,6 +245,19 @@ public final class CsvDataset {
                 }
                 for (int j = 0; j < columns; j++) {
                     String s = lines.field(j);
+                    if (missing(s)) {
+                        throw new MalformedDataException(file, p.where(lineNo, j) + " (data row " + (p.rows + 1) + ")",
+                                "missing value" + (s.isEmpty() ? "" : " '" + s + "'") + "; Gradus does not impute "
+                                + "missing values: fill them in or drop the row");
+                    }
+                    int c = j < p.categoryColumn.length ? p.categoryColumn[j] : -1;
+                    if (c >= 0) {
+                        p.addCategory(c, s, file, lineNo, j);
+                        continue;
+                    }
+                    if (collecting && j == p.label) {
+                        continue;   // fitting categories: the label is read when the data is
+                    }
                     if (j == p.label) {
                         if (task == Task.REGRESSION) {
                             p.targets.add(number(s, file, p.where(lineNo, j)));
@@ -190,8 +270,9 @@ public final class CsvDataset {
                     try {
                         v = Float.parseFloat(s);
                     } catch (NumberFormatException e) {
-                        throw new MalformedDataException(file, p.where(lineNo, j),
-                                s.isEmpty() ? "empty field, expected a number" : "'" + s + "' is not a number");
+                        throw new MalformedDataException(file, p.where(lineNo, j), "'" + s + "' is not a number"
+                                + (p.names != null && labelColumn != null ? " (a column of categories is read with "
+                                + "--categorical " + p.names[j] + ")" : ""));
                     }
                     if (!Float.isFinite(v)) {
                         throw new MalformedDataException(file, p.where(lineNo, j), "'" + s + "' is not a finite number");
@@ -265,10 +346,73 @@ public final class CsvDataset {
         final Map<String, Integer> labelIndex = new HashMap<>();
         final IntList lines = new IntList();
         String[] names;   // header, or null
+        int[] categoryColumn = new int[0];   // by column: its index among the categorical columns, or -1
+        int[] categorical = new int[0];      // the categorical columns
+        List<Map<String, Integer>> codes = new ArrayList<>();   // per categorical column: category -> position
+        List<List<String>> categoryNames = new ArrayList<>();
+        List<List<String>> collected;        // collecting: per categorical column, each row's value
         int label = -1;   // label column index, -1 for none
         int features;
         int rows;
         int firstLine;
+
+        /** Resolves the categorical columns in the header {@code first}; each adds its categories' count less one. */
+        void categorical(Path file, int lineNo, List<String> first, Map<String, List<String>> categories, boolean collecting) {
+            names = first.toArray(new String[0]);
+            categoryColumn = new int[first.size()];
+            Arrays.fill(categoryColumn, -1);
+            categorical = new int[categories.size()];
+            collected = collecting ? new ArrayList<>() : null;
+            int c = 0;
+            for (Map.Entry<String, List<String>> e : categories.entrySet()) {
+                int j = first.indexOf(e.getKey());
+                if (j < 0) {
+                    throw new MalformedDataException(file, "line " + lineNo, "categorical column '" + e.getKey()
+                            + "' is not in the header " + first + " (categorical columns are named by the header)");
+                }
+                if (j == label) {
+                    throw new MalformedDataException(file, "line " + lineNo, "column '" + e.getKey()
+                            + "' is the label column; categorical columns are features");
+                }
+                categoryColumn[j] = c;
+                categorical[c] = j;
+                Map<String, Integer> code = new HashMap<>();
+                if (collecting) {
+                    collected.add(new ArrayList<>());
+                } else {
+                    List<String> list = e.getValue();
+                    if (list == null || list.isEmpty()) {
+                        throw new IllegalArgumentException("categorical column '" + e.getKey() + "' has no categories");
+                    }
+                    for (int k = 0; k < list.size(); k++) {
+                        code.put(list.get(k), k);
+                    }
+                    features += list.size() - 1;
+                    categoryNames.add(list);
+                }
+                codes.add(code);
+                c++;
+            }
+        }
+
+        void addCategory(int c, String s, Path file, int lineNo, int column) {
+            if (collected != null) {
+                collected.get(c).add(s);
+                values.add(0f);   // a placeholder: the values are not used when collecting
+                return;
+            }
+            Integer k = codes.get(c).get(s);
+            if (k == null) {
+                List<String> known = categoryNames.get(c);
+                throw new MalformedDataException(file, where(lineNo, column), "'" + s + "' is not one of the "
+                        + known.size() + " categories seen in training " + (known.size() <= 20 ? known.toString()
+                        : known.subList(0, 20) + " (and " + (known.size() - 20) + " more)"));
+            }
+            int n = categoryNames.get(c).size();
+            for (int i = 0; i < n; i++) {
+                values.add(i == k ? 1f : 0f);
+            }
+        }
 
         void addLabel(String s, Path file, int lineNo, int column) {
             Integer id = labelIndex.get(s);

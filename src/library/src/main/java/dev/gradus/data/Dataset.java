@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.data;
 
-import dev.gradus.backend.internal.InUse;
 import dev.gradus.Labels;
 import dev.gradus.Tensor;
+import dev.gradus.backend.internal.InUse;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.util.ArrayList;
@@ -169,8 +169,69 @@ public final class Dataset implements AutoCloseable {
                     + " samples leaves one part empty");
         }
         int[] order = Permutation.of(n, seed, Permutation.SPLIT_STREAM);
-        int[] valRows = Arrays.copyOfRange(order, 0, validation);
+        int[] valRows = validationRows(n, fraction, seed);
         int[] trainRows = Arrays.copyOfRange(order, validation, n);
+        Arrays.sort(trainRows);
+        Dataset train = subset(trainRows);
+        try {
+            return new Split(train, subset(valRows));
+        } catch (RuntimeException e) {
+            train.close();
+            throw e;
+        }
+    }
+
+    /** The rows {@link #split(double, long)} sends to validation out of {@code n}, in increasing order. */
+    static int[] validationRows(int n, double fraction, long seed) {
+        int[] valRows = Arrays.copyOfRange(Permutation.of(n, seed, Permutation.SPLIT_STREAM), 0, (int) Math.round(fraction * n));
+        Arrays.sort(valRows);
+        return valRows;
+    }
+
+    /**
+     * As {@link #split}, stratified for a classification dataset: each class sends
+     * {@code round(fraction · its count)} of its samples (chosen by the same seeded permutation) to
+     * validation, so both parts keep the class proportions, as scikit-learn's
+     * {@code train_test_split(stratify=y)}. A regression dataset is split as {@link #split} does.
+     *
+     * @param fraction in (0, 1); both parts must end up non-empty
+     */
+    public Split stratifiedSplit(double fraction, long seed) {
+        if (labels == null) {
+            return split(fraction, seed);
+        }
+        if (!(fraction > 0 && fraction < 1)) {
+            throw new IllegalArgumentException("validation fraction must be in (0, 1), got " + fraction);
+        }
+        int n = size();
+        int[] order = Permutation.of(n, seed, Permutation.SPLIT_STREAM);
+        int[] perClass = new int[classes()];
+        for (int i = 0; i < n; i++) {
+            perClass[labels.get(i)]++;
+        }
+        int[] quota = new int[classes()];
+        int validation = 0;
+        for (int k = 0; k < quota.length; k++) {
+            quota[k] = (int) Math.round(fraction * perClass[k]);
+            validation += quota[k];
+        }
+        if (validation < 1 || validation > n - 1) {
+            throw new IllegalArgumentException("validation fraction " + fraction + " of " + n
+                    + " samples leaves one part empty");
+        }
+        int[] valRows = new int[validation];
+        int[] trainRows = new int[n - validation];
+        int v = 0;
+        int t = 0;
+        for (int i : order) {   // the permutation picks, within each class, which samples validate
+            int k = labels.get(i);
+            if (quota[k] > 0) {
+                quota[k]--;
+                valRows[v++] = i;
+            } else {
+                trainRows[t++] = i;
+            }
+        }
         Arrays.sort(valRows);
         Arrays.sort(trainRows);
         Dataset train = subset(trainRows);

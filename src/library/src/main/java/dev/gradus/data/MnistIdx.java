@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.data;
 
-import dev.gradus.backend.internal.InUse;
 import dev.gradus.Labels;
 import dev.gradus.Tensor;
+import dev.gradus.backend.internal.InUse;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;

@@ -3,6 +3,7 @@ package dev.gradus.io;
 
 import dev.gradus.Tensor;
 import dev.gradus.backend.Backend;
+import dev.gradus.data.Standardization;
 import dev.gradus.nn.LayerSpec;
 import dev.gradus.nn.Network;
 import dev.gradus.nn.Parameter;
@@ -72,9 +73,22 @@ public final class ModelFile {
             }
         }
 
-        /** A {@link Predictor} of the network for one thread, with the model's class names (if it has any). */
+        /**
+         * The feature standardization of the entry {@value Standardization#METADATA_KEY} (the command line
+         * writes it for a model trained on a standardized CSV): what raw input must go through before the
+         * network, {@code (x − mean) / scale}; null when the model has none.
+         * @throws IllegalArgumentException naming the entry when it is malformed
+         */
+        public Standardization standardization() {
+            return Standardization.fromMetadata(info);
+        }
+
+        /**
+         * A {@link Predictor} of the network for one thread, with the model's class names and its input
+         * standardization (if it has them), so it takes raw features.
+         */
         public Predictor predictor() {
-            return network.predictor(classNames());
+            return network.predictor(classNames(), standardization());
         }
 
         @Override
@@ -128,7 +142,8 @@ public final class ModelFile {
     static void checkFormat(SafetensorsFile st, String... formats) {
         String format = st.metadata().get(KEY_FORMAT);
         if (format == null) {
-            throw new FileFormatException(st.path(), "is a safetensors file but not a Gradus model (no 'format' metadata)");
+            throw new FileFormatException(st.path(), "is a safetensors file but not a Gradus model (no 'format' metadata); "
+                    + "a PyTorch state dict loads with its architecture given (StateDict.load; --layers on the command line)");
         }
         if (Arrays.asList(formats).contains(format)) {
             return;

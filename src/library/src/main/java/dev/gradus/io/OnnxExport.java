@@ -4,6 +4,7 @@ package dev.gradus.io;
 import dev.gradus.Activation;
 import dev.gradus.Loss;
 import dev.gradus.Version;
+import dev.gradus.data.Standardization;
 import dev.gradus.nn.ActivationSpec;
 import dev.gradus.nn.DenseSpec;
 import dev.gradus.nn.DropoutSpec;
@@ -87,7 +88,23 @@ public final class OnnxExport {
      * @throws IllegalArgumentException when a layer has no ONNX form, or a metadata key is reserved
      */
     public static void write(Path file, Network network, Map<String, String> metadata) throws IOException {
-        ProtoWriter model = model(network, metadata);
+        write(file, network, metadata, null);
+    }
+
+    /**
+     * As {@link #write(Path, Network, Map)}, with the input standardization baked in (null: none): the
+     * graph begins {@code Div(Sub(input, standardize.mean), standardize.scale)}, so the file takes raw
+     * features, as {@code ModelFile.Loaded.predictor()} does (float32 arithmetic there, where Gradus
+     * standardizes in double and rounds once: a difference of an ulp of the standardized value).
+     * @param file the .onnx file to write
+     * @param network the network
+     * @param metadata extra {@code metadata_props} entries
+     * @param standardization the model's {@link Standardization}, or null
+     * @throws IOException when the file cannot be written
+     */
+    public static void write(Path file, Network network, Map<String, String> metadata, Standardization standardization)
+            throws IOException {
+        ProtoWriter model = model(network, metadata, standardization);
         AtomicFile.write(file, model::writeTo);
     }
 
@@ -98,7 +115,18 @@ public final class OnnxExport {
      * @return the serialized {@code ModelProto}
      */
     public static byte[] toBytes(Network network, Map<String, String> metadata) {
-        return model(network, metadata).toByteArray();
+        return toBytes(network, metadata, null);
+    }
+
+    /**
+     * The bytes {@link #write(Path, Network, Map, Standardization)} writes.
+     * @param network the network
+     * @param metadata extra {@code metadata_props} entries
+     * @param standardization the input standardization to bake in, or null
+     * @return the serialized {@code ModelProto}
+     */
+    public static byte[] toBytes(Network network, Map<String, String> metadata, Standardization standardization) {
+        return model(network, metadata, standardization).toByteArray();
     }
 
     /**
@@ -119,7 +147,11 @@ public final class OnnxExport {
         };
     }
 
-    private static ProtoWriter model(Network network, Map<String, String> metadata) {
+    private static ProtoWriter model(Network network, Map<String, String> metadata, Standardization standardization) {
+        if (standardization != null && standardization.featureCount() != network.inFeatures()) {
+            throw new IllegalArgumentException("a standardization of " + standardization.featureCount()
+                    + " features for a network of " + network.inFeatures() + " inputs");
+        }
         Map<String, String> props = new LinkedHashMap<>();
         props.put(KEY_VERSION, Version.current());
         props.put(KEY_ARCHITECTURE, new Architecture(network.layers(), network.loss()).toJson());
@@ -129,7 +161,7 @@ public final class OnnxExport {
             }
             props.put(e.getKey(), e.getValue());
         }
-        ProtoWriter graph = new Graph(network).build();
+        ProtoWriter graph = new Graph(network, standardization).build();
         ProtoWriter model = new ProtoWriter()
                 .int64(1, IR_VERSION)                        // ir_version
                 .string(2, "gradus")                         // producer_name
@@ -149,10 +181,12 @@ public final class OnnxExport {
         private final List<Node> nodes = new ArrayList<>();
         private final List<ProtoWriter> initializers = new ArrayList<>();
         private final Map<String, Float> constants = new LinkedHashMap<>();
+        private final Standardization standardization;
         private int values;
 
-        Graph(Network network) {
+        Graph(Network network, Standardization standardization) {
             this.network = network;
+            this.standardization = standardization;
         }
 
         ProtoWriter build() {
@@ -165,6 +199,13 @@ public final class OnnxExport {
                 }
             }
             String x = INPUT;
+            if (standardization != null) {
+                long[] dims = {standardization.featureCount()};
+                initializers.add(tensor("standardize.mean", dims, standardization.mean()));
+                initializers.add(tensor("standardize.scale", dims, standardization.scale()));
+                x = node("Sub", "standardize.centered", x, "standardize.mean").outputs.get(0);
+                x = node("Div", "standardize.output", x, "standardize.scale").outputs.get(0);
+            }
             for (int i = 0; i < layers.size(); i++) {
                 x = layer(i, layers.get(i), x);
             }

@@ -130,6 +130,15 @@ public final class Network implements AutoCloseable {
      * {@code mlp(b, new int[] {784, 128, 10}, Activation.RELU, Loss.CROSS_ENTROPY, 42)}.
      */
     public static Network mlp(Backend backend, int[] sizes, Activation hidden, Loss loss, long seed) {
+        return new Network(backend, mlpLayers(sizes, hidden), loss, seed);
+    }
+
+    /**
+     * The layers of {@link #mlp}: dense layers of the given sizes with {@code hidden} between them, as a
+     * PyTorch {@code nn.Sequential(Linear, act, Linear, ...)} lays them out (the linear layers at indices
+     * 0, 2, 4, ...).
+     */
+    public static List<LayerSpec> mlpLayers(int[] sizes, Activation hidden) {
         if (sizes == null || sizes.length < 2) {
             throw new IllegalArgumentException("an MLP needs at least an input and an output size");
         }
@@ -140,7 +149,7 @@ public final class Network implements AutoCloseable {
             }
             specs.add(new DenseSpec(sizes[i], sizes[i + 1]));
         }
-        return new Network(backend, specs, loss, seed);
+        return specs;
     }
 
     // ---- the passes ----------------------------------------------------------------------------
@@ -265,8 +274,17 @@ public final class Network implements AutoCloseable {
      * @throws IllegalArgumentException for more names than classes, or names for a regression network
      */
     public Predictor predictor(List<String> classNames) {
+        return predictor(classNames, null);
+    }
+
+    /**
+     * As {@link #predictor(List)}, standardizing every input with {@code inputs} first (null: none), as
+     * the network's training data was.
+     * @throws IllegalArgumentException when {@code inputs} has another feature count than the network
+     */
+    public Predictor predictor(List<String> classNames, dev.gradus.data.Standardization inputs) {
         checkOpen();
-        return new Predictor(this, classNames);
+        return new Predictor(this, classNames, inputs);
     }
 
     /** The layers run on {@code ws} from {@code x}, dropout off, touching no state of the network: a Predictor's pass. */

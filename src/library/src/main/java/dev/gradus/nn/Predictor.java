@@ -3,6 +3,7 @@ package dev.gradus.nn;
 
 import dev.gradus.Loss;
 import dev.gradus.Tensor;
+import dev.gradus.data.Standardization;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -15,7 +16,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <li>{@code bce}: the outputs as they are (the network ends in a sigmoid: they are probabilities);</li>
  * <li>{@code mse}, {@code l1}, {@code huber}: the outputs as they are.</li>
  * </ul>
- * Always with dropout off. {@link #predictClass} gives the chosen class (argmax; {@code p >= 0.5} for
+ * Always with dropout off; a predictor made with a {@link Standardization} (as a model trained on a
+ * standardized CSV has, {@code ModelFile.Loaded.predictor()}) applies it to every input first. {@link #predictClass} gives the chosen class (argmax; {@code p >= 0.5} for
  * one binary output) and its name, when the predictor was given the class names.
  *
  * <p><b>Threads: one predictor per thread</b> (DJL's pattern). A predictor owns only its activation
@@ -49,6 +51,7 @@ public final class Predictor implements AutoCloseable {
     private final Network network;
     private final Transform transform;
     private final List<String> classNames;   // null: classes are named by their index
+    private final Standardization standardization;   // applied to every input; null: none
     private final int in;
     private final int out;
     private final Workspace[] workspaces = new Workspace[CACHED_BATCH_SIZES];
@@ -62,7 +65,12 @@ public final class Predictor implements AutoCloseable {
     private static final Thread CLOSER = new Thread("closed predictor");
     private volatile boolean closed;
 
-    Predictor(Network network, List<String> classNames) {
+    Predictor(Network network, List<String> classNames, Standardization standardization) {
+        if (standardization != null && standardization.featureCount() != network.inFeatures()) {
+            throw new IllegalArgumentException("a standardization of " + standardization.featureCount()
+                    + " features for a network of " + network.inFeatures() + " inputs");
+        }
+        this.standardization = standardization;
         this.network = network;
         this.in = network.inFeatures();
         this.out = network.outFeatures();
@@ -156,6 +164,9 @@ public final class Predictor implements AutoCloseable {
             for (int r = 0; r < xs.length; r++) {
                 input.copyFrom(r * in, xs[r], 0, in);
             }
+            if (standardization != null) {
+                standardization.apply(input);
+            }
             Tensor output = forward(slot);
             for (int r = 0; r < xs.length; r++) {
                 output.copyTo(r * out, result[r], 0, out);
@@ -202,6 +213,9 @@ public final class Predictor implements AutoCloseable {
     private void run(float[] x, float[] into) {
         int slot = slot(1);
         inputs[slot].copyFrom(0, x, 0, in);
+        if (standardization != null) {
+            standardization.apply(inputs[slot]);
+        }
         forward(slot).copyTo(0, into, 0, out);
         transform(into);
     }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.train;
 
-import dev.gradus.backend.internal.InUse;
+import dev.gradus.Labels;
 import dev.gradus.Tensor;
 import dev.gradus.backend.Backend;
 import dev.gradus.data.Batch;
@@ -9,6 +9,7 @@ import dev.gradus.data.Batches;
 import dev.gradus.data.Dataset;
 import dev.gradus.nn.Network;
 import dev.gradus.optim.Optimizer;
+import dev.gradus.backend.internal.InUse;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.util.Arrays;
@@ -235,7 +236,7 @@ public final class Trainer {
                                     : "parameter " + p + " holds NaN or infinity");
                 }
                 if (labels) {
-                    epochCorrect += correctCount(network.output(), InUse.buffer(b.labels()), b.size());
+                    epochCorrect += correctCount(network.output(), b.labels(), b.size());
                 }
                 network.backward();
                 double norm = config.clipping() != null ? config.clipping().apply(backend, grads)
@@ -320,7 +321,7 @@ public final class Trainer {
                 float loss = labels ? network.forward(b.features(), b.labels()) : network.forward(b.features(), b.targets());
                 lossSum += (double) loss * b.size();
                 if (labels) {
-                    correct += correctCount(network.output(), InUse.buffer(b.labels()), b.size());
+                    correct += correctCount(network.output(), b.labels(), b.size());
                 }
                 samples += b.size();
             }
@@ -331,16 +332,27 @@ public final class Trainer {
     }
 
     /** Rows whose arg-max (the first maximum, as torch.argmax) equals the label. */
-    static int correctCount(Tensor output, IntBuffer labels, int rows) {
-        FloatBuffer o = InUse.buffer(output);
-        int c = output.cols();
-        int correct = 0;
-        for (int i = 0; i < rows; i++) {
-            if (Evaluation.argmax(o, i * c, c) == labels.get(i)) {
-                correct++;
+    static int correctCount(Tensor output, Labels labels, int rows) {
+        InUse.acquire(output);   // held while read: a network closed by another thread is an exception
+        try {
+            InUse.acquire(labels);
+            try {
+                FloatBuffer o = InUse.buffer(output);
+                IntBuffer y = InUse.buffer(labels);
+                int c = output.cols();
+                int correct = 0;
+                for (int i = 0; i < rows; i++) {
+                    if (Evaluation.argmax(o, i * c, c) == y.get(i)) {
+                        correct++;
+                    }
+                }
+                return correct;
+            } finally {
+                InUse.release(labels);
             }
+        } finally {
+            InUse.release(output);
         }
-        return correct;
     }
 
     /** "largest |value| 3.1e+29 in 0.weight", for divergence messages (error path only). */
@@ -348,9 +360,9 @@ public final class Trainer {
         float max = -1;
         String where = "";
         for (dev.gradus.nn.Parameter p : network.parameters()) {
-            FloatBuffer v = InUse.buffer(p.value());
-            for (int i = 0, n = p.value().size(); i < n; i++) {
-                float a = Math.abs(v.get(i));
+            float[] v = p.value().toArray();   // error path only: a copy, held while taken
+            for (float f : v) {
+                float a = Math.abs(f);
                 if (a > max) {
                     max = a;
                     where = p.name();
@@ -391,6 +403,6 @@ public final class Trainer {
                                                String param, String detail) {
         return new TrainingDivergedException("training diverged at epoch " + (epoch + 1) + "/" + config.epochs()
                 + ", batch " + (iteration + 1) + "/" + batchesPerEpoch + " (iteration " + step + "): " + what + "; " + detail
-                + ". Try a lower learning rate or gradient clipping.", epoch, iteration, param);
+                + ". " + TrainingDivergedException.ADVICE, epoch, iteration, param);
     }
 }

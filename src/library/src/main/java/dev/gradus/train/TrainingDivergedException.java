@@ -7,6 +7,9 @@ package dev.gradus.train;
  * parameter (PyTorch name) where it was first found.
  */
 public final class TrainingDivergedException extends ArithmeticException {
+    /** The advice that ends the message (a command line replaces it with its flags). */
+    public static final String ADVICE = "Try a lower learning rate or gradient clipping.";
+
     private static final long serialVersionUID = 1L;
 
     private final int epoch;

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.backend;
 
-import dev.gradus.backend.internal.InUse;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.gradus.Tensor;
+import dev.gradus.backend.internal.InUse;
 import java.util.SplittableRandom;
 
 /**

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.backend;
 
-import dev.gradus.backend.internal.InUse;
 import dev.gradus.Tensor;
 import dev.gradus.backend.jni.NativeBackend;
 import dev.gradus.backend.reference.ReferenceBackend;
+import dev.gradus.backend.internal.InUse;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,15 +79,69 @@ class CsvDatasetTest {
     }
 
     @Test
+    void missingValuesAreErrorsNamingLineRowAndColumn() throws IOException {
+        for (String na : new String[] {"NA", "n/a", "NaN", "null", "None", "?"}) {
+            MalformedDataException e = bad("a,b,y\n1,2,0\n3,4,1\n5," + na + ",1\n", "y", Task.CLASSIFICATION);
+            assertEquals("line 4, column 2 'b' (data row 3)", e.location(), na);
+            assertTrue(e.getMessage().contains("missing value '" + na + "'"), e.getMessage());
+        }
+        MalformedDataException label = bad("a,y\n1,0\n2,\n", "y", Task.CLASSIFICATION);
+        assertEquals("line 3, column 2 'y' (data row 2)", label.location(), "a missing label too");
+        MalformedDataException target = bad("a,t\n1,NA\n", "t", Task.REGRESSION);
+        assertTrue(target.getMessage().contains("missing value 'NA'"), target.getMessage());
+    }
+
+    /** A categorical column becomes one feature per category, in place; categories come from the training rows. */
+    @Test
+    void categoricalColumnsAreOneHotEncodedWithTheTrainingCategories() throws IOException {
+        Path f = Files.writeString(dir.resolve("cat.csv"), "w,color,size,y\n1.5,red,s,0\n2.5,blue,l,1\n3.5,red,m,1\n");
+        Map<String, List<String>> cats = CsvDataset.fitCategories(f, "y", List.of("color", "size"), 0, 1);
+        assertEquals(Map.of("color", List.of("blue", "red"), "size", List.of("l", "m", "s")), cats);
+        try (Dataset d = CsvDataset.read(f, "y", Task.CLASSIFICATION, cats)) {
+            assertEquals(6, d.featureCount(), "w, 2 colors, 3 sizes");
+            assertArrayEquals(new float[] {1.5f, 0, 1, 0, 0, 1, 2.5f, 1, 0, 1, 0, 0, 3.5f, 0, 1, 0, 1, 0}, d.features().toArray());
+        }
+        try (Tensor x = CsvDataset.readFeatures(Files.writeString(dir.resolve("new.csv"), "w,color,size\n9,blue,m\n"), cats)) {
+            assertArrayEquals(new float[] {9, 1, 0, 0, 1, 0}, x.toArray());
+        }
+        MalformedDataException unseen = assertThrows(MalformedDataException.class, () -> CsvDataset.read(
+                Files.writeString(dir.resolve("teal.csv"), "w,color,size,y\n1,teal,s,0\n"), "y", Task.CLASSIFICATION, cats));
+        assertEquals("line 2, column 2 'color'", unseen.location());
+        assertTrue(unseen.getMessage().endsWith("'teal' is not one of the 2 categories seen in training [blue, red]"),
+                unseen.getMessage());
+
+        // fitted on the rows split(0.5, seed) keeps for training: a category only in the held-out rows is not one
+        StringBuilder sb = new StringBuilder("w,color,y\n");
+        for (int i = 0; i < 20; i++) {
+            sb.append(i).append(",c").append(i).append(",0\n");
+        }
+        Path many = Files.writeString(dir.resolve("many.csv"), sb);
+        List<String> fitted = CsvDataset.fitCategories(many, "y", List.of("color"), 0.5, 7).get("color");
+        try (Dataset all = CsvDataset.read(many, "y", Task.REGRESSION, CsvDataset.fitCategories(many, "y", List.of("color"), 0, 7));
+             Dataset.Split split = all.split(0.5, 7)) {
+            java.util.Set<String> training = new java.util.TreeSet<>();
+            for (int i = 0; i < split.train().size(); i++) {
+                training.add("c" + (int) split.train().features().get(i, 0));
+            }
+            assertEquals(List.copyOf(training), fitted);
+        }
+        MalformedDataException noHeader = assertThrows(MalformedDataException.class,
+                () -> CsvDataset.fitCategories(f, "y", List.of("colour"), 0, 1));
+        assertTrue(noHeader.getMessage().contains("categorical column 'colour' is not in the header"), noHeader.getMessage());
+    }
+
+    @Test
     void nonNumberNamesLineAndColumn() throws IOException {
         MalformedDataException e = bad("a,b,y\n1,2,0\n3,abc,1\n", "y", Task.CLASSIFICATION);
         assertEquals("line 3, column 2 'b'", e.location());
-        assertTrue(e.getMessage().endsWith("'abc' is not a number"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("'abc' is not a number (a column of categories is read with --categorical b)"),
+                e.getMessage());
         MalformedDataException empty = bad("1,2,0\n3,,1\n", "2", Task.CLASSIFICATION);
-        assertEquals("line 2, column 2", empty.location());
-        assertTrue(empty.getMessage().contains("empty field"), empty.getMessage());
+        assertEquals("line 2, column 2 (data row 2)", empty.location());
+        assertTrue(empty.getMessage().endsWith("missing value; Gradus does not impute missing values: fill them in or drop the row"),
+                empty.getMessage());
         MalformedDataException nan = bad("1,2,0\nNaN,1,1\n", "2", Task.CLASSIFICATION);
-        assertTrue(nan.getMessage().contains("not a finite number"), nan.getMessage());
+        assertTrue(nan.getMessage().contains("missing value 'NaN'"), nan.getMessage());
         MalformedDataException target = bad("x,t\n1,2\n3,oops\n", "t", Task.REGRESSION);
         assertEquals("line 3, column 2 't'", target.location());
     }

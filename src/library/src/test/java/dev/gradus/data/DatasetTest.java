@@ -27,6 +27,39 @@ class DatasetTest {
         return Dataset.classification(Tensor.of(n, 2, x), Labels.of(y), 3);
     }
 
+    /** 90 of class 0 and 10 of class 1: a stratified 20% split validates 18 and 2, and keeps every row once. */
+    @Test
+    void stratifiedSplitKeepsTheClassProportions() {
+        float[] x = new float[100];
+        int[] y = new int[100];
+        for (int i = 0; i < 100; i++) {
+            x[i] = i;
+            y[i] = i % 10 == 0 ? 1 : 0;
+        }
+        try (Dataset d = Dataset.classification(Tensor.of(100, 1, x), Labels.of(y), 2);
+             Dataset.Split s = d.stratifiedSplit(0.2, 3); Dataset.Split again = d.stratifiedSplit(0.2, 3)) {
+            int[] valCount = new int[2];
+            for (int i = 0; i < s.validation().size(); i++) {
+                valCount[s.validation().labels().get(i)]++;
+            }
+            assertArrayEquals(new int[] {18, 2}, valCount);
+            assertEquals(80, s.train().size());
+            assertArrayEquals(s.validation().features().toArray(), again.validation().features().toArray(), "seeded");
+            Set<Float> rows = new HashSet<>();
+            for (Dataset part : new Dataset[] {s.train(), s.validation()}) {
+                for (int i = 0; i < part.size(); i++) {
+                    float id = part.features().get(i, 0);
+                    assertTrue(rows.add(id), "row " + id + " appears twice");
+                    assertEquals(((int) id) % 10 == 0 ? 1 : 0, part.labels().get(i), "label follows its row");
+                }
+            }
+            assertEquals(100, rows.size());
+        }
+        try (Dataset d = Dataset.classification(Tensor.of(2, 1, 0f, 1f), Labels.of(new int[] {0, 1}), 2)) {
+            assertThrows(IllegalArgumentException.class, () -> d.stratifiedSplit(0.2, 1), "rounds to no validation");
+        }
+    }
+
     @Test
     void splitIsSeededDisjointCompleteAndKeepsOrder() {
         try (Dataset d = numbered(100); Dataset.Split s = d.split(0.2, 7); Dataset.Split again = d.split(0.2, 7);

@@ -10,6 +10,7 @@ import dev.gradus.Activation;
 import dev.gradus.Loss;
 import dev.gradus.Tensor;
 import dev.gradus.backend.Backend;
+import dev.gradus.data.Standardization;
 import dev.gradus.nn.ActivationSpec;
 import dev.gradus.nn.DenseSpec;
 import dev.gradus.nn.DropoutSpec;
@@ -94,6 +95,26 @@ class ModelFileTest {
         assertEquals(List.of("0.weight", "0.bias", "3.weight", "3.bias", "5.weight", "5.bias"), List.copyOf(st.tensors().keySet()));
         assertEquals("[4]", st.tensor("0.bias").shapeText(), "biases are 1-D as in torch.nn.Linear");
         assertEquals(ModelFile.FORMAT, st.meta("format"));
+    }
+
+    /** A model trained on standardized features predicts from raw ones: its predictor standardizes them. */
+    @Test
+    void aLoadedModelsPredictorAppliesItsStandardization() throws IOException {
+        Network net = keep(Network.mlp(Backend.named("java"), new int[] {2, 4, 3}, Activation.RELU, Loss.CROSS_ENTROPY, 4));
+        Standardization s = new Standardization(new float[] {2500f, 3.5f}, new float[] {900f, 0.25f});
+        Path f = dir.resolve("standardized.safetensors");
+        ModelFile.save(f, net, Map.of(Standardization.METADATA_KEY, s.toJson()));
+        ModelFile.Loaded loaded = keep(ModelFile.load(f, Backend.named("java")));
+        assertEquals(s, loaded.standardization());
+        float[] raw = {3400f, 3.0f};
+        try (dev.gradus.nn.Predictor p = loaded.predictor(); dev.gradus.nn.Predictor q = net.predictor()) {
+            assertArrayEquals(q.predict(new float[] {1f, -2f}), p.predict(raw), 0f, "(3400-2500)/900, (3-3.5)/0.25");
+            assertArrayEquals(q.predict(new float[][] {{1f, -2f}})[0], p.predict(new float[][] {raw})[0], 0f, "batches too");
+        }
+        assertThrows(IllegalArgumentException.class, () -> net.predictor(null, new Standardization(new float[] {0f},
+                new float[] {1f})), "a standardization of another width");
+        ModelFile.save(f, net, Map.of());
+        assertEquals(null, keep(ModelFile.load(f, Backend.named("java"))).standardization());
     }
 
     @Test

@@ -123,6 +123,16 @@ public final class InUse {
         }
     }
 
+    /** Holds {@code l}. @throws IllegalStateException if the labels are closed */
+    public static void acquire(Labels l) {
+        access.acquire(l);
+    }
+
+    /** Ends {@link #acquire(Labels)}. */
+    public static void release(Labels l) {
+        access.release(l);
+    }
+
     /** Ends {@link #acquire(Tensor)}. */
     public static void release(Tensor a) {
         access.release(a);

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.gradus.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gradus.Activation;
+import dev.gradus.Loss;
+import dev.gradus.Tensor;
+import dev.gradus.backend.Backend;
+import dev.gradus.nn.ActivationSpec;
+import dev.gradus.nn.DenseSpec;
+import dev.gradus.nn.DropoutSpec;
+import dev.gradus.nn.LayerSpec;
+import dev.gradus.nn.Network;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * State dicts written by PyTorch 1.13 (resources {@code torch/}, made by {@code make_state_dicts.py}
+ * there) load into Gradus networks of the same architecture and compute PyTorch's outputs; a wrong
+ * architecture is refused naming the first tensor that does not fit.
+ */
+@Tag("blas")
+class StateDictTest {
+    /** float32 against float32 PyTorch, outputs of magnitude < 2: a few ulps of each GEMM's sum. */
+    static final double TOLERANCE = 1e-6;
+    @TempDir Path dir;
+
+    static Path resource(String name) throws URISyntaxException {
+        return Path.of(StateDictTest.class.getResource("torch/" + name).toURI());
+    }
+
+    static final List<LayerSpec> SEQUENTIAL = List.of(new DenseSpec(6, 16), new ActivationSpec(Activation.GELU),
+            new DenseSpec(16, 8), new ActivationSpec(Activation.TANH), new DropoutSpec(0.3f), new DenseSpec(8, 3));
+
+    @ParameterizedTest
+    @ValueSource(strings = {"native", "java"})
+    void aTorchSequentialsStateDictComputesTorchsOutputs(String backend) throws Exception {
+        try (Network net = StateDict.load(resource("sequential.safetensors"), new Architecture(SEQUENTIAL, Loss.MSE),
+                Backend.named(backend), 0)) {
+            assertMatchesTorch(net, "sequential_io.safetensors", backend);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"native", "java"})
+    void aStateDictWhoseNamesCarryTheModulesAttributeLoadsToo(String backend) throws Exception {
+        // model.0.weight, ... : a module that holds its nn.Sequential as self.model
+        try (Network net = Network.mlp(Backend.named(backend), new int[] {5, 12, 12, 4}, Activation.RELU, Loss.MSE, 0)) {
+            StateDict.loadInto(resource("wrapped.safetensors"), net);
+            assertMatchesTorch(net, "wrapped_io.safetensors", backend);
+        }
+    }
+
+    private static void assertMatchesTorch(Network net, String io, String backend) throws Exception {
+        SafetensorsFile st = SafetensorsFile.read(resource(io));
+        StoredTensor x = st.tensor("x");
+        StoredTensor y = st.tensor("y");
+        try (Tensor input = Tensor.of((int) x.shape()[0], (int) x.shape()[1], x.data())) {
+            float[] got = net.predict(input).toArray();
+            double worst = OnnxExportTest.maxDifference(got, y.data());
+            System.out.printf(Locale.ROOT, "[import] %s on %s: max |Gradus - PyTorch 1.13| %.3g over %d outputs%n",
+                    io.replace("_io.safetensors", ".safetensors"), backend, worst, got.length);
+            assertTrue(worst <= TOLERANCE, io + ": Gradus differs from PyTorch by " + worst);
+        }
+    }
+
+    @Test
+    void theFirstTensorThatDoesNotFitIsNamedWithItsLayerAndShapes() throws Exception {
+        Path file = resource("sequential.safetensors");
+        Backend java = Backend.named("java");
+        // a hidden width of 12 instead of 16: 0.weight is the first misfit
+        List<LayerSpec> narrow = List.of(new DenseSpec(6, 12), new ActivationSpec(Activation.GELU),
+                new DenseSpec(12, 8), new ActivationSpec(Activation.TANH), new DropoutSpec(0.3f), new DenseSpec(8, 3));
+        expect("tensor '0.weight' has shape [16, 6] but layer 0 dense(6 -> 12) needs [12, 6]",
+                () -> StateDict.load(file, new Architecture(narrow, Loss.MSE), java, 0));
+        // without the dropout the last linear layer is index 4: the file has 5.*, not 4.*
+        List<LayerSpec> noDropout = List.of(new DenseSpec(6, 16), new ActivationSpec(Activation.GELU),
+                new DenseSpec(16, 8), new ActivationSpec(Activation.TANH), new DenseSpec(8, 3));
+        expect("has no tensor '4.weight' [3, 8] for layer 4 dense(8 -> 3); its tensors: 0.bias [16], 0.weight [16, 6]",
+                () -> StateDict.load(file, new Architecture(noDropout, Loss.MSE), java, 0));
+        // a shorter network: the file's last layer has no place
+        List<LayerSpec> shorter = List.of(new DenseSpec(6, 16), new ActivationSpec(Activation.GELU), new DenseSpec(16, 8));
+        expect("has tensor '5.bias' [3] that the architecture has no place for (it needs 0.weight, 0.bias, 2.weight, 2.bias)",
+                () -> StateDict.load(file, new Architecture(shorter, Loss.MSE), java, 0));
+    }
+
+    @Test
+    void aNetworkIsLeftAsItWasWhenTheFileDoesNotFit() throws Exception {
+        try (Network net = Network.mlp(Backend.named("java"), new int[] {5, 12, 12, 3}, Activation.RELU, Loss.MSE, 9)) {
+            float[] before = net.parameterBuffer().toArray();
+            Path wrapped = resource("wrapped.safetensors");
+            expect("tensor 'model.4.weight' has shape [4, 12] but layer 4 dense(12 -> 3) needs [3, 12]",
+                    () -> { StateDict.loadInto(wrapped, net); return null; });
+            assertArrayEquals(before, net.parameterBuffer().toArray());
+        }
+    }
+
+    @Test
+    void aGradusModelFileLoadsAsAStateDictAndAPlainStateDictIsNotAModel() throws Exception {
+        try (Network a = Network.mlp(Backend.named("java"), new int[] {3, 4, 2}, Activation.TANH, Loss.MSE, 5);
+             Network b = Network.mlp(Backend.named("java"), new int[] {3, 4, 2}, Activation.TANH, Loss.MSE, 6)) {
+            Path model = dir.resolve("model.safetensors");
+            ModelFile.save(model, a, Map.of());
+            StateDict.loadInto(model, b);
+            assertArrayEquals(a.parameterBuffer().toArray(), b.parameterBuffer().toArray());
+        }
+        FileFormatException e = assertThrows(FileFormatException.class,
+                () -> ModelFile.load(resource("sequential.safetensors"), Backend.named("java")));
+        assertTrue(e.getMessage().contains("a PyTorch state dict loads with its architecture given"), e.getMessage());
+    }
+
+    interface Call {
+        Object run() throws Exception;
+    }
+
+    private static void expect(String message, Call call) {
+        FileFormatException e = assertThrows(FileFormatException.class, call::run);
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+}

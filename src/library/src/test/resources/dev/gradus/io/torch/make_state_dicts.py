@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Writes the PyTorch state dicts that StateDictTest and the CLI's import test load, with PyTorch's outputs.
+
+    apt-get install -y python3-torch    # torch 1.13
+    /usr/bin/python3 make_state_dicts.py    # in this directory
+
+Each network is built by torch with a fixed seed, its state dict is saved as safetensors, and its outputs
+(eval mode, float32) on 32 seeded inputs are saved beside it with the inputs, as tensors "x" and "y":
+
+- sequential.safetensors (+ sequential_io.safetensors): nn.Sequential(Linear(6, 16), GELU(), Linear(16, 8),
+  Tanh(), Dropout(0.3), Linear(8, 3)) -- names 0.*, 2.*, 5.*: Gradus's layer list, dropout included;
+- wrapped.safetensors (+ wrapped_io.safetensors): a module holding nn.Sequential(Linear(5, 12), ReLU(),
+  Linear(12, 12), ReLU(), Linear(12, 4)) as self.model -- names model.0.* ... model.4.*, the architecture
+  `--layers 5,12,12,4 --activation relu`.
+
+With the `safetensors` package this is `safetensors.torch.save_file(model.state_dict(), path)`; without it
+the file is written by hand below in the same format (8-byte little-endian header length, the JSON header
+padded with spaces to a multiple of 8, then the tensors' raw little-endian bytes in header order).
+"""
+import json
+import struct
+
+import torch
+
+try:
+    from safetensors.torch import save_file
+except ImportError:
+    def save_file(tensors, path, metadata=None):
+        header, blobs, offset = {}, [], 0
+        if metadata:
+            header["__metadata__"] = metadata
+        for name in sorted(tensors):
+            t = tensors[name].detach().contiguous().to(torch.float32)
+            blob = t.numpy().astype("<f4").tobytes()
+            header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(blob)]}
+            blobs.append(blob)
+            offset += len(blob)
+        text = json.dumps(header, separators=(",", ":")).encode("utf-8")
+        text += b" " * (-len(text) % 8)
+        with open(path, "wb") as f:
+            f.write(struct.pack("<Q", len(text)))
+            f.write(text)
+            for blob in blobs:
+                f.write(blob)
+
+
+class Wrapped(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.model = torch.nn.Sequential(torch.nn.Linear(5, 12), torch.nn.ReLU(), torch.nn.Linear(12, 12),
+                                         torch.nn.ReLU(), torch.nn.Linear(12, 4))
+
+    def forward(self, x):
+        return self.model(x)
+
+
+def write(name, model, features, seed):
+    model.eval()
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(32, features, generator=g) * 2
+    with torch.no_grad():
+        y = model(x)
+    save_file(model.state_dict(), name + ".safetensors")
+    save_file({"x": x, "y": y}, name + "_io.safetensors")
+    print(name, {k: list(v.shape) for k, v in model.state_dict().items()}, "y[0] =", y[0].tolist())
+
+
+torch.manual_seed(1)
+write("sequential", torch.nn.Sequential(torch.nn.Linear(6, 16), torch.nn.GELU(), torch.nn.Linear(16, 8), torch.nn.Tanh(),
+                                        torch.nn.Dropout(0.3), torch.nn.Linear(8, 3)), 6, 2)
+torch.manual_seed(3)
+write("wrapped", Wrapped(), 5, 4)
