@@ -5,11 +5,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.gradus.Activation;
 import dev.gradus.Loss;
-import dev.gradus.nn.ActivationSpec;
-import dev.gradus.nn.DenseSpec;
-import dev.gradus.nn.Init;
+import dev.gradus.io.Architecture;
 import dev.gradus.nn.LayerSpec;
 import java.io.IOException;
 import java.io.Reader;
@@ -85,14 +82,9 @@ record ReferenceCase(String name, List<LayerSpec> layers, Loss loss, Array x, Ar
                 named(array(train, "params_after"), "train.params_after"), number(tol, "rtol"), number(tol, "atol"));
     }
 
+    /** In the model files' vocabulary, which is the cases' (the case sets every parameter, so init is moot). */
     private static LayerSpec layer(JsonObject l) {
-        String type = string(l, "type");
-        return switch (type) {
-            case "dense" -> new DenseSpec((int) number(l, "in"), (int) number(l, "out"), Init.ZEROS);
-            case "leaky_relu" -> new ActivationSpec(Activation.leakyRelu((float) optional(l, "slope", 0.01)));
-            case "elu" -> new ActivationSpec(Activation.elu((float) optional(l, "alpha", 1.0)));
-            default -> new ActivationSpec(Activation.parse(type));
-        };
+        return Architecture.parseLayer(l.toString());
     }
 
     private static Loss loss(JsonObject l) {

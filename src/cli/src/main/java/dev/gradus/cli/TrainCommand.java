@@ -324,14 +324,12 @@ final class TrainCommand implements Callable<Integer> {
 
     /** E.g. {@code 784-128-10 relu, cross_entropy, 101,770 parameters}. */
     static String describe(Network network) {
-        StringBuilder sizes = new StringBuilder();
+        StringBuilder sizes = new StringBuilder().append(network.inFeatures());
         String act = "";
-        for (var spec : network.layers()) {
-            if (spec instanceof dev.gradus.nn.DenseSpec dense) {
-                if (sizes.length() == 0) {
-                    sizes.append(dense.in());
-                }
-                sizes.append('-').append(dense.out());
+        for (int i = 0; i < network.layers().size(); i++) {
+            var spec = network.layers().get(i);
+            if (!spec.parameterShapes().isEmpty()) {
+                sizes.append('-').append(network.outputShape(i).size());
             } else if (spec instanceof dev.gradus.nn.ActivationSpec a && act.isEmpty()) {
                 act = " " + a.activation();
             }

@@ -35,25 +35,7 @@ public record Architecture(List<LayerSpec> layers, Loss loss) {
     public String toJson() {
         List<Object> ls = new ArrayList<>();
         for (LayerSpec spec : layers) {
-            Map<String, Object> o = new LinkedHashMap<>();
-            if (spec instanceof DenseSpec d) {
-                o.put("type", "dense");
-                o.put("in", d.in());
-                o.put("out", d.out());
-                o.put("init", d.init().label());
-            } else if (spec instanceof ActivationSpec a) {
-                Activation act = a.activation();
-                o.put("type", act.label());
-                if (act.kind() == Activation.Kind.LEAKY_RELU) {
-                    o.put("slope", act.param());
-                } else if (act.kind() == Activation.Kind.ELU) {
-                    o.put("alpha", act.param());
-                }
-            } else if (spec instanceof DropoutSpec p) {
-                o.put("type", "dropout");
-                o.put("p", p.p());
-            }
-            ls.add(o);
+            ls.add(spec.toJson());
         }
         Map<String, Object> l = new LinkedHashMap<>();
         l.put("type", loss.label());
@@ -100,6 +82,15 @@ public record Architecture(List<LayerSpec> layers, Loss loss) {
             throw new IllegalArgumentException("architecture loss " + Json.write(lossJson) + ": " + e.getMessage());
         }
         return new Architecture(layers, loss);
+    }
+
+    /**
+     * One layer's JSON object, as {@link #toJson()} writes it and the reference cases hold it.
+     *
+     * @throws IllegalArgumentException saying what is wrong with it
+     */
+    public static LayerSpec parseLayer(String json) {
+        return layer(Json.parseObject(json));
     }
 
     private static LayerSpec layer(Map<String, Object> o) {

@@ -25,6 +25,7 @@ final class ActivationLayer implements Layer {
     }
 
     @Override public int outFeatures() { return features; }
+    @Override public int[] scratchShape(int rows, boolean training) { return null; }
     @Override public boolean needsInputGrad() { return inputGrad; }
 
     @Override

@@ -28,6 +28,7 @@ final class DenseLayer implements Layer {
     }
 
     @Override public int outFeatures() { return weight.rows(); }
+    @Override public int[] scratchShape(int rows, boolean training) { return null; }
     @Override public boolean needsInputGrad() { return inputGrad; }
 
     @Override

@@ -17,6 +17,7 @@ final class DropoutLayer implements Layer {
     }
 
     @Override public int outFeatures() { return features; }
+    @Override public int[] scratchShape(int rows, boolean training) { return training ? new int[] {rows, features} : null; }
     @Override public boolean needsInputGrad() { return inputGrad; }
 
     @Override
@@ -24,7 +25,7 @@ final class DropoutLayer implements Layer {
         boolean apply = training && p > 0;
         ws.dropped[i] = apply;
         if (apply) {
-            b.dropoutForward(ws.out[i], ws.mask[i], in, p, seed);
+            b.dropoutForward(ws.out[i], ws.scratch[i], in, p, seed);
             ws.cur[i] = ws.out[i];
         } else {
             ws.cur[i] = in;
@@ -37,7 +38,7 @@ final class DropoutLayer implements Layer {
             return;
         }
         if (ws.dropped[i]) {
-            b.dropoutBackward(ws.grad[i - 1], ws.dcur[i], ws.mask[i]);
+            b.dropoutBackward(ws.grad[i - 1], ws.dcur[i], ws.scratch[i]);
             ws.dcur[i - 1] = ws.grad[i - 1];
         } else {
             ws.dcur[i - 1] = ws.dcur[i];

@@ -11,7 +11,15 @@ import dev.gradus.backend.Backend;
  */
 sealed interface Layer permits DenseLayer, ActivationLayer, DropoutLayer {
 
+    /** Values per output sample (the output tensor is (rows, outFeatures())). */
     int outFeatures();
+
+    /**
+     * The (rows, cols) of the scratch tensor this layer keeps in a workspace for batches of {@code rows}
+     * (a dropout mask, im2col columns), or null for none; {@code training}: for a workspace that training
+     * forwards use, not only inference. Allocated once per batch size.
+     */
+    int[] scratchShape(int rows, boolean training);
 
     /** Whether a layer before this one has parameters, so that the gradient w.r.t. this layer's input is needed. */
     boolean needsInputGrad();

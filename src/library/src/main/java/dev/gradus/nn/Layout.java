@@ -2,38 +2,57 @@
 package dev.gradus.nn;
 
 import dev.gradus.Tensor;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Lays a list of layer specs out over a network's two contiguous buffers: in layer order, each dense
- * layer's weight then bias; builds the runtime layers (deciding which bias an activation fuses and
- * which input gradients are needed) and the named parameter views, and initializes the values.
+ * Lays a list of layer specs out over a network's two contiguous buffers: in layer order, each
+ * layer's parameters in {@link LayerSpec#parameterShapes()} order; builds the runtime layers (deciding
+ * which bias an activation fuses and which input gradients are needed) and the named parameter views,
+ * and initializes the values.
  */
 final class Layout {
     private Layout() {}
 
-    /** The input width: the first dense layer's {@code in}. */
-    static int inputWidth(List<LayerSpec> specs) {
-        for (int i = 0; i < specs.size(); i++) {
-            if (specs.get(i) == null) {
-                throw new IllegalArgumentException("layer " + i + " is null");
-            }
-        }
+    /** The input a list of specs implies without being told: the first dense layer's {@code (in)}. */
+    static Shape impliedInput(List<LayerSpec> specs) {
+        checkNotNull(specs);
         for (LayerSpec s : specs) {
             if (s instanceof DenseSpec d) {
-                return d.in();
+                return Shape.flat(d.in());
             }
         }
-        throw new IllegalArgumentException("a network needs at least one dense layer, got " + specs);
+        throw new IllegalArgumentException("a network without a dense layer needs its input shape, got " + specs);
+    }
+
+    /** Each layer's output shape, validating every layer against its input. */
+    static Shape[] shapes(Shape input, List<LayerSpec> specs) {
+        checkNotNull(specs);
+        if (input == null) {
+            throw new IllegalArgumentException("the input shape must not be null");
+        }
+        if (specs.isEmpty()) {
+            throw new IllegalArgumentException("a network needs at least one layer");
+        }
+        Shape[] out = new Shape[specs.size()];
+        Shape shape = input;
+        for (int i = 0; i < specs.size(); i++) {
+            try {
+                shape = specs.get(i).outputShape(shape);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("layer " + i + ": " + e.getMessage(), e);
+            }
+            out[i] = shape;
+        }
+        return out;
     }
 
     static int parameterCount(List<LayerSpec> specs) {
         long count = 0;
         for (LayerSpec s : specs) {
-            if (s instanceof DenseSpec d) {
-                count += d.parameterCount();
-            }
+            count += count(s);
         }
         if (count > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("network has " + count + " parameters, more than 2^31-1");
@@ -41,45 +60,95 @@ final class Layout {
         return (int) count;
     }
 
+    /** The number of values in a layer's parameters. */
+    static long count(LayerSpec s) {
+        long count = 0;
+        for (long[] shape : s.parameterShapes().values()) {
+            count += product(shape);
+        }
+        return count;
+    }
+
     /** The runtime layers; adds each parameter to {@code out} and fills it from {@code rng}. */
-    static Layer[] build(List<LayerSpec> specs, int inFeatures, Tensor params, Tensor grads, SplittableRandom rng,
-                         List<Parameter> out) {
+    static Layer[] build(List<LayerSpec> specs, Shape input, Shape[] shapes, Tensor params, Tensor grads,
+                         SplittableRandom rng, List<Parameter> out) {
         Layer[] layers = new Layer[specs.size()];
-        int width = inFeatures;
         long offset = 0;
         boolean paramsBefore = false;
         for (int i = 0; i < specs.size(); i++) {
             LayerSpec s = specs.get(i);
-            if (s instanceof DenseSpec d) {
-                if (d.in() != width) {
-                    throw new IllegalArgumentException("layer " + i + " " + d.describe() + " takes " + d.in()
-                            + " inputs but the layer before gives " + width);
-                }
-                Tensor w = params.view(offset, d.out(), d.in());
-                Tensor dw = grads.view(offset, d.out(), d.in());
-                out.add(new Parameter(i + ".weight", w, dw, offset));
-                offset += (long) d.out() * d.in();
-                Tensor b = params.view(offset, 1, d.out());
-                Tensor db = grads.view(offset, 1, d.out());
-                out.add(new Parameter(i + ".bias", b, db, offset));
-                offset += d.out();
-                float[] wv = new float[d.out() * d.in()];
-                float[] bv = new float[d.out()];
-                d.init().fill(wv, bv, d.in(), d.out(), rng);
-                w.copyFrom(wv);
-                b.copyFrom(bv);
-                boolean fused = i + 1 < specs.size() && specs.get(i + 1) instanceof ActivationSpec;
-                layers[i] = new DenseLayer(w, b, dw, db, fused, paramsBefore);
-                paramsBefore = true;
-                width = d.out();
-            } else if (s instanceof ActivationSpec a) {
-                DenseLayer before = i > 0 && layers[i - 1] instanceof DenseLayer dl ? dl : null;
-                layers[i] = new ActivationLayer(a.activation(), width, before == null ? null : before.bias,
-                        before == null ? null : before.dbias, paramsBefore);
-            } else if (s instanceof DropoutSpec dr) {
-                layers[i] = new DropoutLayer(dr.p(), width, paramsBefore);
+            List<Tensor> values = new ArrayList<>();
+            List<Tensor> gradients = new ArrayList<>();
+            List<float[]> initial = new ArrayList<>();
+            for (Map.Entry<String, long[]> e : s.parameterShapes().entrySet()) {
+                long[] shape = e.getValue();
+                int size = (int) product(shape);
+                int rows = shape.length == 1 ? 1 : (int) shape[0];   // a [1, n] view for a 1-D parameter
+                Tensor v = params.view(offset, rows, size / rows);
+                Tensor g = grads.view(offset, rows, size / rows);
+                out.add(new Parameter(i + "." + e.getKey(), ints(shape), v, g, offset));
+                values.add(v);
+                gradients.add(g);
+                initial.add(new float[size]);
+                offset += size;
             }
+            s.initialize(initial, rng);
+            for (int k = 0; k < values.size(); k++) {
+                values.get(k).copyFrom(initial.get(k));
+            }
+            layers[i] = s.accept(new Runtime(specs, layers, i, i == 0 ? input : shapes[i - 1], shapes[i],
+                    values, gradients, paramsBefore));
+            paramsBefore |= !values.isEmpty();
         }
         return layers;
+    }
+
+    /** Builds layer i's runtime form from its spec, its shapes and its parameter views. */
+    private record Runtime(List<LayerSpec> specs, Layer[] built, int i, Shape in, Shape out, List<Tensor> values,
+                           List<Tensor> grads, boolean inputGrad) implements LayerSpec.Visitor<Layer> {
+        @Override
+        public Layer dense(DenseSpec spec) {
+            boolean fused = i + 1 < specs.size() && specs.get(i + 1) instanceof ActivationSpec;
+            return new DenseLayer(values.get(0), values.get(1), grads.get(0), grads.get(1), fused, inputGrad);
+        }
+
+        @Override
+        public Layer activation(ActivationSpec spec) {
+            DenseLayer before = i > 0 && built[i - 1] instanceof DenseLayer dl ? dl : null;
+            return new ActivationLayer(spec.activation(), out.size(), before == null ? null : before.bias,
+                    before == null ? null : before.dbias, inputGrad);
+        }
+
+        @Override
+        public Layer dropout(DropoutSpec spec) {
+            return new DropoutLayer(spec.p(), out.size(), inputGrad);
+        }
+    }
+
+    private static void checkNotNull(List<LayerSpec> specs) {
+        if (specs == null) {
+            throw new IllegalArgumentException("layers must not be null");
+        }
+        for (int i = 0; i < specs.size(); i++) {
+            if (specs.get(i) == null) {
+                throw new IllegalArgumentException("layer " + i + " is null");
+            }
+        }
+    }
+
+    static long product(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        return n;
+    }
+
+    private static int[] ints(long[] shape) {
+        int[] s = new int[shape.length];
+        for (int k = 0; k < s.length; k++) {
+            s[k] = (int) shape[k];
+        }
+        return s;
     }
 }

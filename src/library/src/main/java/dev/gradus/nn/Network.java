@@ -67,7 +67,8 @@ public final class Network implements AutoCloseable {
     private final Tensor params;
     private final Tensor grads;
     private final List<Parameter> parameters;
-    private final int inFeatures;
+    private final Shape input;
+    private final Shape[] shapes;
     private final Workspace[] cache = new Workspace[CACHED_BATCH_SIZES];
     private long uses;
     private boolean training = true;
@@ -79,19 +80,33 @@ public final class Network implements AutoCloseable {
     private volatile boolean closed;   // read by other threads: a close is seen by every later call
 
     /**
-     * Builds a network from its layers, initializing the dense layers' parameters from {@code seed}
-     * (a {@link SplittableRandom}, layer by layer; see {@link Init}). Also seeds the dropout masks.
+     * Builds a network from its layers for flat input samples of the first dense layer's width,
+     * initializing the parameters from {@code seed} (a {@link SplittableRandom}, layer by layer; see
+     * {@link Init}). Also seeds the dropout masks.
      *
-     * @throws IllegalArgumentException if the list is empty, has no dense layer, or a dense layer's
-     *         {@code in} differs from the width before it
+     * @throws IllegalArgumentException if the list is empty, has no dense layer, or a layer cannot take
+     *         the output of the one before it
      */
     public Network(Backend backend, List<LayerSpec> layerSpecs, Loss loss, long seed) {
-        if (backend == null || layerSpecs == null || loss == null) {
-            throw new IllegalArgumentException("backend, layers and loss must not be null");
+        this(backend, Layout.impliedInput(layerSpecs), layerSpecs, loss, seed);
+    }
+
+    /**
+     * Builds a network from its layers for input samples of shape {@code input} ({@code (F)}, or
+     * {@code (C, H, W)} for images: a batch is then a row-major (N, C·H·W) tensor, as PyTorch's NCHW),
+     * initializing the parameters from {@code seed} as {@link #Network(Backend, List, Loss, long)} does.
+     *
+     * @throws IllegalArgumentException if the list is empty or a layer cannot take the output of the one
+     *         before it (the message names the layer and both shapes)
+     */
+    public Network(Backend backend, Shape input, List<LayerSpec> layerSpecs, Loss loss, long seed) {
+        if (backend == null || input == null || layerSpecs == null || loss == null) {
+            throw new IllegalArgumentException("backend, input shape, layers and loss must not be null");
         }
         this.backend = backend;
-        this.inFeatures = Layout.inputWidth(layerSpecs);
         this.specs = List.copyOf(layerSpecs);
+        this.input = input;
+        this.shapes = Layout.shapes(input, specs);
         this.loss = loss;
         this.seed = seed;
         int count = Layout.parameterCount(specs);
@@ -99,7 +114,7 @@ public final class Network implements AutoCloseable {
         this.grads = Tensor.allocate(1, count);
         List<Parameter> ps = new ArrayList<>();
         try {
-            this.layers = Layout.build(specs, inFeatures, params, grads, new SplittableRandom(seed), ps);
+            this.layers = Layout.build(specs, input, shapes, params, grads, new SplittableRandom(seed), ps);
         } catch (RuntimeException e) {
             params.close();
             grads.close();
@@ -376,9 +391,9 @@ public final class Network implements AutoCloseable {
 
     private void checkInput(Tensor x) {
         checkOpen();
-        if (x == null || x.cols() != inFeatures || x.rows() < 1) {
+        if (x == null || x.cols() != input.size() || x.rows() < 1) {
             throw new IllegalArgumentException("input " + (x == null ? "null" : x.shape()) + " must be [N >= 1, "
-                    + inFeatures + "]");
+                    + input.size() + "]" + (input.isImage() ? " (samples " + input + " flattened)" : ""));
         }
     }
 
@@ -476,9 +491,9 @@ public final class Network implements AutoCloseable {
         dropoutStep = step;
     }
 
-    /** The dropout mask layer i applied in the last forward (for tests); null for other layers. */
+    /** The dropout mask layer i applied in the last forward (for tests); null if it applied none. */
     Tensor dropoutMask(int i) {
-        return last == null ? null : last.mask[i];
+        return last == null || !(layers[i] instanceof DropoutLayer) || !last.dropped[i] ? null : last.scratch[i];
     }
 
     public Backend backend() { return backend; }
@@ -486,7 +501,12 @@ public final class Network implements AutoCloseable {
     public long seed() { return seed; }
     /** The layer specs, in order (what a model file stores). */
     public List<LayerSpec> layers() { return specs; }
-    public int inFeatures() { return inFeatures; }
+    /** Values per input sample: a row of the input tensor. */
+    public int inFeatures() { return input.size(); }
+    /** The shape of one input sample. */
+    public Shape inputShape() { return input; }
+    /** The shape of one sample of layer i's output. */
+    public Shape outputShape(int i) { return shapes[i]; }
     public int outFeatures() { return layers[layers.length - 1].outFeatures(); }
 
     /** A readable table: one row per layer with its output shape and parameter count, then the totals. */

@@ -12,18 +12,12 @@ final class Summary {
         StringBuilder sb = new StringBuilder();
         String fmt = "%-4s %-26s %-14s %12s%n";
         sb.append(String.format(Locale.ROOT, fmt, "#", "layer", "output", "parameters"));
-        int width = net.inFeatures();
         List<LayerSpec> specs = net.layers();
-        sb.append(String.format(Locale.ROOT, fmt, "", "input", "[N, " + width + "]", ""));
+        sb.append(String.format(Locale.ROOT, fmt, "", "input", net.inputShape().batched(), ""));
         for (int i = 0; i < specs.size(); i++) {
             LayerSpec s = specs.get(i);
-            long count = 0;
-            if (s instanceof DenseSpec d) {
-                width = d.out();
-                count = d.parameterCount();
-            }
-            sb.append(String.format(Locale.ROOT, fmt, i, s.describe(), "[N, " + width + "]",
-                    String.format(Locale.ROOT, "%,d", count)));
+            sb.append(String.format(Locale.ROOT, fmt, i, s.describe(), net.outputShape(i).batched(),
+                    String.format(Locale.ROOT, "%,d", Layout.count(s))));
         }
         sb.append(String.format(Locale.ROOT, "loss: %s; parameters: %,d (%,d bytes as float32); backend: %s%n",
                 net.loss(), net.parameterCount(), 4L * net.parameterCount(), net.backend().name()));

@@ -12,7 +12,7 @@ import dev.gradus.Tensor;
 final class Workspace implements AutoCloseable {
     final int rows;
     final Tensor[] out;        // (rows, width of layer i), owned
-    final Tensor[] mask;       // dropout masks, null for other layers
+    final Tensor[] scratch;    // per layer, owned (see Layer#scratchShape), or null
     final Tensor[] grad;       // ∂loss/∂(output of layer i), owned, allocated on the first backward
     final Tensor[] cur;
     final Tensor[] dcur;
@@ -21,12 +21,12 @@ final class Workspace implements AutoCloseable {
     long lastUse;
     private boolean gradsAllocated;
 
-    /** With {@code masks}, the dropout masks a training forward writes; without, for inference only. */
+    /** With {@code masks}, the scratch a training forward writes (dropout masks); without, for inference only. */
     Workspace(int rows, Layer[] layers, boolean masks) {
         this.rows = rows;
         int n = layers.length;
         out = new Tensor[n];
-        mask = new Tensor[n];
+        scratch = new Tensor[n];
         grad = new Tensor[n];
         cur = new Tensor[n];
         dcur = new Tensor[n];
@@ -34,8 +34,9 @@ final class Workspace implements AutoCloseable {
         try {
             for (int i = 0; i < n; i++) {
                 out[i] = Tensor.allocate(rows, layers[i].outFeatures());
-                if (masks && layers[i] instanceof DropoutLayer) {
-                    mask[i] = Tensor.allocate(rows, layers[i].outFeatures());
+                int[] s = layers[i].scratchShape(rows, masks);
+                if (s != null) {
+                    scratch[i] = Tensor.allocate(s[0], s[1]);
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -60,7 +61,7 @@ final class Workspace implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Tensor[] ts : new Tensor[][] {out, mask, grad}) {
+        for (Tensor[] ts : new Tensor[][] {out, scratch, grad}) {
             for (Tensor t : ts) {
                 if (t != null) {
                     t.close();

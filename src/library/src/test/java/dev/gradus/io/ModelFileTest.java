@@ -71,6 +71,16 @@ class ModelFileTest {
         assertTrue(a.toJson().contains("{\"type\":\"leaky_relu\",\"slope\":0.03}"), a.toJson());
     }
 
+    /** A new layer kind must be added to {@link #everyKindOfLayer()}, so its JSON is read back too. */
+    @Test
+    void everyKindOfLayerIsInTheRoundTrip() {
+        java.util.Set<Class<?>> covered = new java.util.HashSet<>();
+        for (LayerSpec s : everyKindOfLayer()) {
+            covered.add(s.getClass());
+        }
+        assertEquals(java.util.Set.of(LayerSpec.class.getPermittedSubclasses()), covered);
+    }
+
     @Test
     void savedModelLoadsWithTheSameArchitectureAndBitIdenticalParameters() throws IOException {
         Network net = keep(new Network(NO_MATH, everyKindOfLayer(), Loss.huber(0.3f), 99));

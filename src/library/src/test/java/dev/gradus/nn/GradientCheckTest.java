@@ -88,11 +88,10 @@ class GradientCheckTest {
                 double[] analytic = toDouble(net.gradientBuffer().toArray());
                 double[][] masks = new double[specs.size()][];
                 for (int i = 0; i < specs.size(); i++) {
-                    if (specs.get(i) instanceof DropoutSpec) {
-                        masks[i] = toDouble(net.dropoutMask(i).toArray());
-                    }
+                    Tensor mask = net.dropoutMask(i);
+                    masks[i] = mask == null ? null : toDouble(mask.toArray());
                 }
-                DoubleEvaluator eval = new DoubleEvaluator(specs, loss, masks);
+                DoubleEvaluator eval = new DoubleEvaluator(net.inputShape(), specs, loss, masks);
                 double[] p = toDouble(net.parameterBuffer().toArray());
                 double base = eval.loss(p, xUsed, N, targetUsed, labels);
                 assertTrue(Math.abs(base - netLoss) <= LOSS_RTOL * Math.abs(base) + 1e-7,

@@ -162,9 +162,13 @@ class NetworkTest {
         Backend b = TestBackends.all().get(0);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Network(b,
                 List.of(new DenseSpec(3, 4), new DenseSpec(5, 2)), Loss.MSE, 1));
-        assertTrue(e.getMessage().contains("takes 5 inputs") && e.getMessage().contains("gives 4"), e.getMessage());
+        assertTrue(e.getMessage().contains("layer 1: dense(5 -> 2) takes samples [5], got [4]"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new Network(b,
                 List.of(new ActivationSpec(Activation.RELU)), Loss.MSE, 1));
+        e = assertThrows(IllegalArgumentException.class, () -> new Network(b, Shape.image(1, 2, 2),
+                List.of(new DenseSpec(4, 2)), Loss.MSE, 1));
+        assertTrue(e.getMessage().contains("layer 0: dense(4 -> 2) takes samples [4], got [1, 2, 2] (put a flatten"),
+                e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new DenseSpec(0, 3));
         assertThrows(IllegalArgumentException.class, () -> new DropoutSpec(1f));
         try (Network net = Network.mlp(b, new int[] {3, 2}, Activation.RELU, Loss.MSE, 1);
