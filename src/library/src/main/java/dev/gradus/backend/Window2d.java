@@ -5,10 +5,9 @@ package dev.gradus.backend;
  * The geometry of a 2-D sliding window over images of {@code channels × height × width} (NCHW rows):
  * kernel {@code kh × kw}, stride, zero padding and dilation per dimension, as PyTorch's Conv2d and
  * pooling layers take them. Output size per dimension:
- * {@code floor((in + 2·pad − dilation·(kernel − 1) − 1) / stride) + 1}.
- *
- * @throws IllegalArgumentException when a size is < 1, a padding < 0, or the window does not fit the
- *         padded input (the message names the geometry)
+ * {@code floor((in + 2·pad − dilation·(kernel − 1) − 1) / stride) + 1}. Constructing one with a size,
+ * stride or dilation below 1, a negative padding, or a window that does not fit the padded input is an
+ * {@link IllegalArgumentException} naming the geometry.
  */
 public record Window2d(int channels, int height, int width, int kh, int kw, int sh, int sw, int ph, int pw,
                        int dh, int dw) {
