@@ -4,6 +4,7 @@ package dev.gradus.data;
 import dev.gradus.Labels;
 import dev.gradus.Tensor;
 import dev.gradus.backend.internal.InUse;
+import dev.gradus.nn.Shape;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.util.ArrayList;
@@ -18,18 +19,28 @@ import java.util.List;
  * <p>Classification datasets know their class count and class names (for MNIST "0" … "9"; for a CSV
  * with string labels the sorted names, see {@link CsvDataset}). Every label is checked to lie in
  * {@code [0, classes)} when the dataset is made.
+ *
+ * <p>Each row is one sample of {@link #sampleShape()}: flat {@code (d)} unless made as images
+ * {@code (C, H, W)} (MNIST's are {@code (1, 28, 28)}), whose rows hold the pixels row-major, channel by
+ * channel, as a network's image input takes them.
  */
 public final class Dataset implements AutoCloseable {
     private final Tensor features;
     private final Labels labels;      // null for regression
     private final Tensor targets;     // null for classification
     private final List<String> classNames;
+    private final Shape sampleShape;   // null: flat (a CSV may have no feature columns, and no Shape has size 0)
 
-    private Dataset(Tensor features, Labels labels, Tensor targets, List<String> classNames) {
+    private Dataset(Tensor features, Labels labels, Tensor targets, List<String> classNames, Shape sampleShape) {
+        if (sampleShape != null && sampleShape.size() != features.cols()) {
+            throw new IllegalArgumentException("samples of shape " + sampleShape + " have " + sampleShape.size()
+                    + " values but the features " + features.shape() + " have " + features.cols() + " per row");
+        }
         this.features = features;
         this.labels = labels;
         this.targets = targets;
         this.classNames = classNames;
+        this.sampleShape = sampleShape;
     }
 
     /**
@@ -37,6 +48,14 @@ public final class Dataset implements AutoCloseable {
      * every label must lie in {@code [0, classNames.size())}.
      */
     public static Dataset classification(Tensor features, Labels labels, List<String> classNames) {
+        return classification(features, labels, classNames, null);
+    }
+
+    /**
+     * As {@link #classification(Tensor, Labels, List)}, each row a sample of {@code sampleShape}, e.g.
+     * an image {@code (C, H, W)} whose {@code C·H·W} values the row holds (null: flat).
+     */
+    public static Dataset classification(Tensor features, Labels labels, List<String> classNames, Shape sampleShape) {
         if (labels.length() != features.rows()) {
             throw new IllegalArgumentException("features " + features.shape() + " have " + features.rows()
                     + " rows but there are " + labels.length() + " labels");
@@ -49,7 +68,7 @@ public final class Dataset implements AutoCloseable {
             throw new IllegalArgumentException("label " + labels.get(bad) + " of sample " + bad
                     + " is out of range [0, " + classNames.size() + ")");
         }
-        return new Dataset(features, labels, null, List.copyOf(classNames));
+        return new Dataset(features, labels, null, List.copyOf(classNames), sampleShape);
     }
 
     /** A classification dataset with classes named "0" … "classes−1". */
@@ -63,7 +82,7 @@ public final class Dataset implements AutoCloseable {
             throw new IllegalArgumentException("features " + features.shape() + " and targets " + targets.shape()
                     + " have different row counts");
         }
-        return new Dataset(features, null, targets, List.of());
+        return new Dataset(features, null, targets, List.of(), null);
     }
 
     /** "0", "1", … for {@code classes} classes. */
@@ -81,8 +100,11 @@ public final class Dataset implements AutoCloseable {
     /** Number of samples. */
     public int size() { return features.rows(); }
 
-    /** Features per sample. */
+    /** Features per sample: the size of {@link #sampleShape()}. */
     public int featureCount() { return features.cols(); }
+
+    /** The shape of one sample: {@code (d)} flat, or an image {@code (C, H, W)}. */
+    public Shape sampleShape() { return sampleShape != null ? sampleShape : Shape.flat(featureCount()); }
 
     /** Target values per sample: 1 for classification (the label), {@code t} for regression. */
     public int targetCount() { return targets == null ? 1 : targets.cols(); }
@@ -130,11 +152,11 @@ public final class Dataset implements AutoCloseable {
             if (labels != null) {
                 Labels l = Labels.allocate(rows.length);
                 gatherLabels(InUse.buffer(l), InUse.buffer(labels), rows, 0, rows.length);
-                return new Dataset(f, l, null, classNames);
+                return new Dataset(f, l, null, classNames, sampleShape);
             }
             Tensor t = Tensor.allocate(rows.length, targetCount());
             gatherRows(InUse.buffer(t), InUse.buffer(targets), targetCount(), rows, 0, rows.length);
-            return new Dataset(f, null, t, classNames);
+            return new Dataset(f, null, t, classNames, sampleShape);
         } catch (RuntimeException e) {
             f.close();
             throw e;

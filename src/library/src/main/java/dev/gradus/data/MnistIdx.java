@@ -4,6 +4,7 @@ package dev.gradus.data;
 import dev.gradus.Labels;
 import dev.gradus.Tensor;
 import dev.gradus.backend.internal.InUse;
+import dev.gradus.nn.Shape;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -24,7 +25,8 @@ import java.util.zip.ZipException;
  * which one is told by its first two bytes ({@code 1f 8b}), not by its name.
  *
  * <p>Images (D ≥ 2, e.g. {@code [n, 28, 28]}) become a {@code [n, 28·28]} float tensor with every pixel
- * divided by 255 in float32, exactly as torchvision's {@code ToTensor()}. Labels (D = 1) must lie in
+ * divided by 255 in float32, exactly as torchvision's {@code ToTensor()}; a dataset's samples are then
+ * images {@code (1, 28, 28)} (see {@link #imageShape}). Labels (D = 1) must lie in
  * {@code [0, classes)}. Everything is validated — magic, dimension count, sizes, the amount of data
  * (no more, no less), the label range, and that there are as many labels as images — and a violation
  * throws {@link MalformedDataException} naming the file, the byte offset (in the uncompressed stream
@@ -68,8 +70,9 @@ public final class MnistIdx {
 
     /** Images and labels as a classification dataset with {@code classes} classes named "0" …. */
     public static Dataset load(Path images, Path labels, int classes) throws IOException {
-        Tensor x = readImages(images);
+        Tensor x = readImages(images);   // validates the header before readImageShape reads it again
         try {
+            Shape shape = readImageShape(images);
             Labels y = readLabels(labels, classes);
             if (y.length() != x.rows()) {
                 int n = y.length();
@@ -77,11 +80,43 @@ public final class MnistIdx {
                 throw new MalformedDataException(labels, "offset 4",
                         n + " labels but " + images + " holds " + x.rows() + " images");
             }
-            return Dataset.classification(x, y, classes);
+            return Dataset.classification(x, y, Dataset.numberedClasses(classes), shape);
         } catch (RuntimeException | IOException e) {
             x.close();
             throw e;
         }
+    }
+
+    /**
+     * The shape of one image of an IDX file, from its header alone: {@link #imageShape} of its sizes.
+     *
+     * @throws MalformedDataException if the header is not that of images
+     */
+    public static Shape readImageShape(Path file) throws IOException {
+        try (Reader in = new Reader(file)) {
+            int[] dims = in.header();
+            if (dims.length < 2) {
+                throw in.error(3, "images need at least 2 dimensions (count, then pixels), the header says " + dims.length);
+            }
+            try {
+                return imageShape(dims);
+            } catch (IllegalArgumentException e) {
+                throw in.error(4, "image sizes " + java.util.Arrays.toString(dims) + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * One image's shape for IDX sizes {@code [n, ...]}: {@code [n, H, W]} gives {@code (1, H, W)},
+     * {@code [n, C, H, W]} gives {@code (C, H, W)}; any other count of dimensions is flat, the product of
+     * the sizes after n.
+     */
+    public static Shape imageShape(int[] dims) {
+        return switch (dims.length) {
+            case 3 -> Shape.image(1, dims[1], dims[2]);
+            case 4 -> Shape.image(dims[1], dims[2], dims[3]);
+            default -> Shape.flat(java.util.Arrays.stream(dims, 1, dims.length).reduce(1, Math::multiplyExact));
+        };
     }
 
     /** An IDX file of unsigned bytes with at least 2 dimensions, as a {@code [n, product of the rest]} tensor of pixel/255. */

@@ -10,9 +10,13 @@ final class Summary {
 
     static String of(Network net) {
         StringBuilder sb = new StringBuilder();
-        String fmt = "%-4s %-26s %-14s %12s%n";
-        sb.append(String.format(Locale.ROOT, fmt, "#", "layer", "output", "parameters"));
         List<LayerSpec> specs = net.layers();
+        int width = 26;   // the layer column fits the longest description (a conv2d's with stride and padding)
+        for (LayerSpec s : specs) {
+            width = Math.max(width, s.describe().length());
+        }
+        String fmt = "%-4s %-" + width + "s %-14s %12s%n";
+        sb.append(String.format(Locale.ROOT, fmt, "#", "layer", "output", "parameters"));
         sb.append(String.format(Locale.ROOT, fmt, "", "input", net.inputShape().batched(), ""));
         for (int i = 0; i < specs.size(); i++) {
             LayerSpec s = specs.get(i);

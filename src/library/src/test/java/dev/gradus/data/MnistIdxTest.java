@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradus.Labels;
 import dev.gradus.Tensor;
+import dev.gradus.nn.Shape;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -76,6 +77,31 @@ class MnistIdxTest {
             }
             assertEquals(0f, x[0]);
             assertEquals(1f, x[1]);
+        }
+    }
+
+    /** IDX images are images: [n, H, W] gives (1, H, W), [n, C, H, W] gives (C, H, W); subsets and splits keep it. */
+    @Test
+    void imagesKeepTheirShape() throws IOException {
+        Path labels = write("lab", idx(new int[] {3}, new byte[] {7, 0, 9}));
+        try (Dataset d = MnistIdx.load(write("img", idx(new int[] {3, 2, 2}, pixels())), labels, 10);
+             Dataset head = d.head(2);
+             Dataset.Split split = d.split(0.4, 1)) {
+            assertEquals(Shape.image(1, 2, 2), d.sampleShape());
+            assertEquals(Shape.image(1, 2, 2), head.sampleShape());
+            assertEquals(Shape.image(1, 2, 2), split.train().sampleShape());
+            assertEquals(Shape.image(1, 2, 2), split.validation().sampleShape());
+        }
+        Path rgb = write("rgb", idx(new int[] {1, 3, 2, 2}, pixels()));
+        assertEquals(Shape.image(3, 2, 2), MnistIdx.readImageShape(rgb));
+        assertEquals(Shape.flat(4), MnistIdx.readImageShape(write("flat", idx(new int[] {3, 4}, pixels()))));
+        try (Tensor x = Tensor.allocate(2, 3); Labels y = Labels.allocate(2)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Dataset.classification(x, y, Dataset.numberedClasses(2), Shape.image(1, 2, 2)));
+            assertTrue(e.getMessage().contains("[1, 2, 2]") && e.getMessage().contains("3 per row"), e.getMessage());
+        }
+        try (Dataset flat = Dataset.classification(Tensor.allocate(2, 3), Labels.allocate(2), Dataset.numberedClasses(2))) {
+            assertEquals(Shape.flat(3), flat.sampleShape(), "a dataset made from rows is flat");
         }
     }
 
