@@ -2,6 +2,8 @@
 package dev.gradus.cli;
 
 import dev.gradus.data.CsvDataset;
+import dev.gradus.data.Dataset;
+import dev.gradus.io.Architecture;
 import dev.gradus.io.OptimizerSpec;
 import dev.gradus.nn.Network;
 import dev.gradus.optim.Optimizer;
@@ -36,6 +38,11 @@ final class CompareCommand implements Callable<Integer> {
 
     @Option(names = "--threads", paramLabel = "N", description = "Threads for the native backend. Default: all processors.")
     Integer threads;
+
+    @Option(names = "--samples", paramLabel = "N",
+            description = "Train on the first N training samples only: a few steps, as the java backend is slow on "
+                    + "convolutions. Default: all.")
+    Integer samples;
 
     @Spec CommandSpec spec;
 
@@ -78,13 +85,20 @@ final class CompareCommand implements Callable<Integer> {
         BackendOptions backends = new BackendOptions();
         backends.threads = threads;
         CsvDataset.Task task = training.loss().usesLabels() ? CsvDataset.Task.CLASSIFICATION : CsvDataset.Task.REGRESSION;
-        try (DataOptions.Data d = data.trainAndTest(task, training.seed, training.standardize, 0)) {
-            int outputs = d.train().hasLabels() ? Math.max(d.train().classes(), d.test().classes()) : d.train().targetCount();
-            int[] sizes = training.layers(d.train().featureCount(), outputs, d.description());
-            Network javaNet = Network.mlp(backends.open("java"), sizes, training.activation(), training.loss(), training.seed);
-            try (Side java = new Side("java", javaNet, optimizerSpec.create(javaNet));
-                 Side nat = side("native", backends, sizes, optimizerSpec)) {
-                o.println(TrainCommand.title(java.network, java.optimizer, training.batch) + " on " + d.description());
+        if (samples != null && samples < 1) {
+            throw new IllegalArgumentException("--samples must be >= 1, got " + samples);
+        }
+        try (DataOptions.Data all = data.trainAndTest(task, training.seed, training.standardize, 0);
+             Dataset head = samples == null ? null : all.train().head(Math.min(samples, all.train().size()))) {
+            Dataset train = head != null ? head : all.train();
+            DataOptions.Data d = new DataOptions.Data(train, null, all.test(), all.description(), all.standardization(),
+                    all.categories());
+            int outputs = train.hasLabels() ? Math.max(train.classes(), d.test().classes()) : train.targetCount();
+            Architecture architecture = training.architecture(train, outputs, d.description(), training.loss());
+            try (Side java = side("java", backends, architecture, optimizerSpec);
+                 Side nat = side("native", backends, architecture, optimizerSpec)) {
+                o.println(TrainCommand.title(java.network, java.optimizer, training.batch) + " on " + d.description()
+                        + (samples == null ? "" : String.format(Locale.ROOT, ", its first %,d training samples", train.size())));
                 o.println("same seed, same data order; java = pure-Java reference, native = OpenBLAS + C++ kernels ("
                         + dev.gradus.Threads.get() + " thread(s))");
                 for (int epoch = 0; epoch < training.epochs; epoch++) {
@@ -106,8 +120,8 @@ final class CompareCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Side side(String name, BackendOptions backends, int[] sizes, OptimizerSpec spec) {
-        Network n = Network.mlp(backends.open(name), sizes, training.activation(), training.loss(), training.seed);
+    private Side side(String name, BackendOptions backends, Architecture architecture, OptimizerSpec spec) {
+        Network n = architecture.build(backends.open(name), training.seed);
         try {
             return new Side(name, n, spec.create(n));
         } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.cli;
 
+import dev.gradus.backend.Backend;
 import dev.gradus.data.CsvDataset;
 import dev.gradus.data.Dataset;
 import dev.gradus.data.Standardization;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Spec;
                 "The data: the MNIST test files of --data (or of the built-in subset), or every row of --csv."})
 final class EvaluateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL",
-            description = "A model.safetensors (or checkpoint) written by train, or a PyTorch state dict with --layers.")
+            description = "A model.safetensors (or checkpoint) written by train, or a PyTorch state dict with --layers or --model.")
     Path model;
 
     @Mixin DataOptions data;
@@ -44,33 +45,46 @@ final class EvaluateCommand implements Callable<Integer> {
         if (batch < 1) {
             throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
         }
-        try (ModelFile.Loaded loaded = architecture.load(model, backendOptions.open())) {
-            Network network = loaded.network();
-            CsvDataset.Task task = network.loss().usesLabels() ? CsvDataset.Task.CLASSIFICATION : CsvDataset.Task.REGRESSION;
-            try (Dataset test = data.testOnly(task, DataOptions.readCategories(model, loaded.info()))) {
-                o.printf(Locale.ROOT, "model %s: %s%n", model, TrainCommand.describe(network));
-                o.printf(Locale.ROOT, "data: %s, %,d samples%n", data.description(), test.size());
-                if (test.featureCount() != network.inFeatures()) {
-                    throw new IllegalArgumentException("the model " + model + " takes " + network.inFeatures()
-                            + " features but " + data.description() + " has " + test.featureCount());
-                }
-                standardize(model, loaded, test.features());
-                if (test.hasLabels()) {
-                    checkClasses(loaded, test);
-                }
-                Evaluation e = Evaluation.of(network, test, batch);
-                MetricsReport.print(o, "", e, network.loss().toString(), data.targetNames());
-                if (e.kind() != Evaluation.Kind.REGRESSION) {
-                    if (!Double.isNaN(e.loss())) {
-                        o.printf(Locale.ROOT, "loss %.6f (%s)%n", e.loss(), network.loss());
-                    }
-                    o.println();
-                    o.print(e.classTable());
-                }
-                o.flush();
-                return 0;
+        Backend backend = backendOptions.open();
+        if (architecture.givesArchitecture()) {   // a state dict: the flags' loss; the data gives the input shape
+            try (Dataset test = data.testOnly(task(architecture.loss()), java.util.Map.of());
+                 ModelFile.Loaded loaded = architecture.load(model, backend, test.sampleShape(), data.description())) {
+                return evaluate(o, loaded, test);
             }
         }
+        try (ModelFile.Loaded loaded = architecture.load(model, backend, null, null);
+             Dataset test = data.testOnly(task(loaded.network().loss()), DataOptions.readCategories(model, loaded.info()))) {
+            return evaluate(o, loaded, test);
+        }
+    }
+
+    private static CsvDataset.Task task(dev.gradus.Loss loss) {
+        return loss.usesLabels() ? CsvDataset.Task.CLASSIFICATION : CsvDataset.Task.REGRESSION;
+    }
+
+    private int evaluate(PrintWriter o, ModelFile.Loaded loaded, Dataset test) {
+        Network network = loaded.network();
+        o.printf(Locale.ROOT, "model %s: %s%n", model, TrainCommand.describe(network));
+        o.printf(Locale.ROOT, "data: %s, %,d samples%n", data.description(), test.size());
+        ArchitectureOptions.checkInput(network, model, test.sampleShape(), data.description());
+        standardize(model, loaded, test.features());
+        if (test.hasLabels()) {
+            checkClasses(loaded, test);
+        }
+        if (spec.commandLine().getParseResult().hasMatchedOption("--verbose")) {
+            o.print(network.summary());
+        }
+        Evaluation e = Evaluation.of(network, test, batch);
+        MetricsReport.print(o, "", e, network.loss().toString(), data.targetNames());
+        if (e.kind() != Evaluation.Kind.REGRESSION) {
+            if (!Double.isNaN(e.loss())) {
+                o.printf(Locale.ROOT, "loss %.6f (%s)%n", e.loss(), network.loss());
+            }
+            o.println();
+            o.print(e.classTable());
+        }
+        o.flush();
+        return 0;
     }
 
     /** Applies the standardization the model was trained with, if any, to {@code features}. */

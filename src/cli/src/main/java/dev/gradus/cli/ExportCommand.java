@@ -5,6 +5,7 @@ import dev.gradus.backend.Backend;
 import dev.gradus.io.ModelFile;
 import dev.gradus.io.OnnxExport;
 import dev.gradus.nn.Network;
+import dev.gradus.nn.Shape;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Spec;
                 "The file's metadata holds the architecture, the Gradus version and the model's own entries (classes)."})
 final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL",
-            description = "A model.safetensors (or checkpoint) written by train, or a PyTorch state dict with --layers.")
+            description = "A model.safetensors (or checkpoint) written by train, or a PyTorch state dict with --layers or --model.")
     Path model;
 
     @Mixin ArchitectureOptions architecture;
@@ -40,6 +41,10 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", required = true, description = "The file to write (atomically), e.g. model.onnx.")
     Path out;
 
+    @Option(names = "--input-shape", paramLabel = "DIMS", split = ",", splitSynopsisLabel = ",",
+            description = "With --model: the shape of one input sample, F or C,H,W (e.g. 1,28,28). Default: none.")
+    int[] inputShape;
+
     @Spec CommandSpec spec;
 
     @Override
@@ -48,7 +53,11 @@ final class ExportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("unknown --format '" + format + "' (known: onnx)");
         }
         // no arithmetic here: the Java backend holds the weights without loading native code
-        try (ModelFile.Loaded loaded = architecture.load(model, Backend.named("java"))) {
+        if (inputShape != null && architecture.notation == null) {
+            throw new IllegalArgumentException("--input-shape applies to --model (a model file knows its input shape)");
+        }
+        Shape input = ArchitectureOptions.inputShape(inputShape);
+        try (ModelFile.Loaded loaded = architecture.load(model, Backend.named("java"), input, "--input-shape")) {
             Network network = loaded.network();
             Map<String, String> metadata = new LinkedHashMap<>(loaded.info());
             metadata.remove(RunFiles.KEY_HISTORY);   // a checkpoint's training history: not the model's business

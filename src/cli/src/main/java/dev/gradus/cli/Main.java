@@ -12,7 +12,7 @@ import picocli.CommandLine.ScopeType;
  * data) with one line on stderr saying what and where.
  */
 @Command(name = "gradus", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "Trains neural networks (multilayer perceptrons) by backpropagation, natively or in pure Java.",
+        description = "Trains neural networks (multilayer perceptrons, convolutional networks) by backpropagation, natively or in pure Java.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class, CompareCommand.class,
                 CheckCasesCommand.class, InfoCommand.class,
                 CommandLine.HelpCommand.class},
@@ -42,6 +42,7 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler(report);
         cl.setParameterExceptionHandler(report);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExpandAtFiles(false);   // "--model @FILE" reads a file of layers, not picocli's file of arguments
         return cl;
     }
 

@@ -2,12 +2,14 @@
 package dev.gradus.cli;
 
 import dev.gradus.Tensor;
+import dev.gradus.backend.Backend;
 import dev.gradus.data.CsvDataset;
 import dev.gradus.data.Dataset;
 import dev.gradus.data.MnistIdx;
 import dev.gradus.io.AtomicFile;
 import dev.gradus.io.ModelFile;
 import dev.gradus.nn.Network;
+import dev.gradus.nn.Shape;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -36,7 +38,7 @@ final class PredictCommand implements Callable<Integer> {
     private static final int BATCH = 256;
 
     @Parameters(index = "0", paramLabel = "MODEL",
-            description = "A model.safetensors (or checkpoint) written by train, or a PyTorch state dict with --layers.")
+            description = "A model.safetensors (or checkpoint) written by train, or a PyTorch state dict with --layers or --model.")
     Path model;
 
     @Parameters(index = "1", paramLabel = "INPUT", description = "CSV file or IDX image file (raw or .gz).")
@@ -53,64 +55,93 @@ final class PredictCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Override
-    public Integer call() throws IOException {
-        try (ModelFile.Loaded loaded = architecture.load(model, backendOptions.open());
-             Tensor x = features(loaded.network(), DataOptions.readCategories(model, loaded.info()))) {
-            Network network = loaded.network();
-            if (x.cols() != network.inFeatures()) {
-                throw new IllegalArgumentException(input + " has " + x.cols() + " features per row but the model " + model
-                        + " takes " + network.inFeatures());
-            }
-            EvaluateCommand.standardize(model, loaded, x);
-            List<String> classes = RunFiles.readClasses(model, loaded.info());
-            StringBuilder text = new StringBuilder(x.rows() * 16);
-            boolean classifier = network.loss().usesLabels() || network.loss().kind() == dev.gradus.Loss.Kind.BCE_WITH_LOGITS
-                    || network.loss().kind() == dev.gradus.Loss.Kind.BCE;
-            text.append(classifier ? "row,class,confidence\n" : header(network.outFeatures()));
-            for (int first = 0; first < x.rows(); first += BATCH) {
-                int n = Math.min(BATCH, x.rows() - first);
-                Tensor out = network.predict(x.rows(first, n));
-                for (int r = 0; r < n; r++) {
-                    checkFinite(out, r, x, first + r);
-                    text.append(first + r);
-                    if (classifier) {
-                        classify(text, out, r, network.loss().kind(), classes);
-                    } else {
-                        for (int c = 0; c < out.cols(); c++) {
-                            text.append(',').append(out.get(r, c));
-                        }
-                    }
-                    text.append('\n');
-                }
-            }
-            if (output != null) {
-                AtomicFile.writeString(output, text.toString());
-            } else {
-                PrintWriter o = spec.commandLine().getOut();
-                o.print(text);
-                o.flush();
-            }
-            return 0;
+    /** The rows to predict and the shape of one. */
+    private record Input(Tensor x, Shape shape) implements AutoCloseable {
+        @Override
+        public void close() {
+            x.close();
         }
     }
 
-    private Tensor features(Network network, java.util.Map<String, List<String>> categories) throws IOException {
+    @Override
+    public Integer call() throws IOException {
+        Backend backend = backendOptions.open();
+        if (architecture.givesArchitecture()) {   // a state dict: the flags' loss; the input gives its shape
+            try (Input in = read(architecture.loss(), java.util.Map.of());
+                 ModelFile.Loaded loaded = architecture.load(model, backend, in.shape(), input.toString())) {
+                return predict(loaded, in);
+            }
+        }
+        try (ModelFile.Loaded loaded = architecture.load(model, backend, null, null);
+             Input in = read(loaded.network().loss(), DataOptions.readCategories(model, loaded.info()))) {
+            return predict(loaded, in);
+        }
+    }
+
+    private int predict(ModelFile.Loaded loaded, Input in) throws IOException {
+        Network network = loaded.network();
+        Tensor x = in.x();
+        ArchitectureOptions.checkInput(network, model, in.shape(), input.toString());
+        EvaluateCommand.standardize(model, loaded, x);
+        List<String> classes = RunFiles.readClasses(model, loaded.info());
+        StringBuilder text = new StringBuilder(x.rows() * 16);
+        boolean classifier = network.loss().usesLabels() || network.loss().kind() == dev.gradus.Loss.Kind.BCE_WITH_LOGITS
+                || network.loss().kind() == dev.gradus.Loss.Kind.BCE;
+        text.append(classifier ? "row,class,confidence\n" : header(network.outFeatures()));
+        for (int first = 0; first < x.rows(); first += BATCH) {
+            int n = Math.min(BATCH, x.rows() - first);
+            Tensor out = network.predict(x.rows(first, n));
+            for (int r = 0; r < n; r++) {
+                checkFinite(out, r, x, first + r);
+                text.append(first + r);
+                if (classifier) {
+                    classify(text, out, r, network.loss().kind(), classes);
+                } else {
+                    for (int c = 0; c < out.cols(); c++) {
+                        text.append(',').append(out.get(r, c));
+                    }
+                }
+                text.append('\n');
+            }
+        }
+        if (output != null) {
+            AtomicFile.writeString(output, text.toString());
+        } else {
+            PrintWriter o = spec.commandLine().getOut();
+            o.print(text);
+            o.flush();
+        }
+        return 0;
+    }
+
+    private Input read(dev.gradus.Loss loss, java.util.Map<String, List<String>> categories) throws IOException {
         if (!Files.isRegularFile(input)) {
             throw new NoSuchFileException(input.toString());
         }
         String name = input.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.contains("idx") || name.endsWith("-ubyte") || name.endsWith("-ubyte.gz")) {
-            return MnistIdx.readImages(input);
+            Tensor x = MnistIdx.readImages(input);
+            try {
+                return new Input(x, MnistIdx.readImageShape(input));
+            } catch (IOException | RuntimeException e) {
+                x.close();
+                throw e;
+            }
         }
+        Tensor x;
         if (label == null) {
-            return CsvDataset.readFeatures(input, categories);
+            x = CsvDataset.readFeatures(input, categories);
+        } else {
+            CsvDataset.Task task = loss.usesLabels() ? CsvDataset.Task.CLASSIFICATION : CsvDataset.Task.REGRESSION;
+            try (Dataset d = CsvDataset.read(input, label, task, categories)) {
+                x = Tensor.allocate(d.size(), d.featureCount()).copyFrom(d.features());
+            }
         }
-        CsvDataset.Task task = network.loss().usesLabels() ? CsvDataset.Task.CLASSIFICATION : CsvDataset.Task.REGRESSION;
-        try (Dataset d = CsvDataset.read(input, label, task, categories)) {
-            Tensor x = Tensor.allocate(d.size(), d.featureCount());
-            return x.copyFrom(d.features());
+        if (x.cols() < 1) {
+            x.close();
+            throw new IllegalArgumentException(input + " has no feature columns");
         }
+        return new Input(x, Shape.flat(x.cols()));
     }
 
     /** A non-finite output (the row's values overflow float32 inside the network) is an error naming the row. */

@@ -10,6 +10,10 @@ import dev.gradus.data.CsvDataset;
 import dev.gradus.data.Dataset;
 import dev.gradus.data.Standardization;
 import dev.gradus.io.Checkpoint;
+import dev.gradus.io.ModelNotation;
+import dev.gradus.nn.ActivationSpec;
+import dev.gradus.nn.DenseSpec;
+import dev.gradus.nn.DropoutSpec;
 import dev.gradus.io.OptimizerSpec;
 import dev.gradus.io.StateDict;
 import dev.gradus.nn.Network;
@@ -41,8 +45,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code gradus train}: trains a network, reports test accuracy and throughput, writes the run's files. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains a multilayer perceptron and reports its accuracy on held-out test data.",
-                "With no data flag it trains on the built-in MNIST subset."})
+        description = {"Trains a network (a multilayer perceptron, or any --model such as lenet5) and reports its accuracy",
+                "on held-out test data. With no data flag it trains on the built-in MNIST subset."})
 final class TrainCommand implements Callable<Integer> {
     @Mixin DataOptions data;
     @Mixin TrainingOptions training;
@@ -161,8 +165,7 @@ final class TrainCommand implements Callable<Integer> {
                                 restored.info().containsKey(RunFiles.KEY_HISTORY) ? restored.position().epoch() : 0),
                         RunFiles.readProgress(resume, restored.info()));
             } else {
-                int[] sizes = training.layers(train.featureCount(), outputs, d.description());
-                network = training.network(backend, sizes, loss, seed);
+                network = training.architecture(train, outputs, d.description(), loss).build(backend, seed);
                 if (init != null) {
                     try {
                         StateDict.loadInto(init, network);
@@ -322,18 +325,29 @@ final class TrainCommand implements Callable<Integer> {
                 momentum, batch);
     }
 
-    /** E.g. {@code 784-128-10 relu, cross_entropy, 101,770 parameters}. */
+    /**
+     * E.g. {@code 784-128-10 relu, cross_entropy, 101,770 parameters} for dense layers with activations
+     * (and dropout) between them; any other network in {@link ModelNotation}, after its input shape.
+     */
     static String describe(Network network) {
-        StringBuilder sizes = new StringBuilder().append(network.inFeatures());
-        String act = "";
-        for (int i = 0; i < network.layers().size(); i++) {
-            var spec = network.layers().get(i);
-            if (!spec.parameterShapes().isEmpty()) {
-                sizes.append('-').append(network.outputShape(i).size());
-            } else if (spec instanceof dev.gradus.nn.ActivationSpec a && act.isEmpty()) {
-                act = " " + a.activation();
+        boolean mlp = network.layers().stream()
+                .allMatch(l -> l instanceof DenseSpec || l instanceof ActivationSpec || l instanceof DropoutSpec);
+        String layers;
+        if (mlp) {
+            StringBuilder sizes = new StringBuilder().append(network.inFeatures());
+            String act = "";
+            for (int i = 0; i < network.layers().size(); i++) {
+                var spec = network.layers().get(i);
+                if (spec instanceof DenseSpec) {
+                    sizes.append('-').append(network.outputShape(i).size());
+                } else if (spec instanceof ActivationSpec a && act.isEmpty()) {
+                    act = " " + a.activation();
+                }
             }
+            layers = sizes + act;
+        } else {
+            layers = network.inputShape() + " " + ModelNotation.format(network.layers());
         }
-        return String.format(Locale.ROOT, "%s%s, %s, %,d parameters", sizes, act, network.loss(), network.parameterCount());
+        return String.format(Locale.ROOT, "%s, %s, %,d parameters", layers, network.loss(), network.parameterCount());
     }
 }

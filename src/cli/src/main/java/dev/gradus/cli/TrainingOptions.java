@@ -8,12 +8,14 @@ import dev.gradus.optim.AdagradConfig;
 import dev.gradus.optim.AdamConfig;
 import dev.gradus.optim.RmspropConfig;
 import dev.gradus.optim.SgdConfig;
-import dev.gradus.backend.Backend;
 import dev.gradus.nn.ActivationSpec;
 import dev.gradus.nn.DenseSpec;
 import dev.gradus.nn.DropoutSpec;
 import dev.gradus.nn.LayerSpec;
-import dev.gradus.nn.Network;
+import dev.gradus.nn.Shape;
+import dev.gradus.data.Dataset;
+import dev.gradus.io.Architecture;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,18 +25,25 @@ import picocli.CommandLine.Option;
 /** The network and the training run, as flags shared by {@code train} and {@code compare}. */
 final class TrainingOptions {
     /** The flags a resumed run takes from its checkpoint instead. */
-    static final List<String> FIXED_BY_CHECKPOINT = List.of("--layers", "--activation", "--loss", "--optimizer",
+    static final List<String> FIXED_BY_CHECKPOINT = List.of("--model", "--layers", "--activation", "--loss", "--optimizer",
             "--lr", "--momentum", "--batch", "--seed", "--standardize", "--dropout", "--weight-decay", "--nesterov",
             "--dampening", "--beta1", "--beta2", "--eps", "--amsgrad", "--alpha", "--centered", "--lr-decay",
             "--initial-accumulator");
+
+    @Option(names = "--model", paramLabel = "LAYERS",
+            description = "The network, layer by layer, in PyTorch's words; input channels and features come from the "
+                    + "data (MNIST images are [1, 28, 28], CSV rows flat), e.g. \"conv2d(6,5,padding=2) relu maxpool2d(2) "
+                    + "flatten dense(10)\"; a built-in name (lenet5); or @FILE holding the same. Replaces --layers, "
+                    + "--activation and --dropout. Default: none (the MLP of --layers).")
+    String model;
 
     @Option(names = "--layers", paramLabel = "N", split = ",", splitSynopsisLabel = ",",
             description = "Layer sizes, input first, e.g. 784,128,10. Default: the data's features, 128, its classes.")
     int[] layers;
 
-    @Option(names = "--activation", paramLabel = "NAME", defaultValue = "relu",
+    @Option(names = "--activation", paramLabel = "NAME",
             description = "Between dense layers: identity, sigmoid, tanh, relu, leaky_relu, elu, gelu, softplus. "
-                    + "Default: ${DEFAULT-VALUE}.")
+                    + "Default: relu.")
     String activation;
 
     @Option(names = "--loss", paramLabel = "NAME", defaultValue = "cross_entropy",
@@ -90,9 +99,9 @@ final class TrainingOptions {
     @Option(names = "--initial-accumulator", paramLabel = "V", description = "adagrad: the accumulator's start. Default: 0.")
     Float initialAccumulator;
 
-    @Option(names = "--dropout", paramLabel = "P", defaultValue = "0",
-            description = "Dropout with probability P after each hidden activation (off while evaluating). Default: ${DEFAULT-VALUE}.")
-    float dropout;
+    @Option(names = "--dropout", paramLabel = "P",
+            description = "Dropout with probability P after each hidden activation (off while evaluating). Default: 0.")
+    Float dropout;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "64", description = "Mini-batch size. Default: ${DEFAULT-VALUE}.")
     int batch;
@@ -111,7 +120,7 @@ final class TrainingOptions {
                     + "values as they are. Default: ${DEFAULT-VALUE}, but off with --init (those weights fit raw features).")
     boolean standardize;
 
-    Activation activation() { return Activation.parse(activation); }
+    Activation activation() { return Activation.parse(activation == null ? "relu" : activation); }
 
     Loss loss() { return Loss.parse(loss); }
 
@@ -212,22 +221,49 @@ final class TrainingOptions {
         }
     }
 
-    /** The network of the flags: dense layers of {@code sizes} with the activation and, when asked, dropout after it. */
-    Network network(Backend backend, int[] sizes, Loss loss, long seed) {
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw new IllegalArgumentException("--dropout must be in [0, 1), got " + dropout);
-        }
-        List<LayerSpec> specs = new ArrayList<>();
-        for (int i = 0; i + 1 < sizes.length; i++) {
-            if (i > 0) {
-                specs.add(new ActivationSpec(activation()));
-                if (dropout > 0) {
-                    specs.add(new DropoutSpec(dropout));
-                }
+    /**
+     * The network of the flags for samples of {@code train}: {@code --model}'s layers, or dense layers of
+     * {@link #layers} with the activation and, when asked, dropout after it; its output must cover
+     * {@code outputs} classes or targets. {@code data} names the data in messages.
+     */
+    Architecture architecture(Dataset train, int outputs, String data, Loss loss) throws IOException {
+        if (model == null) {
+            float p = dropout == null ? 0 : dropout;
+            if (!(p >= 0 && p < 1)) {
+                throw new IllegalArgumentException("--dropout must be in [0, 1), got " + p);
             }
-            specs.add(new DenseSpec(sizes[i], sizes[i + 1]));
+            int[] sizes = layers(train.featureCount(), outputs, data);
+            List<LayerSpec> specs = new ArrayList<>();
+            for (int i = 0; i + 1 < sizes.length; i++) {
+                if (i > 0) {
+                    specs.add(new ActivationSpec(activation()));
+                    if (p > 0) {
+                        specs.add(new DropoutSpec(p));
+                    }
+                }
+                specs.add(new DenseSpec(sizes[i], sizes[i + 1]));
+            }
+            return new Architecture(specs, loss);
         }
-        return new Network(backend, specs, loss, seed);
+        for (var flag : List.of(new Object[] {"--layers", layers}, new Object[] {"--activation", activation},
+                new Object[] {"--dropout", dropout})) {
+            if (flag[1] != null) {
+                throw new IllegalArgumentException("--model gives the whole network: drop " + flag[0]
+                        + " (write its layers into --model)");
+            }
+        }
+        Shape input = train.sampleShape();
+        List<LayerSpec> specs = ModelOption.layers(model, input, data);
+        Shape out = input;
+        for (LayerSpec spec : specs) {
+            out = spec.outputShape(out);
+        }
+        if (out.isImage() || out.size() < outputs) {
+            throw new IllegalArgumentException("--model ends with samples " + out + " but " + data + " has " + outputs
+                    + (loss.usesLabels() ? " classes" : " targets per sample")
+                    + (out.isImage() ? ": end with flatten and dense(" + outputs + ")" : ""));
+        }
+        return new Architecture(input, specs, loss);
     }
 
     private float rate(float fallback) { return lr != null ? lr : fallback; }

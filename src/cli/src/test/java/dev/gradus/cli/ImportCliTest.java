@@ -148,7 +148,7 @@ class ImportCliTest {
 
         Cli loneFlag = Cli.run("evaluate", stateDict.toString(), "--activation", "tanh", "--csv", csv.toString(), "--label", "label");
         assertEquals(Main.BAD_INPUT, loneFlag.exit(), loneFlag::transcript);
-        assertTrue(loneFlag.err().contains("--activation describes a state dict's architecture: give --layers too"),
+        assertTrue(loneFlag.err().contains("--activation describes a state dict's architecture: give --layers or --model too"),
                 loneFlag::transcript);
     }
 }
