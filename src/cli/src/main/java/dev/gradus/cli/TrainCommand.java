@@ -95,7 +95,7 @@ final class TrainCommand implements Callable<Integer> {
         RunFiles files = out == null ? null : new RunFiles(out);
         Checkpoint.Restored restored = resume == null ? null : Checkpoint.load(resume, backend);
         if (restored != null) {
-            fitOptions.fromInfo(restored.info(), resume);
+            fitOptions.fromInfo(restored.info(), resume, restored.network().loss());
         }
         try {
             return train(o, backend, files, restored, optimizerSpec);
@@ -121,7 +121,7 @@ final class TrainCommand implements Callable<Integer> {
         boolean standardize = restored != null ? restored.info().containsKey(Standardization.METADATA_KEY)
                 : init != null && !spec.commandLine().getParseResult().hasMatchedOption("--standardize") ? false
                 : training.standardize;
-        TrainConfig config = fitOptions.config(epochs, batch, seed);   // checks the flags before loading data
+        TrainConfig config = fitOptions.config(epochs, batch, seed, loss);   // checks the flags before loading data
         try (DataOptions.Data d = data.trainAndTest(task, seed, standardize, fitOptions.valSplit)) {
             if (spec.commandLine().getParseResult().hasMatchedOption("--verbose")) {
                 o.printf(Locale.ROOT, "loaded %s in %.2f s%n", d.description(), (System.nanoTime() - t0) * 1e-9);
