@@ -43,8 +43,9 @@ final class DataOptions {
 
     @Option(names = "--categorical", paramLabel = "COLUMN", split = ",", splitSynopsisLabel = ",",
             description = "With --csv: feature columns (header names) of categories, each one-hot encoded with the categories "
-                    + "of the training split, sorted; the model stores them and evaluate and predict refuse a value outside "
-                    + "them. Default: none (every feature column is numeric).")
+                    + "of the training rows (not the test or --val-split rows), sorted; a value outside them is an error, "
+                    + "here and in evaluate and predict, which take them from the model. Default: none (every feature "
+                    + "column is numeric).")
     List<String> categorical;
 
     @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "0.2",
@@ -118,59 +119,95 @@ final class DataOptions {
      * Training, validation and test data: a CSV is split {@code testFraction} for testing with {@code seed};
      * then {@code valSplit} of the training data (stratified by class) validates, when above 0; then, with
      * {@code standardize}, a CSV's features are standardized with statistics of the training part alone.
+     * Categorical columns are encoded with the categories of that training part alone, too.
      */
     Data trainAndTest(CsvDataset.Task task, long seed, boolean standardize, double valSplit) throws IOException {
+        check();
+        if (csv != null && !(testFraction > 0 && testFraction < 1)) {
+            throw new IllegalArgumentException("--test-fraction must be in (0, 1), got " + testFraction);
+        }
+        categories = csv == null || categorical == null ? Map.of() : trainingCategories(task, seed, valSplit);
         Data d = trainAndTest(task, seed);
-        Map<String, List<String>> categories = this.categories;
+        Dataset validation = null;
         try {
-            Dataset train = d.train();
-            Dataset validation = null;
             if (valSplit > 0) {
-                Dataset.Split split;
-                try {
-                    split = train.stratifiedSplit(valSplit, seed);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("--val-split " + valSplit + " of the " + train.size()
-                            + " training samples leaves no training or no validation data");
-                }
-                train.close();
-                train = split.train();
-                validation = split.validation();
+                int[] valRows = validationRows(d.train(), valSplit, seed);
+                validation = d.train().subset(valRows);
+                Dataset train = d.train().subset(Dataset.trainingRows(d.train().size(), valRows));
+                d.train().close();
+                d = new Data(train, validation, d.test(), d.description(), null, categories);
             }
-            d = new Data(train, validation, d.test(), d.description(), null, categories);
-            Standardization s = standardize && csv != null ? Standardization.fit(train) : null;
+            Standardization s = standardize && csv != null ? Standardization.fit(d.train()) : null;
             if (s != null) {
-                s.apply(train.features());
-                if (validation != null) {
-                    s.apply(validation.features());
+                s.apply(d.train().features());
+                if (d.validation() != null) {
+                    s.apply(d.validation().features());
                 }
                 s.apply(d.test().features());
             }
-            return new Data(train, validation, d.test(), d.description(), s, categories);
+            return new Data(d.train(), d.validation(), d.test(), d.description(), s, categories);
         } catch (RuntimeException e) {
             d.close();
+            if (validation != null && d.validation() == null) {
+                validation.close();
+            }
             throw e;
+        }
+    }
+
+    /**
+     * The categories of the CSV rows that train: neither the test rows nor the validation rows. The split
+     * needs the labels, so the file is read once with every category it has to find those rows.
+     */
+    private Map<String, List<String>> trainingCategories(CsvDataset.Task task, long seed, double valSplit)
+            throws IOException {
+        Path file = existing(csv);
+        Map<String, List<String>> everywhere = CsvDataset.fitCategories(file, label, categorical, 0, seed);
+        try (Dataset all = CsvDataset.read(file, label, task, everywhere)) {
+            int[] rows = Dataset.trainingRows(all.size(), testRows(all, seed));
+            if (valSplit > 0) {
+                try (Dataset train = all.subset(rows)) {
+                    int[] kept = Dataset.trainingRows(train.size(), validationRows(train, valSplit, seed));
+                    int[] fileRows = rows;
+                    rows = java.util.Arrays.stream(kept).map(i -> fileRows[i]).toArray();
+                }
+            }
+            return CsvDataset.fitCategories(file, label, categorical, rows);
+        }
+    }
+
+    /** The CSV rows held out for testing. */
+    private int[] testRows(Dataset all, long seed) {
+        try {
+            return all.validationRows(testFraction, seed);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--test-fraction " + testFraction + " of the " + all.size()
+                    + " rows of " + csv + " leaves no training or no test data");
+        }
+    }
+
+    /** The rows of {@code train} that validate, stratified by class. */
+    private static int[] validationRows(Dataset train, double valSplit, long seed) {
+        try {
+            return train.stratifiedValidationRows(valSplit, seed);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--val-split " + valSplit + " of the " + train.size()
+                    + " training samples leaves no training or no validation data");
         }
     }
 
     /** The training and test data as they are; a CSV is split {@code testFraction} for testing with {@code seed}. */
     private Data trainAndTest(CsvDataset.Task task, long seed) throws IOException {
-        check();
         if (csv != null) {
-            if (!(testFraction > 0 && testFraction < 1)) {
-                throw new IllegalArgumentException("--test-fraction must be in (0, 1), got " + testFraction);
-            }
-            categories = categorical == null ? Map.of()
-                    : CsvDataset.fitCategories(existing(csv), label, categorical, testFraction, seed);
             try (Dataset all = CsvDataset.read(existing(csv), label, task, categories)) {
-                Dataset.Split split;
+                int[] testRows = testRows(all, seed);
+                Dataset train = all.subset(Dataset.trainingRows(all.size(), testRows));
                 try {
-                    split = all.split(testFraction, seed);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("--test-fraction " + testFraction + " of the " + all.size()
-                            + " rows of " + csv + " leaves no training or no test data");
+                    return new Data(train, null, all.subset(testRows), description(), null, categories);
+                } catch (RuntimeException e) {
+                    train.close();
+                    throw e;
                 }
-                return new Data(split.train(), null, split.validation(), description(), null, categories);
             }
         }
         Path dir = mnistDir != null ? directory(mnistDir) : builtinDirectory();
