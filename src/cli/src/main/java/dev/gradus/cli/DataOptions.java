@@ -232,16 +232,16 @@ final class DataOptions {
         return MnistIdx.test(mnistDir != null ? directory(mnistDir) : builtinDirectory());
     }
 
-    /** The regression target's name for the metrics: the CSV's label column (by name, or "column N"), else null. */
-    java.util.List<String> targetNames() {
+    /**
+     * The regression target's name for the metrics: the CSV's label column by its header name (also when
+     * given by index), or "column N" in a file without a header; null without a CSV.
+     */
+    List<String> targetNames() throws IOException {
         if (csv == null) {
             return null;
         }
-        try {
-            return java.util.List.of("column " + Integer.parseInt(label.trim()));
-        } catch (NumberFormatException e) {
-            return java.util.List.of(label);
-        }
+        String name = CsvDataset.labelName(existing(csv), label);
+        return List.of(name != null ? name : "column " + label.trim());
     }
 
     /** The categories fitted by the last {@link #trainAndTest} (empty without --categorical). */

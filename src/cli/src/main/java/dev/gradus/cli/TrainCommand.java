@@ -271,7 +271,7 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private void report(PrintWriter o, Network network, DataOptions.Data d, int batch, History history) {
+    private void report(PrintWriter o, Network network, DataOptions.Data d, int batch, History history) throws IOException {
         String quality = MetricsReport.print(o, "test ", Evaluation.of(network, d.test(), batch), network.loss().toString(),
                 data.targetNames());
         double seconds = history.trainingSeconds();

@@ -105,6 +105,23 @@ public final class CsvDataset {
     }
 
     /**
+     * The header name of the label column {@code labelColumn} (a name or an index, as {@link #read} takes
+     * it), or null when the file has no header line (detected as {@link #read} does) or no lines.
+     *
+     * @throws MalformedDataException when the column is neither in the header nor a valid index
+     */
+    public static String labelName(Path file, String labelColumn) throws IOException {
+        try (CsvLines lines = new CsvLines(file)) {
+            if (!lines.next()) {
+                return null;
+            }
+            List<String> first = lines.fields();
+            int label = resolveLabel(labelColumn, first, file, lines.line());
+            return isHeader(first, label, labelColumn) ? first.get(label) : null;
+        }
+    }
+
+    /**
      * The categories of each column in {@code columns} (header names) over the data rows that
      * {@link Dataset#split(double, long) split(testFraction, seed)} keeps for training (every row for a
      * {@code testFraction} of 0): each column's distinct values, sorted ({@link String#compareTo}).

@@ -3,6 +3,7 @@ package dev.gradus.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -133,6 +134,17 @@ class CsvDatasetTest {
         MalformedDataException noHeader = assertThrows(MalformedDataException.class,
                 () -> CsvDataset.fitCategories(f, "y", List.of("colour"), 0, 1));
         assertTrue(noHeader.getMessage().contains("categorical column 'colour' is not in the header"), noHeader.getMessage());
+    }
+
+    @Test
+    void labelNameIsTheHeadersNameForAnIndexToo() throws IOException {
+        Path named = Files.writeString(dir.resolve("named.csv"), "\nw,price\n1,2\n");
+        assertEquals("price", CsvDataset.labelName(named, "1"));
+        assertEquals("price", CsvDataset.labelName(named, "-1"));
+        assertEquals("w", CsvDataset.labelName(named, "w"));
+        assertNull(CsvDataset.labelName(Files.writeString(dir.resolve("bare.csv"), "1,2\n3,4\n"), "1"), "no header");
+        MalformedDataException e = assertThrows(MalformedDataException.class, () -> CsvDataset.labelName(named, "cost"));
+        assertTrue(e.getMessage().contains("label column 'cost' is not in the header [w, price]"), e.getMessage());
     }
 
     @Test
