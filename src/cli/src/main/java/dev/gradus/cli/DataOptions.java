@@ -5,6 +5,7 @@ import dev.gradus.data.CsvDataset;
 import dev.gradus.data.Dataset;
 import dev.gradus.data.MnistIdx;
 import dev.gradus.data.Standardization;
+import dev.gradus.io.ModelFile;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -247,32 +248,14 @@ final class DataOptions {
     /** The categories fitted by the last {@link #trainAndTest} (empty without --categorical). */
     private Map<String, List<String>> categories = Map.of();
 
-    /** Categorical columns and their categories as model metadata: {"color":["blue","red"],...}. */
-    static String categoriesJson(Map<String, List<String>> categories) {
-        return new com.google.gson.Gson().toJson(categories);
-    }
-
-    /** The categorical columns a model's metadata {@value #KEY_CATEGORIES} names (empty when it has none). */
-    static Map<String, List<String>> readCategories(Path model, Map<String, String> info) {
-        String json = info.get(KEY_CATEGORIES);
-        if (json == null) {
-            return Map.of();
-        }
+    /** The categorical columns a model's metadata names (empty when it has none), a bad entry naming the model. */
+    static Map<String, List<String>> readCategories(Path model, ModelFile.Loaded loaded) {
         try {
-            Map<String, List<String>> m = new com.google.gson.Gson().fromJson(json,
-                    new com.google.gson.reflect.TypeToken<java.util.LinkedHashMap<String, List<String>>>() { }.getType());
-            if (m == null || m.values().stream().anyMatch(v -> v == null || v.isEmpty() || v.contains(null))) {
-                throw new IllegalArgumentException("not an object of non-empty lists");
-            }
-            return m;
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(model + ": metadata '" + KEY_CATEGORIES + "' is not {\"column\": [categories], "
-                    + "...}: " + e.getMessage());
+            return loaded.categories();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(model + ": " + e.getMessage(), e);
         }
     }
-
-    /** Model metadata: the categorical columns and their categories. */
-    static final String KEY_CATEGORIES = "categories";
 
     private void check() {
         if (mnistDir != null && csv != null) {

@@ -10,6 +10,7 @@ import dev.gradus.data.CsvDataset;
 import dev.gradus.data.Dataset;
 import dev.gradus.data.Standardization;
 import dev.gradus.io.Checkpoint;
+import dev.gradus.io.ModelFile;
 import dev.gradus.io.OptimizerSpec;
 import dev.gradus.io.StateDict;
 import dev.gradus.nn.Network;
@@ -203,7 +204,7 @@ final class TrainCommand implements Callable<Integer> {
         info.put(RunFiles.KEY_EPOCHS, Integer.toString(plan.epochs()));
         fitOptions.toInfo(info);
         if (!d.categories().isEmpty()) {
-            info.put(DataOptions.KEY_CATEGORIES, DataOptions.categoriesJson(d.categories()));
+            info.put(ModelFile.KEY_CATEGORIES, ModelFile.categoriesJson(d.categories()));
         }
         if (d.standardization() != null) {
             info.put(Standardization.METADATA_KEY, d.standardization().toJson());

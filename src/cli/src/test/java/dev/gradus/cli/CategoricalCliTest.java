@@ -43,7 +43,7 @@ class CategoricalCliTest {
         assertTrue(train.out().contains("test accuracy 100.00%"), train::transcript);
         Path model = out.resolve(RunFiles.MODEL);
         assertEquals("{\"color\":[\"blue\",\"green\",\"orange\",\"red\"]}",
-                SafetensorsFile.read(model).metadata().get(DataOptions.KEY_CATEGORIES));
+                SafetensorsFile.read(model).metadata().get(dev.gradus.io.ModelFile.KEY_CATEGORIES));
 
         Cli eval = Cli.run("evaluate", model.toString(), "--csv", csv.toString(), "--label", "kind", "--backend", "java");
         assertEquals(0, eval.exit(), eval::transcript);
@@ -108,7 +108,7 @@ class CategoricalCliTest {
             if (c[1] == 1) {
                 assertEquals(0, r.exit(), r::transcript);
                 assertEquals("{\"color\":[\"blue\",\"red\",\"teal\"]}",
-                        SafetensorsFile.read(out.resolve(RunFiles.MODEL)).metadata().get(DataOptions.KEY_CATEGORIES));
+                        SafetensorsFile.read(out.resolve(RunFiles.MODEL)).metadata().get(dev.gradus.io.ModelFile.KEY_CATEGORIES));
             } else {
                 assertEquals(2, r.exit(), r::transcript);
                 assertTrue(r.err().contains("line " + (c[0] + 2) + ", column 2 'color' (data row " + (c[0] + 1) + "): 'teal' "
