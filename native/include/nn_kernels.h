@@ -136,6 +136,28 @@ void dropout_forward(float* out, float* mask, const float* inp, float p, float s
 // dinp = dout * mask, all (n). dinp may be dout.
 void dropout_backward(float* dinp, const float* dout, const float* mask, int64_t n);
 
+// ---- convolution and pooling over NCHW rows (windows.cpp) -----------------------------------
+// A sample is C planes of H×W; the window is kh×kw with stride (sh, sw), zero padding (ph, pw) and
+// dilation (dh, dw); OH = (H + 2ph − dh(kh−1) − 1)/sh + 1, OW likewise. The caller (Java) validated
+// every size; semantics as dev.gradus.backend.Backend states them.
+
+// out (N, OC·OH·OW) = conv2d(inp (N, C·H·W), weight (OC, C·kh·kw)) + bias (OC, or NULL); cols
+// (C·kh·kw · OH·OW floats) is scratch.
+void conv2d_forward(float* out, const float* inp, const float* weight, const float* bias, float* cols,
+                    int N, int OC, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw);
+// dinp (N, C·H·W) = conv2d's input gradient, overwritten.
+void conv2d_backward_input(float* dinp, const float* dout, const float* weight, float* cols,
+                           int N, int OC, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw);
+// dweight += weight gradient; dbias (or NULL) += Σ dout per output channel.
+void conv2d_backward_weight(float* dweight, float* dbias, const float* dout, const float* inp, float* cols,
+                            int N, int OC, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw);
+// out, argmax (N, C·OH·OW); argmax holds the index within the sample's C·H·W as a float.
+void maxpool2d_forward(float* out, float* argmax, const float* inp, int N, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw);
+// Returns -1, or the position of the first argmax outside the sample (then nothing is written).
+int64_t maxpool2d_backward(float* dinp, const float* dout, const float* argmax, int N, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw);
+void avgpool2d_forward(float* out, const float* inp, int count_include_pad, int N, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw);
+void avgpool2d_backward(float* dinp, const float* dout, int count_include_pad, int N, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw);
+
 // ---- optimizer updates: one pass over a contiguous (n) parameter buffer ----------------------
 // Each follows torch.optim 1.13's single-tensor path for float32 tensors, one rounding per tensor
 // operation in torch's order. The scalar arguments are the float32 values torch hands to its tensor

@@ -7,6 +7,7 @@ import dev.gradus.Loss;
 import dev.gradus.Tensor;
 import dev.gradus.backend.Backend;
 import dev.gradus.backend.Transpose;
+import dev.gradus.backend.Window2d;
 import dev.gradus.optim.AdagradConfig;
 import dev.gradus.optim.AdamConfig;
 import dev.gradus.optim.RmspropConfig;
@@ -192,6 +193,68 @@ final class TimingBackend implements Backend {
         long t0 = System.nanoTime();
         inner.crossEntropyBackward(dlogits, logits, labels);
         add("loss", "cross-entropy backward", null, logits.rows(), logits.cols(), false, System.nanoTime() - t0);
+    }
+
+    private record ConvKey(String op, Window2d g, int rows, int oc) { }
+
+    /** A convolution product: its GEMM work is 2·N·OC·OH·OW·C·kh·kw flops, whichever product it is. */
+    private void conv(String op, Window2d g, int rows, int oc, long nanos) {
+        ConvKey key = new ConvKey(op, g, rows, oc);
+        if (!kinds.containsKey(key)) {
+            add(key, "conv2d " + op + " N=" + rows + " OC=" + oc + " " + g, "GEMM",
+                    2.0 * rows * oc * g.outPlane() * g.patchSize(), nanos);
+        } else {
+            add(key, null, null, 0, nanos);
+        }
+    }
+
+    @Override
+    public void conv2dForward(Tensor out, Tensor inp, Tensor weight, Tensor bias, Tensor cols, Window2d g) {
+        long t0 = System.nanoTime();
+        inner.conv2dForward(out, inp, weight, bias, cols, g);
+        conv("fwd", g, inp.rows(), weight.rows(), System.nanoTime() - t0);
+    }
+
+    @Override
+    public void conv2dBackwardInput(Tensor dinp, Tensor dout, Tensor weight, Tensor cols, Window2d g) {
+        long t0 = System.nanoTime();
+        inner.conv2dBackwardInput(dinp, dout, weight, cols, g);
+        conv("dinp", g, dinp.rows(), weight.rows(), System.nanoTime() - t0);
+    }
+
+    @Override
+    public void conv2dBackwardWeight(Tensor dweight, Tensor dbias, Tensor dout, Tensor inp, Tensor cols, Window2d g) {
+        long t0 = System.nanoTime();
+        inner.conv2dBackwardWeight(dweight, dbias, dout, inp, cols, g);
+        conv("dW", g, inp.rows(), dweight.rows(), System.nanoTime() - t0);
+    }
+
+    @Override
+    public void maxPool2dForward(Tensor out, Tensor argmax, Tensor inp, Window2d g) {
+        long t0 = System.nanoTime();
+        inner.maxPool2dForward(out, argmax, inp, g);
+        add("pooling", "maxpool forward", g, inp.rows(), inp.cols(), false, System.nanoTime() - t0);
+    }
+
+    @Override
+    public void maxPool2dBackward(Tensor dinp, Tensor dout, Tensor argmax, Window2d g) {
+        long t0 = System.nanoTime();
+        inner.maxPool2dBackward(dinp, dout, argmax, g);
+        add("pooling", "maxpool backward", g, dinp.rows(), dinp.cols(), false, System.nanoTime() - t0);
+    }
+
+    @Override
+    public void avgPool2dForward(Tensor out, Tensor inp, Window2d g, boolean countIncludePad) {
+        long t0 = System.nanoTime();
+        inner.avgPool2dForward(out, inp, g, countIncludePad);
+        add("pooling", "avgpool forward", g, inp.rows(), inp.cols(), countIncludePad, System.nanoTime() - t0);
+    }
+
+    @Override
+    public void avgPool2dBackward(Tensor dinp, Tensor dout, Window2d g, boolean countIncludePad) {
+        long t0 = System.nanoTime();
+        inner.avgPool2dBackward(dinp, dout, g, countIncludePad);
+        add("pooling", "avgpool backward", g, dinp.rows(), dinp.cols(), countIncludePad, System.nanoTime() - t0);
     }
 
     @Override

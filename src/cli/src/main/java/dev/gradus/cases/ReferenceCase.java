@@ -8,6 +8,7 @@ import com.google.gson.JsonParser;
 import dev.gradus.Loss;
 import dev.gradus.io.Architecture;
 import dev.gradus.nn.LayerSpec;
+import dev.gradus.nn.Shape;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -19,18 +20,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** One {@code gradus-case/1} file, parsed; malformed content throws IllegalArgumentException naming the field. */
-record ReferenceCase(String name, List<LayerSpec> layers, Loss loss, Array x, Array target, int[] labels,
-                     Map<String, Array> params, Array output, double lossValue, Map<String, Array> grads,
-                     JsonObject optimizer, int steps, double[] losses, Map<String, Array> paramsAfter,
+/**
+ * One {@code gradus-case/1} or {@code gradus-case/2} file, parsed; malformed content throws
+ * IllegalArgumentException naming the field. Format 2 adds N-D inputs and parameters, batchnorm
+ * buffers (before and after training) and the eval-mode output after training.
+ */
+record ReferenceCase(String name, Shape input, List<LayerSpec> layers, Loss loss, Array x, Array target, int[] labels,
+                     Map<String, Array> params, Map<String, Array> buffers, Array output, double lossValue,
+                     Map<String, Array> grads, JsonObject optimizer, int steps, double[] losses,
+                     Map<String, Array> paramsAfter, Map<String, Array> buffersAfter, Array evalOutput,
                      double rtol, double atol) {
 
-    static final String FORMAT = "gradus-case/1";
+    static final Set<String> FORMATS = Set.of("gradus-case/1", "gradus-case/2");
 
-    /** A row-major array and its shape (one or two dimensions). */
+    /** A row-major array and its shape (0 to 4 dimensions); as a matrix: dim 0 by the product of the rest. */
     record Array(int[] shape, double[] data) {
-        int rows() { return shape.length == 1 ? 1 : shape[0]; }
-        int cols() { return shape[shape.length - 1]; }
+        int rows() { return shape.length <= 1 ? 1 : shape[0]; }
+        int cols() { return shape.length <= 1 ? data.length : data.length / shape[0]; }
         float[] floats() {
             float[] f = new float[data.length];
             for (int i = 0; i < f.length; i++) {
@@ -52,15 +58,22 @@ record ReferenceCase(String name, List<LayerSpec> layers, Loss loss, Array x, Ar
             throw new IllegalArgumentException("not valid JSON: " + e.getMessage());
         }
         String format = string(o, "format");
-        if (!FORMAT.equals(format)) {
-            throw new IllegalArgumentException("format is '" + format + "', expected '" + FORMAT + "'");
+        if (!FORMATS.contains(format)) {
+            throw new IllegalArgumentException("format is '" + format + "', expected one of " + FORMATS);
         }
         List<LayerSpec> layers = new ArrayList<>();
         for (JsonElement l : array(o, "layers")) {
             layers.add(layer(l.getAsJsonObject()));
         }
         Loss loss = loss(object(o, "loss"));
-        Array target = o.has("target") ? array2(object(o, "target"), "target") : null;
+        Array x = array(object(o, "x"), "x", 4);
+        Shape input = switch (x.shape().length) {
+            case 2 -> null;   // implied by the first dense layer
+            case 4 -> Shape.image(x.shape()[1], x.shape()[2], x.shape()[3]);
+            default -> throw new IllegalArgumentException("x: shape must be [N, I] or [N, C, H, W], got "
+                    + java.util.Arrays.toString(x.shape()));
+        };
+        Array target = o.has("target") ? array(object(o, "target"), "target", 2) : null;
         int[] labels = null;
         if (o.has("labels")) {
             JsonArray ls = array(o, "labels");
@@ -75,11 +88,14 @@ record ReferenceCase(String name, List<LayerSpec> layers, Loss loss, Array x, Ar
         JsonObject expect = object(o, "expect");
         JsonObject train = object(o, "train");
         JsonObject tol = object(o, "tolerance");
-        return new ReferenceCase(string(o, "name"), layers, loss, array2(object(o, "x"), "x"), target, labels,
-                named(array(o, "params"), "params"), array2(object(expect, "output"), "expect.output"),
-                number(expect, "loss"), named(array(expect, "grads"), "expect.grads"), object(train, "optimizer"),
+        return new ReferenceCase(string(o, "name"), input, layers, loss, x, target, labels,
+                named(array(o, "params"), "params"), optionalNamed(o, "buffers"),
+                array(object(expect, "output"), "expect.output", 4), number(expect, "loss"),
+                named(array(expect, "grads"), "expect.grads"), object(train, "optimizer"),
                 (int) number(train, "steps"), doubles(array(train, "losses")),
-                named(array(train, "params_after"), "train.params_after"), number(tol, "rtol"), number(tol, "atol"));
+                named(array(train, "params_after"), "train.params_after"), optionalNamed(train, "buffers_after"),
+                train.has("eval_output") ? array(object(train, "eval_output"), "train.eval_output", 4) : null,
+                number(tol, "rtol"), number(tol, "atol"));
     }
 
     /** In the model files' vocabulary, which is the cases' (the case sets every parameter, so init is moot). */
@@ -96,15 +112,20 @@ record ReferenceCase(String name, List<LayerSpec> layers, Loss loss, Array x, Ar
         Map<String, Array> m = new LinkedHashMap<>();
         for (JsonElement e : a) {
             JsonObject p = e.getAsJsonObject();
-            m.put(string(p, "name"), array2(p, field + "." + string(p, "name")));
+            m.put(string(p, "name"), array(p, field + "." + string(p, "name"), 4));
         }
         return m;
     }
 
-    private static Array array2(JsonObject a, String field) {
+    private static Map<String, Array> optionalNamed(JsonObject o, String key) {
+        return o.has(key) ? named(array(o, key), key) : Map.of();
+    }
+
+    /** A {shape, data} array of at most {@code maxDims} dimensions (a scalar has shape []). */
+    private static Array array(JsonObject a, String field, int maxDims) {
         JsonArray s = array(a, "shape");
-        if (s.size() < 1 || s.size() > 2) {
-            throw new IllegalArgumentException(field + ": shape must have 1 or 2 dimensions, got " + s);
+        if (s.size() > maxDims) {
+            throw new IllegalArgumentException(field + ": shape must have at most " + maxDims + " dimensions, got " + s);
         }
         int[] shape = new int[s.size()];
         long n = 1;

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 /** {@code gradus check-cases DIR}: runs PyTorch-computed reference cases; exit 1 if any fails. */
 @Command(name = "check-cases", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Checks a backend against PyTorch-computed reference cases; exit code 1 if any fails.",
-                "Runs every gradus-case/1 JSON file of DIR (outputs, loss, gradients, optimizer steps):",
+                "Runs every gradus-case/1 or /2 JSON file of DIR (outputs, loss, gradients, optimizer steps):",
                 "a line per case, then 'N passed, N failed'."})
 final class CheckCasesCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "A directory of *.json reference cases, e.g. ../shared/cases.")

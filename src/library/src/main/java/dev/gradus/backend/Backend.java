@@ -146,6 +146,45 @@ public interface Backend {
     /** {@code dinp = dout ⊙ mask}; dinp may be dout (in place). */
     void dropoutBackward(Tensor dinp, Tensor dout, Tensor mask);
 
+    // ---- convolution and pooling over NCHW rows: sample n of (N, C·H·W) is its C planes of H·W ----
+
+    /**
+     * {@code out = conv2d(inp, weight) + bias} as {@code torch.nn.functional.conv2d} (cross-correlation,
+     * zero padding, groups 1): inp (N, C·H·W), weight (OC, C·kh·kw) (PyTorch's [OC, C, kh, kw]), bias
+     * (1, OC) or null, out (N, OC·OH·OW). {@code cols} (C·kh·kw, OH·OW) is scratch (one sample's im2col
+     * matrix), overwritten.
+     */
+    void conv2dForward(Tensor out, Tensor inp, Tensor weight, Tensor bias, Tensor cols, Window2d g);
+
+    /** {@code dinp} (N, C·H·W) = the gradient w.r.t. conv2d's input, overwritten; cols as for forward. */
+    void conv2dBackwardInput(Tensor dinp, Tensor dout, Tensor weight, Tensor cols, Window2d g);
+
+    /**
+     * {@code dweight += ∂/∂weight}, {@code dbias += Σ dout} per output channel (dbias may be null, no
+     * bias); inp is the forward's input; cols as for forward.
+     */
+    void conv2dBackwardWeight(Tensor dweight, Tensor dbias, Tensor dout, Tensor inp, Tensor cols, Window2d g);
+
+    /**
+     * {@code torch.nn.functional.max_pool2d} per channel (floor mode, padding counts as −∞, g's
+     * dilation honoured): out (N, C·OH·OW); {@code argmax} (same shape) receives, as a float, the index
+     * within the sample's C·H·W of the element each window took: the first maximal one in row-major
+     * order, or the last NaN (a NaN wins, as in PyTorch). C·H·W must be at most 2^24.
+     */
+    void maxPool2dForward(Tensor out, Tensor argmax, Tensor inp, Window2d g);
+
+    /** {@code dinp} (N, C·H·W) = dout routed to each window's argmax (summed where windows share it), overwritten. */
+    void maxPool2dBackward(Tensor dinp, Tensor dout, Tensor argmax, Window2d g);
+
+    /**
+     * {@code torch.nn.functional.avg_pool2d} (floor mode, dilation 1): each window's sum divided by its
+     * size clipped to the padded input ({@code countIncludePad}) or by its real elements.
+     */
+    void avgPool2dForward(Tensor out, Tensor inp, Window2d g, boolean countIncludePad);
+
+    /** {@code dinp} = avgPool2dForward's gradient, overwritten. */
+    void avgPool2dBackward(Tensor dinp, Tensor dout, Window2d g, boolean countIncludePad);
+
     // ---- optimizer updates: one pass over a contiguous parameter buffer ---------------------
 
     /**

@@ -225,6 +225,71 @@ public final class Checks {
         }
     }
 
+    public static void conv2d(String kernel, Tensor x, Tensor y, int outChannels, Tensor weight, Tensor bias,
+                              Tensor cols, Window2d g) {
+        open("input", x); open("output", y); open("weight", weight); open("cols", cols);
+        nonNull("geometry", g);
+        image(kernel, "input", x, g.inSize(), g);
+        image(kernel, "output", y, outChannels * g.outPlane(), g);
+        if (y.rows() != x.rows()) {
+            throw new IllegalArgumentException(kernel + ": input" + x.shape() + " and output" + y.shape()
+                    + " must have the same rows");
+        }
+        if (weight.rows() != outChannels || weight.cols() != g.patchSize()) {
+            throw new IllegalArgumentException(kernel + ": weight" + weight.shape() + " must be [" + outChannels + ", "
+                    + g.patchSize() + "] for " + g);
+        }
+        if (bias != null) {
+            open("bias", bias);
+            if (bias.rows() != 1 || bias.cols() != outChannels) {
+                throw new IllegalArgumentException(kernel + ": bias" + bias.shape() + " must be [1, " + outChannels + "]");
+            }
+            disjoint(kernel, "bias", bias, "output", y);
+        }
+        if ((long) cols.rows() * cols.cols() < (long) g.patchSize() * g.outPlane()) {
+            throw new IllegalArgumentException(kernel + ": cols" + cols.shape() + " must hold [" + g.patchSize() + ", "
+                    + g.outPlane() + "]");
+        }
+        disjoint(kernel, "output", y, "input", x);
+        disjoint(kernel, "output", y, "weight", weight);
+        disjoint(kernel, "cols", cols, "input", x);
+        disjoint(kernel, "cols", cols, "output", y);
+        disjoint(kernel, "cols", cols, "weight", weight);
+    }
+
+    public static void pool2d(String kernel, Tensor x, Tensor y, Tensor argmax, Window2d g) {
+        open("input", x); open("output", y);
+        nonNull("geometry", g);
+        image(kernel, "input", x, g.inSize(), g);
+        image(kernel, "output", y, g.channels() * g.outPlane(), g);
+        if (y.rows() != x.rows()) {
+            throw new IllegalArgumentException(kernel + ": input" + x.shape() + " and output" + y.shape()
+                    + " must have the same rows");
+        }
+        disjoint(kernel, "output", y, "input", x);
+        if (argmax != null) {
+            open("argmax", argmax);
+            same(kernel, "argmax", argmax, "output", y);
+            disjoint(kernel, "argmax", argmax, "input", x);
+            disjoint(kernel, "argmax", argmax, "output", y);
+            if (g.inSize() > 1 << 24) {
+                throw new IllegalArgumentException(kernel + ": " + g + " has more than 2^24 values per sample");
+            }
+        }
+    }
+
+    /** argmax element {@code at} is not an index into a sample of {@code g} (so it is not a forward's argmax). */
+    public static IllegalArgumentException badArgmax(String kernel, Tensor argmax, long at, Window2d g) {
+        return new IllegalArgumentException(kernel + ": argmax" + argmax.shape() + " element " + at
+                + " is not an index within a sample of " + g + " (argmax must come from maxPool2dForward)");
+    }
+
+    private static void image(String kernel, String name, Tensor t, int cols, Window2d g) {
+        if (t.cols() != cols) {
+            throw new IllegalArgumentException(kernel + ": " + name + t.shape() + " must be [N, " + cols + "] for " + g);
+        }
+    }
+
     public static void open(String name, Tensor t) {
         nonNull(name, t);
         t.checkOpen();

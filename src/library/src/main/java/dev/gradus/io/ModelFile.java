@@ -161,7 +161,7 @@ public final class ModelFile {
     static Map<String, String> metadata(String format, Network network, Map<String, String> info) {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(KEY_FORMAT, format);
-        meta.put(KEY_ARCHITECTURE, new Architecture(network.layers(), network.loss()).toJson());
+        meta.put(KEY_ARCHITECTURE, Architecture.of(network).toJson());
         meta.put(KEY_SEED, Long.toString(network.seed()));
         for (Map.Entry<String, String> e : info.entrySet()) {
             if (RESERVED.contains(e.getKey()) || e.getKey().startsWith(Checkpoint.KEY_PREFIX)) {
@@ -226,7 +226,7 @@ public final class ModelFile {
         checkTheFileHoldsTheParameters(st, arch.layers());
         Network network;
         try {
-            network = new Network(backend, arch.layers(), arch.loss(), seed);
+            network = arch.build(backend, seed);
         } catch (IllegalArgumentException e) {
             throw new FileFormatException(st.path(), "architecture is not a valid network: " + e.getMessage());
         }

@@ -154,7 +154,7 @@ public final class OnnxExport {
         }
         Map<String, String> props = new LinkedHashMap<>();
         props.put(KEY_VERSION, Version.current());
-        props.put(KEY_ARCHITECTURE, new Architecture(network.layers(), network.loss()).toJson());
+        props.put(KEY_ARCHITECTURE, Architecture.of(network).toJson());
         for (Map.Entry<String, String> e : metadata.entrySet()) {
             if (props.containsKey(e.getKey())) {
                 throw new IllegalArgumentException("ONNX metadata key '" + e.getKey() + "' is reserved");

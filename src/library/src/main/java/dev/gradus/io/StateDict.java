@@ -32,7 +32,7 @@ public final class StateDict {
     /**
      * A new network of {@code architecture} holding the file's weights.
      * @param file the safetensors file
-     * @param architecture the layers and loss the weights belong to
+     * @param architecture the input shape, layers and loss the weights belong to
      * @param backend where the network computes
      * @param seed the network's seed (its dropout masks derive from it)
      * @return the network, owned by the caller
@@ -41,7 +41,7 @@ public final class StateDict {
      */
     public static Network load(Path file, Architecture architecture, Backend backend, long seed) throws IOException {
         SafetensorsFile st = SafetensorsFile.read(file);
-        Network network = new Network(backend, architecture.layers(), architecture.loss(), seed);
+        Network network = architecture.build(backend, seed);
         try {
             copy(st, network);
             return network;

@@ -78,13 +78,18 @@ public record Init(Kind kind, float value) {
         return label();
     }
 
-    /** Fills a weight (out·in values, row-major) and a bias (out values), drawing from {@code rng}. */
+    /**
+     * Fills a weight (row-major) and a bias (null when the layer has none), drawing from {@code rng};
+     * {@code in} and {@code out} are the layer's fan-in and fan-out (a conv2d's are in·kh·kw and out·kh·kw).
+     */
     void fill(float[] weight, float[] bias, int in, int out, SplittableRandom rng) {
         switch (kind) {
             case TORCH_DEFAULT -> {
                 double bound = 1.0 / Math.sqrt(in);
                 uniform(weight, bound, rng);
-                uniform(bias, bound, rng);
+                if (bias != null) {
+                    uniform(bias, bound, rng);
+                }
             }
             case XAVIER_UNIFORM -> uniform(weight, Math.sqrt(6.0 / (in + out)), rng);
             case XAVIER_NORMAL -> normal(weight, Math.sqrt(2.0 / (in + out)), rng);
@@ -93,7 +98,9 @@ public record Init(Kind kind, float value) {
             case ZEROS -> { /* arrays are zero already */ }
             case CONSTANT -> {
                 java.util.Arrays.fill(weight, value);
-                java.util.Arrays.fill(bias, value);
+                if (bias != null) {
+                    java.util.Arrays.fill(bias, value);
+                }
             }
         }
     }

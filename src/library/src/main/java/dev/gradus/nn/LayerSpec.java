@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
  * form, its summary line, its double-precision evaluation, and (through {@link Visitor}) its runtime
  * layer. {@code io.Architecture} reads the JSON back, one {@code fromJson} per kind.
  */
-public sealed interface LayerSpec permits DenseSpec, ActivationSpec, DropoutSpec {
+public sealed interface LayerSpec permits DenseSpec, ActivationSpec, DropoutSpec, Conv2dSpec, Pool2dSpec, FlattenSpec {
 
     /** A short readable description for {@link Network#summary()}, e.g. {@code dense(784 -> 128)}. */
     String describe();
@@ -59,5 +59,8 @@ public sealed interface LayerSpec permits DenseSpec, ActivationSpec, DropoutSpec
         R dense(DenseSpec spec);
         R activation(ActivationSpec spec);
         R dropout(DropoutSpec spec);
+        R conv2d(Conv2dSpec spec);
+        R pool2d(Pool2dSpec spec);
+        R flatten(FlattenSpec spec);
     }
 }

@@ -123,6 +123,22 @@ final class Layout {
         public Layer dropout(DropoutSpec spec) {
             return new DropoutLayer(spec.p(), out.size(), inputGrad);
         }
+
+        @Override
+        public Layer conv2d(Conv2dSpec spec) {
+            return new Conv2dLayer(values.get(0), spec.bias() ? values.get(1) : null, grads.get(0),
+                    spec.bias() ? grads.get(1) : null, spec.window(in), inputGrad);
+        }
+
+        @Override
+        public Layer pool2d(Pool2dSpec spec) {
+            return new Pool2dLayer(spec.max(), spec.countIncludePad(), spec.window(in), inputGrad);
+        }
+
+        @Override
+        public Layer flatten(FlattenSpec spec) {
+            return new FlattenLayer(out.size(), inputGrad);
+        }
     }
 
     private static void checkNotNull(List<LayerSpec> specs) {

@@ -12,6 +12,10 @@ import dev.gradus.Tensor;
 import dev.gradus.backend.Backend;
 import dev.gradus.data.Standardization;
 import dev.gradus.nn.ActivationSpec;
+import dev.gradus.nn.Conv2dSpec;
+import dev.gradus.nn.FlattenSpec;
+import dev.gradus.nn.Pool2dSpec;
+import dev.gradus.nn.Shape;
 import dev.gradus.nn.DenseSpec;
 import dev.gradus.nn.DropoutSpec;
 import dev.gradus.nn.Init;
@@ -63,6 +67,32 @@ class ModelFileTest {
                 new DenseSpec(4, 3), new ActivationSpec(Activation.GELU));
     }
 
+    /** For images of [3, 9, 8]. */
+    static List<LayerSpec> everyKindOfImageLayer() {
+        return List.of(new Conv2dSpec(3, 4, 3, 2, 2, 1, 1, 0, 1, 2, false, Init.XAVIER_UNIFORM),
+                new ActivationSpec(Activation.RELU), Pool2dSpec.max(2), new Conv2dSpec(4, 5, 1),
+                new Pool2dSpec(false, 3, 1, 1, 1, 1, 0, false), new FlattenSpec(), new DenseSpec(30, 3));
+    }
+
+    static final Shape IMAGE = Shape.image(3, 9, 8);
+
+    @Test
+    void anImageArchitectureRoundTripsWithItsInputShape() throws IOException {
+        Architecture a = new Architecture(IMAGE, everyKindOfImageLayer(), Loss.CROSS_ENTROPY);
+        assertEquals(a, Architecture.parse(a.toJson()));
+        assertTrue(a.toJson().startsWith("{\"input\":[3,9,8],"), a.toJson());
+        Network net = keep(a.build(NO_MATH, 5));
+        Path f = dir.resolve("cnn.safetensors");
+        ModelFile.save(f, net, Map.of());
+        Network back = keep(ModelFile.load(f, NO_MATH)).network();
+        assertEquals(IMAGE.batched(), back.inputShape().batched());
+        assertEquals(net.layers(), back.layers());
+        assertArrayEquals(net.parameterBuffer().toArray(), back.parameterBuffer().toArray());
+        SafetensorsFile st = SafetensorsFile.read(f);
+        assertEquals("[4, 3, 3, 2]", st.tensor("0.weight").shapeText(), "conv weights as torch.nn.Conv2d's");
+        assertEquals(List.of("0.weight", "3.weight", "3.bias", "6.weight", "6.bias"), List.copyOf(st.tensors().keySet()));
+    }
+
     @Test
     void architectureRoundTripsThroughJson() {
         Architecture a = new Architecture(everyKindOfLayer(), Loss.huber(0.3f));
@@ -71,11 +101,14 @@ class ModelFileTest {
         assertTrue(a.toJson().contains("{\"type\":\"leaky_relu\",\"slope\":0.03}"), a.toJson());
     }
 
-    /** A new layer kind must be added to {@link #everyKindOfLayer()}, so its JSON is read back too. */
+    /** A new layer kind must be added to {@link #everyKindOfLayer()} or {@link #everyKindOfImageLayer()}, so its JSON is read back too. */
     @Test
     void everyKindOfLayerIsInTheRoundTrip() {
         java.util.Set<Class<?>> covered = new java.util.HashSet<>();
         for (LayerSpec s : everyKindOfLayer()) {
+            covered.add(s.getClass());
+        }
+        for (LayerSpec s : everyKindOfImageLayer()) {
             covered.add(s.getClass());
         }
         assertEquals(java.util.Set.of(LayerSpec.class.getPermittedSubclasses()), covered);

@@ -17,6 +17,7 @@ import dev.gradus.data.MnistIdx;
 import dev.gradus.nn.ActivationSpec;
 import dev.gradus.nn.DenseSpec;
 import dev.gradus.nn.DropoutSpec;
+import dev.gradus.nn.Shape;
 import dev.gradus.nn.LayerSpec;
 import dev.gradus.nn.Network;
 import dev.gradus.optim.Adam;
@@ -281,7 +282,7 @@ class OnnxExportTest {
                 var meta = rt.metadata();
                 assertEquals("gradus", meta.getProducerName());
                 assertEquals(Version.current(), meta.getCustomMetadata().get(OnnxExport.KEY_VERSION));
-                assertEquals(new Architecture(layers, Loss.CROSS_ENTROPY),
+                assertEquals(new Architecture(Shape.flat(784), layers, Loss.CROSS_ENTROPY),
                         Architecture.parse(meta.getCustomMetadata().get(OnnxExport.KEY_ARCHITECTURE)));
                 assertEquals("[\"zero\",\"one\"]", meta.getCustomMetadata().get("classes"));
             }

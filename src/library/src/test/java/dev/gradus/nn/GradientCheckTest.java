@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Back-propagation against central finite differences of the loss, for the whole network: every
- * activation, every loss, dense layers (fused and unfused bias), dropout with its mask held fixed.
+ * activation, every loss, dense layers (fused and unfused bias), dropout with its mask held fixed,
+ * conv2d (stride, padding, dilation, no bias), max and average pooling (both divisors), flatten.
  * The differences are taken in double precision on an independent double evaluation of the same
  * network ({@link DoubleEvaluator}), which first must agree with the network's own float loss.
  */
@@ -53,20 +54,40 @@ class GradientCheckTest {
                 new DenseSpec(5, 3)), Loss.MSE));
         cases.add(Arguments.of("activation first", List.of(new ActivationSpec(Activation.TANH), new DenseSpec(4, 3),
                 new ActivationSpec(Activation.elu(0.7f))), Loss.huber(1f)));
-        return cases.stream();
+        List<Arguments> all = new ArrayList<>();
+        for (Arguments a : cases) {
+            all.add(Arguments.of(a.get()[0], a.get()[1], a.get()[2], null));
+        }
+        Activation relu = Activation.RELU;
+        all.add(Arguments.of("conv2d 3x3 padding 1, relu, maxpool 2, flatten, dense", List.of(
+                new Conv2dSpec(2, 3, 3, 1, 1), new ActivationSpec(relu), Pool2dSpec.max(2), new FlattenSpec(),
+                new DenseSpec(27, 4)), Loss.CROSS_ENTROPY, Shape.image(2, 6, 6)));
+        all.add(Arguments.of("conv2d 3x2 stride 2x1 dilation 2 no bias, avgpool padded (real elements only)", List.of(
+                new Conv2dSpec(3, 2, 3, 2, 2, 1, 1, 0, 2, 2, false, Init.TORCH_DEFAULT), new ActivationSpec(Activation.TANH),
+                new Pool2dSpec(false, 3, 3, 2, 2, 1, 1, false), new FlattenSpec(), new DenseSpec(12, 3)),
+                Loss.MSE, Shape.image(3, 9, 8)));
+        all.add(Arguments.of("conv2d 1x1, avgpool padded (count_include_pad), conv2d stride 3, maxpool padded", List.of(
+                new Conv2dSpec(1, 4, 1), new Pool2dSpec(false, 2, 2, 1, 1, 1, 1, true),
+                new Conv2dSpec(4, 3, 2, 3, 0), new ActivationSpec(Activation.GELU),
+                new Pool2dSpec(true, 2, 2, 1, 1, 1, 1, false), new FlattenSpec(), new DenseSpec(48, 2)),
+                Loss.BCE_WITH_LOGITS, Shape.image(1, 7, 7)));
+        all.add(Arguments.of("pooling first, conv2d last (no flatten)", List.of(
+                Pool2dSpec.max(2), new Conv2dSpec(2, 2, 3, 1, 1)), Loss.huber(0.5f), Shape.image(2, 6, 4)));
+        return all.stream();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("networks")
-    void backpropMatchesFiniteDifferences(String name, List<LayerSpec> specs, Loss loss) {
+    void backpropMatchesFiniteDifferences(String name, List<LayerSpec> specs, Loss loss, Shape input) {
         for (Backend backend : TestBackends.all()) {
-            check(backend, specs, loss);
+            check(backend, specs, loss, input);
         }
     }
 
-    private static void check(Backend backend, List<LayerSpec> specs, Loss loss) {
+    private static void check(Backend backend, List<LayerSpec> specs, Loss loss, Shape input) {
         SplittableRandom rng = new SplittableRandom(7);
-        try (Network net = new Network(backend, specs, loss, 11)) {
+        try (Network net = input == null ? new Network(backend, specs, loss, 11)
+                : new Network(backend, input, specs, loss, 11)) {
             int in = net.inFeatures();
             int out = net.outFeatures();
             double[] x = uniform(rng, N * in, -1.5, 1.5);

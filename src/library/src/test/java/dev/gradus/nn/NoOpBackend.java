@@ -7,6 +7,7 @@ import dev.gradus.Loss;
 import dev.gradus.Tensor;
 import dev.gradus.backend.Backend;
 import dev.gradus.backend.Checks;
+import dev.gradus.backend.Window2d;
 import dev.gradus.backend.Transpose;
 import dev.gradus.optim.AdagradConfig;
 import dev.gradus.optim.AdamConfig;
@@ -55,6 +56,41 @@ class NoOpBackend implements Backend {
     @Override
     public void crossEntropyBackward(Tensor dlogits, Tensor logits, Labels labels) {
         Checks.crossEntropyBackward(dlogits, logits, labels);
+    }
+
+    @Override
+    public void conv2dForward(Tensor out, Tensor inp, Tensor weight, Tensor bias, Tensor cols, Window2d g) {
+        Checks.conv2d("conv2dForward", inp, out, weight.rows(), weight, bias, cols, g);
+    }
+
+    @Override
+    public void conv2dBackwardInput(Tensor dinp, Tensor dout, Tensor weight, Tensor cols, Window2d g) {
+        Checks.conv2d("conv2dBackwardInput", dinp, dout, weight.rows(), weight, null, cols, g);
+    }
+
+    @Override
+    public void conv2dBackwardWeight(Tensor dweight, Tensor dbias, Tensor dout, Tensor inp, Tensor cols, Window2d g) {
+        Checks.conv2d("conv2dBackwardWeight", inp, dout, dweight.rows(), dweight, dbias, cols, g);
+    }
+
+    @Override
+    public void maxPool2dForward(Tensor out, Tensor argmax, Tensor inp, Window2d g) {
+        Checks.pool2d("maxPool2dForward", inp, out, argmax, g);
+    }
+
+    @Override
+    public void maxPool2dBackward(Tensor dinp, Tensor dout, Tensor argmax, Window2d g) {
+        Checks.pool2d("maxPool2dBackward", dinp, dout, argmax, g);
+    }
+
+    @Override
+    public void avgPool2dForward(Tensor out, Tensor inp, Window2d g, boolean countIncludePad) {
+        Checks.pool2d("avgPool2dForward", inp, out, null, g);
+    }
+
+    @Override
+    public void avgPool2dBackward(Tensor dinp, Tensor dout, Window2d g, boolean countIncludePad) {
+        Checks.pool2d("avgPool2dBackward", dinp, dout, null, g);
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.gradus.backend.Backend;
 import dev.gradus.backend.Checks;
 import dev.gradus.backend.internal.InUse;
 import dev.gradus.backend.Transpose;
+import dev.gradus.backend.Window2d;
 import dev.gradus.backend.internal.TorchScalars;
 import dev.gradus.optim.AdagradConfig;
 import dev.gradus.optim.AdamConfig;
@@ -275,6 +276,94 @@ public final class NativeBackend implements Backend {
     private static void checkLabel(long bad, Tensor logits) {
         if (bad >= 0) {
             throw Checks.labelOutOfRange((int) (bad >>> 32), (int) bad, logits.cols());
+        }
+    }
+
+    // ---- convolution and pooling
+
+    @Override
+    public void conv2dForward(Tensor out, Tensor inp, Tensor weight, Tensor bias, Tensor cols, Window2d g) {
+        Checks.conv2d("conv2dForward", inp, out, weight.rows(), weight, bias, cols, g);
+        InUse.acquire(out, inp, weight, bias, cols);
+        try {
+            NnKernels.conv2d_forward(address(out), address(inp), address(weight), bias == null ? 0 : address(bias),
+                    address(cols), inp.rows(), weight.rows(), g.channels(), g.height(), g.width(), g.kh(), g.kw(), g.sh(), g.sw(), g.ph(), g.pw(), g.dh(), g.dw());
+        } finally {
+            InUse.release(out, inp, weight, bias, cols);
+        }
+    }
+
+    @Override
+    public void conv2dBackwardInput(Tensor dinp, Tensor dout, Tensor weight, Tensor cols, Window2d g) {
+        Checks.conv2d("conv2dBackwardInput", dinp, dout, weight.rows(), weight, null, cols, g);
+        InUse.acquire(dinp, dout, weight, cols, null);
+        try {
+            NnKernels.conv2d_backward_input(address(dinp), address(dout), address(weight), address(cols),
+                    dinp.rows(), weight.rows(), g.channels(), g.height(), g.width(), g.kh(), g.kw(), g.sh(), g.sw(), g.ph(), g.pw(), g.dh(), g.dw());
+        } finally {
+            InUse.release(dinp, dout, weight, cols, null);
+        }
+    }
+
+    @Override
+    public void conv2dBackwardWeight(Tensor dweight, Tensor dbias, Tensor dout, Tensor inp, Tensor cols, Window2d g) {
+        Checks.conv2d("conv2dBackwardWeight", inp, dout, dweight.rows(), dweight, dbias, cols, g);
+        InUse.acquire(dweight, dbias, dout, inp, cols);
+        try {
+            NnKernels.conv2d_backward_weight(address(dweight), dbias == null ? 0 : address(dbias), address(dout),
+                    address(inp), address(cols), inp.rows(), dweight.rows(), g.channels(), g.height(), g.width(), g.kh(), g.kw(), g.sh(), g.sw(), g.ph(), g.pw(), g.dh(), g.dw());
+        } finally {
+            InUse.release(dweight, dbias, dout, inp, cols);
+        }
+    }
+
+    @Override
+    public void maxPool2dForward(Tensor out, Tensor argmax, Tensor inp, Window2d g) {
+        Checks.nonNull("argmax", argmax);
+        Checks.pool2d("maxPool2dForward", inp, out, argmax, g);
+        InUse.acquire(out, argmax, inp);
+        try {
+            NnKernels.maxpool2d_forward(address(out), address(argmax), address(inp), inp.rows(), g.channels(), g.height(), g.width(), g.kh(), g.kw(), g.sh(), g.sw(), g.ph(), g.pw(), g.dh(), g.dw());
+        } finally {
+            InUse.release(out, argmax, inp);
+        }
+    }
+
+    @Override
+    public void maxPool2dBackward(Tensor dinp, Tensor dout, Tensor argmax, Window2d g) {
+        Checks.nonNull("argmax", argmax);
+        Checks.pool2d("maxPool2dBackward", dinp, dout, argmax, g);
+        long bad;
+        InUse.acquire(dinp, dout, argmax);
+        try {
+            bad = NnKernels.maxpool2d_backward(address(dinp), address(dout), address(argmax), dinp.rows(), g.channels(), g.height(), g.width(), g.kh(), g.kw(), g.sh(), g.sw(), g.ph(), g.pw(), g.dh(), g.dw());
+        } finally {
+            InUse.release(dinp, dout, argmax);
+        }
+        if (bad >= 0) {
+            throw Checks.badArgmax("maxPool2dBackward", argmax, bad, g);
+        }
+    }
+
+    @Override
+    public void avgPool2dForward(Tensor out, Tensor inp, Window2d g, boolean countIncludePad) {
+        Checks.pool2d("avgPool2dForward", inp, out, null, g);
+        InUse.acquire(out, inp);
+        try {
+            NnKernels.avgpool2d_forward(address(out), address(inp), countIncludePad ? 1 : 0, inp.rows(), g.channels(), g.height(), g.width(), g.kh(), g.kw(), g.sh(), g.sw(), g.ph(), g.pw(), g.dh(), g.dw());
+        } finally {
+            InUse.release(out, inp);
+        }
+    }
+
+    @Override
+    public void avgPool2dBackward(Tensor dinp, Tensor dout, Window2d g, boolean countIncludePad) {
+        Checks.pool2d("avgPool2dBackward", dinp, dout, null, g);
+        InUse.acquire(dinp, dout);
+        try {
+            NnKernels.avgpool2d_backward(address(dinp), address(dout), countIncludePad ? 1 : 0, dinp.rows(), g.channels(), g.height(), g.width(), g.kh(), g.kw(), g.sh(), g.sw(), g.ph(), g.pw(), g.dh(), g.dw());
+        } finally {
+            InUse.release(dinp, dout);
         }
     }
 

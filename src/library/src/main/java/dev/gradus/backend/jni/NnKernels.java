@@ -61,6 +61,24 @@ final class NnKernels {
             @Cast("const float*") long logits, @Cast("const int32_t*") long labels, int N, int C);
     static native @Cast("int64_t") long nnk_bad_label();
 
+    // ---- convolution and pooling
+    static native void conv2d_forward(@Cast("float*") long out, @Cast("const float*") long inp,
+            @Cast("const float*") long weight, @Cast("const float*") long bias, @Cast("float*") long cols,
+            int N, int OC, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw);
+    static native void conv2d_backward_input(@Cast("float*") long dinp, @Cast("const float*") long dout,
+            @Cast("const float*") long weight, @Cast("float*") long cols, int N, int OC, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw);
+    static native void conv2d_backward_weight(@Cast("float*") long dweight, @Cast("float*") long dbias,
+            @Cast("const float*") long dout, @Cast("const float*") long inp, @Cast("float*") long cols,
+            int N, int OC, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw);
+    static native void maxpool2d_forward(@Cast("float*") long out, @Cast("float*") long argmax,
+            @Cast("const float*") long inp, int N, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw);
+    static native long maxpool2d_backward(@Cast("float*") long dinp, @Cast("const float*") long dout,
+            @Cast("const float*") long argmax, int N, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw);
+    static native void avgpool2d_forward(@Cast("float*") long out, @Cast("const float*") long inp,
+            int countIncludePad, int N, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw);
+    static native void avgpool2d_backward(@Cast("float*") long dinp, @Cast("const float*") long dout,
+            int countIncludePad, int N, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw);
+
     // ---- dropout
     static native void dropout_forward(@Cast("float*") long out, @Cast("float*") long mask,
             @Cast("const float*") long inp, float p, float scale, @Cast("int64_t") long seed, @Cast("int64_t") long n);

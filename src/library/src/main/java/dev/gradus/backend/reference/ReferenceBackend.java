@@ -9,6 +9,7 @@ import dev.gradus.backend.Backend;
 import dev.gradus.backend.Checks;
 import dev.gradus.backend.internal.InUse;
 import dev.gradus.backend.Transpose;
+import dev.gradus.backend.Window2d;
 import dev.gradus.backend.internal.TorchScalars;
 import dev.gradus.optim.AdagradConfig;
 import dev.gradus.optim.AdamConfig;
@@ -278,6 +279,92 @@ public final class ReferenceBackend implements Backend {
             }
         } finally {
             InUse.release(out, mask, inp);
+        }
+    }
+
+    @Override
+    public void conv2dForward(Tensor out, Tensor inp, Tensor weight, Tensor bias, Tensor cols, Window2d g) {
+        Checks.conv2d("conv2dForward", inp, out, weight.rows(), weight, bias, cols, g);
+        InUse.acquire(out, inp, weight, bias, cols);
+        try {
+            Windows.convForward(InUse.buffer(out), InUse.buffer(inp), InUse.buffer(weight),
+                    bias == null ? null : InUse.buffer(bias), inp.rows(), weight.rows(), g);
+        } finally {
+            InUse.release(out, inp, weight, bias, cols);
+        }
+    }
+
+    @Override
+    public void conv2dBackwardInput(Tensor dinp, Tensor dout, Tensor weight, Tensor cols, Window2d g) {
+        Checks.conv2d("conv2dBackwardInput", dinp, dout, weight.rows(), weight, null, cols, g);
+        InUse.acquire(dinp, dout, weight, cols, null);
+        try {
+            Windows.convBackwardInput(InUse.buffer(dinp), InUse.buffer(dout), InUse.buffer(weight), dinp.rows(),
+                    weight.rows(), g);
+        } finally {
+            InUse.release(dinp, dout, weight, cols, null);
+        }
+    }
+
+    @Override
+    public void conv2dBackwardWeight(Tensor dweight, Tensor dbias, Tensor dout, Tensor inp, Tensor cols, Window2d g) {
+        Checks.conv2d("conv2dBackwardWeight", inp, dout, dweight.rows(), dweight, dbias, cols, g);
+        InUse.acquire(dweight, dbias, dout, inp, cols);
+        try {
+            Windows.convBackwardWeight(InUse.buffer(dweight), dbias == null ? null : InUse.buffer(dbias),
+                    InUse.buffer(dout), InUse.buffer(inp), inp.rows(), dweight.rows(), g);
+        } finally {
+            InUse.release(dweight, dbias, dout, inp, cols);
+        }
+    }
+
+    @Override
+    public void maxPool2dForward(Tensor out, Tensor argmax, Tensor inp, Window2d g) {
+        Checks.nonNull("argmax", argmax);
+        Checks.pool2d("maxPool2dForward", inp, out, argmax, g);
+        InUse.acquire(out, argmax, inp);
+        try {
+            Windows.maxForward(InUse.buffer(out), InUse.buffer(argmax), InUse.buffer(inp), inp.rows(), g);
+        } finally {
+            InUse.release(out, argmax, inp);
+        }
+    }
+
+    @Override
+    public void maxPool2dBackward(Tensor dinp, Tensor dout, Tensor argmax, Window2d g) {
+        Checks.nonNull("argmax", argmax);
+        Checks.pool2d("maxPool2dBackward", dinp, dout, argmax, g);
+        long bad;
+        InUse.acquire(dinp, dout, argmax);
+        try {
+            bad = Windows.maxBackward(InUse.buffer(dinp), InUse.buffer(dout), InUse.buffer(argmax), dinp.rows(), g);
+        } finally {
+            InUse.release(dinp, dout, argmax);
+        }
+        if (bad >= 0) {
+            throw Checks.badArgmax("maxPool2dBackward", argmax, bad, g);
+        }
+    }
+
+    @Override
+    public void avgPool2dForward(Tensor out, Tensor inp, Window2d g, boolean countIncludePad) {
+        Checks.pool2d("avgPool2dForward", inp, out, null, g);
+        InUse.acquire(out, inp);
+        try {
+            Windows.avgForward(InUse.buffer(out), InUse.buffer(inp), inp.rows(), g, countIncludePad);
+        } finally {
+            InUse.release(out, inp);
+        }
+    }
+
+    @Override
+    public void avgPool2dBackward(Tensor dinp, Tensor dout, Window2d g, boolean countIncludePad) {
+        Checks.pool2d("avgPool2dBackward", dinp, dout, null, g);
+        InUse.acquire(dinp, dout);
+        try {
+            Windows.avgBackward(InUse.buffer(dinp), InUse.buffer(dout), dinp.rows(), g, countIncludePad);
+        } finally {
+            InUse.release(dinp, dout);
         }
     }
 

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.gradus.backend;
+
+/**
+ * The geometry of a 2-D sliding window over images of {@code channels × height × width} (NCHW rows):
+ * kernel {@code kh × kw}, stride, zero padding and dilation per dimension, as PyTorch's Conv2d and
+ * pooling layers take them. Output size per dimension:
+ * {@code floor((in + 2·pad − dilation·(kernel − 1) − 1) / stride) + 1}. Constructing one with a size,
+ * stride or dilation below 1, a negative padding, or a window that does not fit the padded input is an
+ * {@link IllegalArgumentException} naming the geometry.
+ */
+public record Window2d(int channels, int height, int width, int kh, int kw, int sh, int sw, int ph, int pw,
+                       int dh, int dw) {
+    public Window2d {
+        if (channels < 1 || height < 1 || width < 1 || kh < 1 || kw < 1 || sh < 1 || sw < 1 || dh < 1 || dw < 1
+                || ph < 0 || pw < 0) {
+            throw new IllegalArgumentException("window " + describe(channels, height, width, kh, kw, sh, sw, ph, pw, dh, dw)
+                    + ": sizes, strides and dilations must be >= 1, paddings >= 0");
+        }
+        if (out(height, kh, sh, ph, dh) < 1 || out(width, kw, sw, pw, dw) < 1) {
+            throw new IllegalArgumentException("window " + describe(channels, height, width, kh, kw, sh, sw, ph, pw, dh, dw)
+                    + ": the kernel is larger than the padded input");
+        }
+        if ((long) channels * kh * kw * out(height, kh, sh, ph, dh) * out(width, kw, sw, pw, dw) > Integer.MAX_VALUE
+                || (long) channels * height * width > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("window " + describe(channels, height, width, kh, kw, sh, sw, ph, pw, dh, dw)
+                    + " is too large");
+        }
+    }
+
+    private static long out(int in, int k, int s, int p, int d) {
+        long span = (long) d * (k - 1) + 1;
+        long room = (long) in + 2L * p - span;
+        return room < 0 ? 0 : room / s + 1;
+    }
+
+    public int outHeight() { return (int) out(height, kh, sh, ph, dh); }
+
+    public int outWidth() { return (int) out(width, kw, sw, pw, dw); }
+
+    /** Values of one input sample: C·H·W. */
+    public int inSize() { return channels * height * width; }
+
+    /** Positions of the window over one plane: OH·OW. */
+    public int outPlane() { return outHeight() * outWidth(); }
+
+    /** Rows of one sample's im2col matrix: C·kh·kw. */
+    public int patchSize() { return channels * kh * kw; }
+
+    private static String describe(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw) {
+        return "[" + c + ", " + h + ", " + w + "] kernel " + kh + "x" + kw + " stride " + sh + "x" + sw
+                + " padding " + ph + "x" + pw + " dilation " + dh + "x" + dw;
+    }
+
+    @Override
+    public String toString() {
+        return describe(channels, height, width, kh, kw, sh, sw, ph, pw, dh, dw);
+    }
+}
