@@ -53,7 +53,7 @@ final class EvaluateCommand implements Callable<Integer> {
             }
         }
         try (ModelFile.Loaded loaded = architecture.load(model, backend, null, null);
-             Dataset test = data.testOnly(task(loaded.network().loss()), DataOptions.readCategories(model, loaded.info()))) {
+             Dataset test = data.testOnly(task(loaded.network().loss()), DataOptions.readCategories(model, loaded))) {
             return evaluate(o, loaded, test);
         }
     }
@@ -62,7 +62,7 @@ final class EvaluateCommand implements Callable<Integer> {
         return loss.usesLabels() ? CsvDataset.Task.CLASSIFICATION : CsvDataset.Task.REGRESSION;
     }
 
-    private int evaluate(PrintWriter o, ModelFile.Loaded loaded, Dataset test) {
+    private int evaluate(PrintWriter o, ModelFile.Loaded loaded, Dataset test) throws IOException {
         Network network = loaded.network();
         o.printf(Locale.ROOT, "model %s: %s%n", model, TrainCommand.describe(network));
         o.printf(Locale.ROOT, "data: %s, %,d samples%n", data.description(), test.size());

@@ -73,7 +73,7 @@ final class PredictCommand implements Callable<Integer> {
             }
         }
         try (ModelFile.Loaded loaded = architecture.load(model, backend, null, null);
-             Input in = read(loaded.network().loss(), DataOptions.readCategories(model, loaded.info()))) {
+             Input in = read(loaded.network().loss(), DataOptions.readCategories(model, loaded))) {
             return predict(loaded, in);
         }
     }
