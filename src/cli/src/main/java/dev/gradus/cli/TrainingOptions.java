@@ -245,12 +245,10 @@ final class TrainingOptions {
             }
             return new Architecture(specs, loss);
         }
-        for (var flag : List.of(new Object[] {"--layers", layers}, new Object[] {"--activation", activation},
-                new Object[] {"--dropout", dropout})) {
-            if (flag[1] != null) {
-                throw new IllegalArgumentException("--model gives the whole network: drop " + flag[0]
-                        + " (write its layers into --model)");
-            }
+        String conflict = layers != null ? "--layers" : activation != null ? "--activation" : dropout != null ? "--dropout" : null;
+        if (conflict != null) {
+            throw new IllegalArgumentException("--model gives the whole network: drop " + conflict
+                    + " (write its layers into --model)");
         }
         Shape input = train.sampleShape();
         List<LayerSpec> specs = ModelOption.layers(model, input, data);
