@@ -11,11 +11,13 @@ final class Summary {
     static String of(Network net) {
         StringBuilder sb = new StringBuilder();
         List<LayerSpec> specs = net.layers();
-        int width = 26;   // the layer column fits the longest description (a conv2d's with stride and padding)
-        for (LayerSpec s : specs) {
-            width = Math.max(width, s.describe().length());
+        int width = 26;    // the columns fit the longest description (a strided conv's) and shape
+        int shapes = Math.max(14, net.inputShape().batched().length());
+        for (int i = 0; i < specs.size(); i++) {
+            width = Math.max(width, specs.get(i).describe().length());
+            shapes = Math.max(shapes, net.outputShape(i).batched().length());
         }
-        String fmt = "%-4s %-" + width + "s %-14s %12s%n";
+        String fmt = "%-4s %-" + width + "s %-" + shapes + "s %12s%n";
         sb.append(String.format(Locale.ROOT, fmt, "#", "layer", "output", "parameters"));
         sb.append(String.format(Locale.ROOT, fmt, "", "input", net.inputShape().batched(), ""));
         for (int i = 0; i < specs.size(); i++) {
