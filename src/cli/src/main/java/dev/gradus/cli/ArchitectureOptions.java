@@ -92,8 +92,11 @@ final class ArchitectureOptions {
         return new ModelFile.Loaded(network, Map.of());
     }
 
-    /** {@code --input-shape}'s F or C,H,W; null when not given. */
-    static Shape inputShape(int[] dims) {
+    /** {@code --input-shape}'s F or C,H,W for {@code --model}; null when not given. */
+    Shape inputShape(int[] dims) {
+        if (dims != null && notation == null) {
+            throw new IllegalArgumentException("--input-shape applies to --model (a model file knows its input shape)");
+        }
         try {
             return dims == null ? null : Shape.of(dims);
         } catch (IllegalArgumentException e) {

@@ -53,10 +53,7 @@ final class ExportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("unknown --format '" + format + "' (known: onnx)");
         }
         // no arithmetic here: the Java backend holds the weights without loading native code
-        if (inputShape != null && architecture.notation == null) {
-            throw new IllegalArgumentException("--input-shape applies to --model (a model file knows its input shape)");
-        }
-        Shape input = ArchitectureOptions.inputShape(inputShape);
+        Shape input = architecture.inputShape(inputShape);
         try (ModelFile.Loaded loaded = architecture.load(model, Backend.named("java"), input, "--input-shape")) {
             Network network = loaded.network();
             Map<String, String> metadata = new LinkedHashMap<>(loaded.info());

@@ -81,10 +81,7 @@ final class InfoCommand implements Callable<Integer> {
 
     /** The model's summary (no arithmetic: the java backend holds the weights) and its file's entries. */
     private int model(PrintWriter o) throws IOException {
-        if (inputShape != null && architecture.notation == null) {
-            throw new IllegalArgumentException("--input-shape applies to --model (a model file knows its input shape)");
-        }
-        Shape input = ArchitectureOptions.inputShape(inputShape);
+        Shape input = architecture.inputShape(inputShape);
         try (ModelFile.Loaded loaded = architecture.load(model, Backend.named("java"), input, "--input-shape")) {
             Network network = loaded.network();
             o.printf(Locale.ROOT, "model %s: %s%n", model, TrainCommand.describe(network));

@@ -96,6 +96,10 @@ class CnnCliTest {
         assertTrue(info.out().contains("[N, 4, 6, 6]") && info.out().contains("parameters: 1,554"), info::transcript);
         Cli infoImported = ok("info", model.toString(), "--model", MODEL, "--input-shape", "1,28,28");
         assertTrue(infoImported.out().contains("dense(144 -> 10)"), infoImported::transcript);
+        fails("--input-shape applies to --model (a model file knows its input shape)", "info", model.toString(),
+                "--input-shape", "1,28,28");
+        fails("--input-shape: a sample shape is [F] or [C, H, W], got [28, 28]", "info", model.toString(), "--model", MODEL,
+                "--input-shape", "28,28");
 
         Cli init = ok("train", "--data", mnist.toString(), "--model", MODEL, "--init", model.toString(), "--epochs", "1",
                 "--batch", "10", "--backend", "java");
