@@ -105,6 +105,13 @@ class CnnCliTest {
                 "--batch", "10", "--backend", "java");
         assertTrue(init.out().contains("initialized from " + model), init::transcript);
 
+        Cli resumed = ok("train", "--data", mnist.toString(), "--resume", run.resolve(RunFiles.CHECKPOINT).toString(),
+                "--epochs", "3", "--backend", "java");
+        assertTrue(resumed.out().contains("resuming from") && resumed.out().contains("\n" + describe + ", sgd"),
+                resumed::transcript);
+        fails("--model cannot be changed when resuming", "train", "--data", mnist.toString(), "--resume",
+                run.resolve(RunFiles.CHECKPOINT).toString(), "--model", "lenet5");
+
         fails("cannot be exported to ONNX yet", "export", model.toString(), "--out", dir.resolve("m.onnx").toString());
         fails("--model needs the input shape: give --input-shape", "export", model.toString(), "--model", MODEL,
                 "--out", dir.resolve("m.onnx").toString());
