@@ -23,8 +23,9 @@ import picocli.CommandLine.Spec;
 /** {@code gradus export MODEL --format onnx --out FILE}: the model as an ONNX file (see {@link OnnxExport}). */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Writes a saved model as an ONNX file (opset 17) for ONNX Runtime and other ONNX runtimes.",
-                "Input 'input' [batch, features]. A cross_entropy or bce_with_logits model has two outputs,",
-                "'logits' and 'probabilities' (softmax or sigmoid); any other model one, 'output'.",
+                "Input 'input' [batch, features], or [batch, C, H, W] for images. A cross_entropy or",
+                "bce_with_logits model has two outputs, 'logits' and 'probabilities' (softmax or sigmoid);",
+                "any other model one, 'output'.",
                 "The file's metadata holds the architecture, the Gradus version and the model's own entries (classes)."})
 final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL",
@@ -55,8 +56,9 @@ final class ExportCommand implements Callable<Integer> {
             OnnxExport.write(out, network, metadata);
             List<String> outputs = OnnxExport.outputNames(network.loss());
             PrintWriter o = spec.commandLine().getOut();
-            o.printf(Locale.ROOT, "wrote %s: ONNX opset %d, %s; input '%s' [batch, %d], output%s %s [batch, %d]%n", out,
-                    OnnxExport.OPSET, TrainCommand.describe(network), OnnxExport.INPUT, network.inFeatures(),
+            String input = network.inputShape().batched().replaceFirst("^\\[N", "[batch");   // [batch, 784] or [batch, 1, 28, 28]
+            o.printf(Locale.ROOT, "wrote %s: ONNX opset %d, %s; input '%s' %s, output%s %s [batch, %d]%n", out,
+                    OnnxExport.OPSET, TrainCommand.describe(network), OnnxExport.INPUT, input,
                     outputs.size() > 1 ? "s" : "", "'" + String.join("', '", outputs) + "'", network.outFeatures());
             o.flush();
             return 0;
