@@ -11,9 +11,9 @@ import dev.gradus.nn.DenseSpec;
 import dev.gradus.nn.DropoutSpec;
 import dev.gradus.nn.FlattenSpec;
 import dev.gradus.nn.LayerSpec;
-import dev.gradus.nn.Pool2dSpec;
 import dev.gradus.nn.Network;
 import dev.gradus.nn.Parameter;
+import dev.gradus.nn.Pool2dSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,9 +58,9 @@ import java.util.Map;
  * <p><b>Inputs and outputs.</b> One input, {@value #INPUT}, float {@code [batch, in]}, or
  * {@code [batch, C, H, W]} for a network on images (NCHW, as PyTorch), with a symbolic batch size.
  * The outputs are always {@code [batch, out]}: a network whose last layer gives images ends in a
- * {@code Flatten}, as the rows {@link Network#predict} returns. For a network trained on logits ({@code cross_entropy}, {@code bce_with_logits}) two
- * outputs: {@value #LOGITS}, the network's own output (what {@link Network#predict} returns), and
- * {@value #PROBABILITIES}, its softmax ({@code cross_entropy}) or sigmoid ({@code bce_with_logits});
+ * {@code Flatten}, as the rows {@link Network#predict} returns. For a network trained on logits
+ * ({@code cross_entropy}, {@code bce_with_logits}) two outputs: {@value #LOGITS}, the network's own
+ * output (what {@link Network#predict} returns), and {@value #PROBABILITIES}, its softmax ({@code cross_entropy}) or sigmoid ({@code bce_with_logits});
  * a runtime computes only the outputs asked for. For any other loss one output, {@value #OUTPUT}: the
  * network's output (a {@code bce} network ends in its own sigmoid).
  *
@@ -109,8 +109,9 @@ public final class OnnxExport {
      * As {@link #write(Path, Network, Map)}, with the input standardization baked in (null: none): the
      * graph begins {@code Div(Sub(input, standardize.mean), standardize.scale)}, the statistics of the
      * input's shape ({@code [F]}, or {@code [C, H, W]}: one per value of an image, as Gradus applies them
-     * to its rows), so the file takes raw features, as {@code ModelFile.Loaded.predictor()} does (float32 arithmetic there, where Gradus
-     * standardizes in double and rounds once: a difference of an ulp of the standardized value).
+     * to its rows), so the file takes raw features, as {@code ModelFile.Loaded.predictor()} does (float32
+     * arithmetic there, where Gradus standardizes in double and rounds once: a difference of an ulp of the
+     * standardized value).
      * @param file the .onnx file to write
      * @param network the network
      * @param metadata extra {@code metadata_props} entries
