@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A convolutional network from {@code --model} through train, evaluate, predict, info, compare and
- * export, on {@link TinyData#mnistDir} images ([1, 28, 28]) and the java backend.
+ * export, on {@link TinyData#mnistDir} images ([1, 28, 28]) and the java backend; PyTorch's CNN state dict
+ * through {@code --model}.
  */
 class CnnCliTest {
     /** [1, 28, 28] → conv [4, 12, 12] → pool [4, 6, 6] → 144 → 10: 104 + 1,450 parameters. */
@@ -112,9 +113,29 @@ class CnnCliTest {
         fails("--model cannot be changed when resuming", "train", "--data", mnist.toString(), "--resume",
                 run.resolve(RunFiles.CHECKPOINT).toString(), "--model", "lenet5");
 
-        fails("cannot be exported to ONNX yet", "export", model.toString(), "--out", dir.resolve("m.onnx").toString());
+        Cli export = ok("export", model.toString(), "--out", dir.resolve("m.onnx").toString());
+        assertTrue(export.out().contains(describe + "; input 'input' [batch, 1, 28, 28]"), export::transcript);
         fails("--model needs the input shape: give --input-shape", "export", model.toString(), "--model", MODEL,
                 "--out", dir.resolve("m.onnx").toString());
+    }
+
+    /**
+     * The library's fixture {@code torch/cnn.safetensors}, written by PyTorch 1.13 (see its
+     * {@code make_state_dicts.py}), loads by the notation of its nn.Sequential: every name and shape fits.
+     */
+    @Test
+    void pyTorchsCnnStateDictLoadsByItsNotation() {
+        Path stateDict = ImportCliTest.FIXTURES.resolve("cnn.safetensors");
+        String notation = "conv2d(4, 3, padding=1) relu maxpool2d(2) conv2d(6, (2, 3), padding=1, bias=false) tanh "
+                + "avgpool2d(2, stride=1, padding=1, count_include_pad=false) flatten dense(10) relu dense(3)";
+        Cli info = ok("info", stateDict.toString(), "--model", notation, "--input-shape", "1,8,8");
+        assertTrue(info.out().contains("[1, 8, 8] " + notation + ", cross_entropy, 2,027 parameters"), info::transcript);
+        assertTrue(info.out().contains("[N, 6, 6, 5]"), info::transcript);
+        Cli export = ok("export", stateDict.toString(), "--model", notation, "--input-shape", "1,8,8",
+                "--out", dir.resolve("cnn.onnx").toString());
+        assertTrue(export.out().contains("input 'input' [batch, 1, 8, 8]"), export::transcript);
+        fails("has shape [4, 1, 3, 3] but layer 0 conv2d(1 -> 4, 5x5, padding 1x1) needs [4, 1, 5, 5]", "info", stateDict.toString(), "--model", notation.replace("(4, 3,", "(4, 5,"),
+                "--input-shape", "1,8,8");
     }
 
     @Test
