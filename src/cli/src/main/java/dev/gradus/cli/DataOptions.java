@@ -5,6 +5,7 @@ import dev.gradus.data.CsvDataset;
 import dev.gradus.data.Dataset;
 import dev.gradus.data.MnistIdx;
 import dev.gradus.data.Standardization;
+import dev.gradus.io.ModelFile;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -43,8 +44,9 @@ final class DataOptions {
 
     @Option(names = "--categorical", paramLabel = "COLUMN", split = ",", splitSynopsisLabel = ",",
             description = "With --csv: feature columns (header names) of categories, each one-hot encoded with the categories "
-                    + "of the training split, sorted; the model stores them and evaluate and predict refuse a value outside "
-                    + "them. Default: none (every feature column is numeric).")
+                    + "of the training rows (not the test or --val-split rows), sorted; a value outside them is an error, "
+                    + "here and in evaluate and predict, which take them from the model. Default: none (every feature "
+                    + "column is numeric).")
     List<String> categorical;
 
     @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "0.2",
@@ -118,59 +120,95 @@ final class DataOptions {
      * Training, validation and test data: a CSV is split {@code testFraction} for testing with {@code seed};
      * then {@code valSplit} of the training data (stratified by class) validates, when above 0; then, with
      * {@code standardize}, a CSV's features are standardized with statistics of the training part alone.
+     * Categorical columns are encoded with the categories of that training part alone, too.
      */
     Data trainAndTest(CsvDataset.Task task, long seed, boolean standardize, double valSplit) throws IOException {
+        check();
+        if (csv != null && !(testFraction > 0 && testFraction < 1)) {
+            throw new IllegalArgumentException("--test-fraction must be in (0, 1), got " + testFraction);
+        }
+        categories = csv == null || categorical == null ? Map.of() : trainingCategories(task, seed, valSplit);
         Data d = trainAndTest(task, seed);
-        Map<String, List<String>> categories = this.categories;
+        Dataset validation = null;
         try {
-            Dataset train = d.train();
-            Dataset validation = null;
             if (valSplit > 0) {
-                Dataset.Split split;
-                try {
-                    split = train.stratifiedSplit(valSplit, seed);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("--val-split " + valSplit + " of the " + train.size()
-                            + " training samples leaves no training or no validation data");
-                }
-                train.close();
-                train = split.train();
-                validation = split.validation();
+                int[] valRows = validationRows(d.train(), valSplit, seed);
+                validation = d.train().subset(valRows);
+                Dataset train = d.train().subset(Dataset.trainingRows(d.train().size(), valRows));
+                d.train().close();
+                d = new Data(train, validation, d.test(), d.description(), null, categories);
             }
-            d = new Data(train, validation, d.test(), d.description(), null, categories);
-            Standardization s = standardize && csv != null ? Standardization.fit(train) : null;
+            Standardization s = standardize && csv != null ? Standardization.fit(d.train()) : null;
             if (s != null) {
-                s.apply(train.features());
-                if (validation != null) {
-                    s.apply(validation.features());
+                s.apply(d.train().features());
+                if (d.validation() != null) {
+                    s.apply(d.validation().features());
                 }
                 s.apply(d.test().features());
             }
-            return new Data(train, validation, d.test(), d.description(), s, categories);
+            return new Data(d.train(), d.validation(), d.test(), d.description(), s, categories);
         } catch (RuntimeException e) {
             d.close();
+            if (validation != null && d.validation() == null) {
+                validation.close();
+            }
             throw e;
+        }
+    }
+
+    /**
+     * The categories of the CSV rows that train: neither the test rows nor the validation rows. The split
+     * needs the labels, so the file is read once with every category it has to find those rows.
+     */
+    private Map<String, List<String>> trainingCategories(CsvDataset.Task task, long seed, double valSplit)
+            throws IOException {
+        Path file = existing(csv);
+        Map<String, List<String>> everywhere = CsvDataset.fitCategories(file, label, categorical, 0, seed);
+        try (Dataset all = CsvDataset.read(file, label, task, everywhere)) {
+            int[] rows = Dataset.trainingRows(all.size(), testRows(all, seed));
+            if (valSplit > 0) {
+                try (Dataset train = all.subset(rows)) {
+                    int[] kept = Dataset.trainingRows(train.size(), validationRows(train, valSplit, seed));
+                    int[] fileRows = rows;
+                    rows = java.util.Arrays.stream(kept).map(i -> fileRows[i]).toArray();
+                }
+            }
+            return CsvDataset.fitCategories(file, label, categorical, rows);
+        }
+    }
+
+    /** The CSV rows held out for testing. */
+    private int[] testRows(Dataset all, long seed) {
+        try {
+            return all.validationRows(testFraction, seed);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--test-fraction " + testFraction + " of the " + all.size()
+                    + " rows of " + csv + " leaves no training or no test data");
+        }
+    }
+
+    /** The rows of {@code train} that validate, stratified by class. */
+    private static int[] validationRows(Dataset train, double valSplit, long seed) {
+        try {
+            return train.stratifiedValidationRows(valSplit, seed);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--val-split " + valSplit + " of the " + train.size()
+                    + " training samples leaves no training or no validation data");
         }
     }
 
     /** The training and test data as they are; a CSV is split {@code testFraction} for testing with {@code seed}. */
     private Data trainAndTest(CsvDataset.Task task, long seed) throws IOException {
-        check();
         if (csv != null) {
-            if (!(testFraction > 0 && testFraction < 1)) {
-                throw new IllegalArgumentException("--test-fraction must be in (0, 1), got " + testFraction);
-            }
-            categories = categorical == null ? Map.of()
-                    : CsvDataset.fitCategories(existing(csv), label, categorical, testFraction, seed);
             try (Dataset all = CsvDataset.read(existing(csv), label, task, categories)) {
-                Dataset.Split split;
+                int[] testRows = testRows(all, seed);
+                Dataset train = all.subset(Dataset.trainingRows(all.size(), testRows));
                 try {
-                    split = all.split(testFraction, seed);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("--test-fraction " + testFraction + " of the " + all.size()
-                            + " rows of " + csv + " leaves no training or no test data");
+                    return new Data(train, null, all.subset(testRows), description(), null, categories);
+                } catch (RuntimeException e) {
+                    train.close();
+                    throw e;
                 }
-                return new Data(split.train(), null, split.validation(), description(), null, categories);
             }
         }
         Path dir = mnistDir != null ? directory(mnistDir) : builtinDirectory();
@@ -195,47 +233,29 @@ final class DataOptions {
         return MnistIdx.test(mnistDir != null ? directory(mnistDir) : builtinDirectory());
     }
 
-    /** The regression target's name for the metrics: the CSV's label column (by name, or "column N"), else null. */
-    java.util.List<String> targetNames() {
+    /**
+     * The regression target's name for the metrics: the CSV's label column by its header name (also when
+     * given by index), or "column N" in a file without a header; null without a CSV.
+     */
+    List<String> targetNames() throws IOException {
         if (csv == null) {
             return null;
         }
-        try {
-            return java.util.List.of("column " + Integer.parseInt(label.trim()));
-        } catch (NumberFormatException e) {
-            return java.util.List.of(label);
-        }
+        String name = CsvDataset.labelName(existing(csv), label);
+        return List.of(name != null ? name : "column " + label.trim());
     }
 
     /** The categories fitted by the last {@link #trainAndTest} (empty without --categorical). */
     private Map<String, List<String>> categories = Map.of();
 
-    /** Categorical columns and their categories as model metadata: {"color":["blue","red"],...}. */
-    static String categoriesJson(Map<String, List<String>> categories) {
-        return new com.google.gson.Gson().toJson(categories);
-    }
-
-    /** The categorical columns a model's metadata {@value #KEY_CATEGORIES} names (empty when it has none). */
-    static Map<String, List<String>> readCategories(Path model, Map<String, String> info) {
-        String json = info.get(KEY_CATEGORIES);
-        if (json == null) {
-            return Map.of();
-        }
+    /** The categorical columns a model's metadata names (empty when it has none), a bad entry naming the model. */
+    static Map<String, List<String>> readCategories(Path model, ModelFile.Loaded loaded) {
         try {
-            Map<String, List<String>> m = new com.google.gson.Gson().fromJson(json,
-                    new com.google.gson.reflect.TypeToken<java.util.LinkedHashMap<String, List<String>>>() { }.getType());
-            if (m == null || m.values().stream().anyMatch(v -> v == null || v.isEmpty() || v.contains(null))) {
-                throw new IllegalArgumentException("not an object of non-empty lists");
-            }
-            return m;
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(model + ": metadata '" + KEY_CATEGORIES + "' is not {\"column\": [categories], "
-                    + "...}: " + e.getMessage());
+            return loaded.categories();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(model + ": " + e.getMessage(), e);
         }
     }
-
-    /** Model metadata: the categorical columns and their categories. */
-    static final String KEY_CATEGORIES = "categories";
 
     private void check() {
         if (mnistDir != null && csv != null) {

@@ -47,7 +47,7 @@ final class EvaluateCommand implements Callable<Integer> {
         try (ModelFile.Loaded loaded = architecture.load(model, backendOptions.open())) {
             Network network = loaded.network();
             CsvDataset.Task task = network.loss().usesLabels() ? CsvDataset.Task.CLASSIFICATION : CsvDataset.Task.REGRESSION;
-            try (Dataset test = data.testOnly(task, DataOptions.readCategories(model, loaded.info()))) {
+            try (Dataset test = data.testOnly(task, DataOptions.readCategories(model, loaded))) {
                 o.printf(Locale.ROOT, "model %s: %s%n", model, TrainCommand.describe(network));
                 o.printf(Locale.ROOT, "data: %s, %,d samples%n", data.description(), test.size());
                 if (test.featureCount() != network.inFeatures()) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.cli;
 
+import dev.gradus.Loss;
 import dev.gradus.optim.GradientClipping;
 import dev.gradus.optim.LrSchedule;
 import dev.gradus.train.EarlyStopping;
@@ -18,8 +19,8 @@ import picocli.CommandLine.Option;
  */
 final class FitOptions {
     /** The flags a resumed run takes from its checkpoint. */
-    static final String[] FLAGS = {"--val-split", "--early-stopping", "--min-delta", "--schedule", "--warmup",
-            "--clip-norm", "--clip-value"};
+    static final String[] FLAGS = {"--val-split", "--early-stopping", "--early-stopping-metric", "--min-delta",
+            "--schedule", "--warmup", "--clip-norm", "--clip-value"};
     private static final String KEY = "fit";
 
     @Option(names = "--val-split", paramLabel = "F", defaultValue = "0",
@@ -29,13 +30,19 @@ final class FitOptions {
     double valSplit;
 
     @Option(names = "--early-stopping", paramLabel = "PATIENCE", defaultValue = "0",
-            description = "Stop after PATIENCE epochs in which the validation loss (the training loss without "
-                    + "--val-split) did not improve by more than --min-delta, and restore the best epoch's weights. "
-                    + "Default: ${DEFAULT-VALUE} (off).")
+            description = "Stop after PATIENCE epochs in which --early-stopping-metric did not improve by more than "
+                    + "--min-delta, and restore the best epoch's weights. Default: ${DEFAULT-VALUE} (off).")
     int patience;
 
+    @Option(names = "--early-stopping-metric", paramLabel = "NAME", defaultValue = "val_loss",
+            description = "What --early-stopping watches, as the history.csv column: val_loss, train_loss (lower is "
+                    + "better), val_accuracy, train_accuracy (higher is better; cross_entropy only). A val_ metric watches "
+                    + "the training figure without --val-split. Default: ${DEFAULT-VALUE}.")
+    String metric;
+
     @Option(names = "--min-delta", paramLabel = "D", defaultValue = "0",
-            description = "With --early-stopping: the least decrease of the loss that counts as improving. Default: ${DEFAULT-VALUE}.")
+            description = "With --early-stopping: the least change of the metric that counts as improving. "
+                    + "Default: ${DEFAULT-VALUE}.")
     double minDelta;
 
     @Option(names = "--schedule", paramLabel = "SPEC", defaultValue = "constant",
@@ -57,8 +64,8 @@ final class FitOptions {
             description = "Clamp every gradient element to [-V, V] (clip_grad_value_). Default: off.")
     Float clipValue;
 
-    /** The training config for {@code epochs} epochs of {@code batch} from {@code seed}, checked. */
-    TrainConfig config(int epochs, int batch, long seed) {
+    /** The training config for {@code epochs} epochs of {@code batch} from {@code seed} with {@code loss}, checked. */
+    TrainConfig config(int epochs, int batch, long seed, Loss loss) {
         if (!(valSplit >= 0 && valSplit < 1)) {
             throw new IllegalArgumentException("--val-split must be in [0, 1), got " + valSplit);
         }
@@ -80,9 +87,16 @@ final class FitOptions {
         if (clipValue != null && !(clipValue > 0 && Float.isFinite(clipValue))) {
             throw new IllegalArgumentException("--clip-value must be a finite number > 0, got " + clipValue);
         }
+        EarlyStopping.Metric m;
+        try {
+            m = EarlyStopping.Metric.parse(metric);
+            new EarlyStopping(1, 0, m).check(loss);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--early-stopping-metric: " + e.getMessage(), e);
+        }
         TrainConfig c = TrainConfig.of(epochs, batch, seed);
         if (patience > 0) {
-            c = c.withEarlyStopping(new EarlyStopping(patience, minDelta));
+            c = c.withEarlyStopping(new EarlyStopping(patience, minDelta, m));
         }
         if (clipNorm != null) {
             c = c.withClipping(GradientClipping.byNorm(clipNorm));
@@ -138,6 +152,7 @@ final class FitOptions {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("val_split", Double.toString(valSplit));
         m.put("early_stopping", Integer.toString(patience));
+        m.put("early_stopping_metric", metric);
         m.put("min_delta", Double.toString(minDelta));
         m.put("schedule", schedule);
         m.put("warmup", Integer.toString(warmup));
@@ -148,8 +163,11 @@ final class FitOptions {
         info.put(KEY, sb.toString());
     }
 
-    /** The settings of a checkpoint's run ({@link #toInfo}); a checkpoint without them ran with the defaults. */
-    void fromInfo(Map<String, String> info, Object checkpoint) {
+    /**
+     * The settings of a checkpoint's run ({@link #toInfo}) with {@code loss}; a checkpoint without them ran with
+     * the defaults.
+     */
+    void fromInfo(Map<String, String> info, Object checkpoint, Loss loss) {
         String text = info.get(KEY);
         if (text == null) {
             return;
@@ -162,6 +180,7 @@ final class FitOptions {
                 switch (k) {
                     case "val_split" -> valSplit = Double.parseDouble(v);
                     case "early_stopping" -> patience = Integer.parseInt(v);
+                    case "early_stopping_metric" -> metric = v;
                     case "min_delta" -> minDelta = Double.parseDouble(v);
                     case "schedule" -> schedule = v;
                     case "warmup" -> warmup = Integer.parseInt(v);
@@ -170,7 +189,7 @@ final class FitOptions {
                     default -> throw new IllegalArgumentException("unknown setting '" + k + "'");
                 }
             }
-            config(warmup + 1, 1, 0);   // checked here, so that a bad value names the checkpoint
+            config(warmup + 1, 1, 0, loss);   // checked here, so that a bad value names the checkpoint
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(checkpoint + ": metadata '" + KEY + "' is unreadable ('" + text + "'): "
                     + e.getMessage());

@@ -56,7 +56,7 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         try (ModelFile.Loaded loaded = architecture.load(model, backendOptions.open());
-             Tensor x = features(loaded.network(), DataOptions.readCategories(model, loaded.info()))) {
+             Tensor x = features(loaded.network(), DataOptions.readCategories(model, loaded))) {
             Network network = loaded.network();
             if (x.cols() != network.inFeatures()) {
                 throw new IllegalArgumentException(input + " has " + x.cols() + " features per row but the model " + model

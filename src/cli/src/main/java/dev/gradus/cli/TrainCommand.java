@@ -10,6 +10,7 @@ import dev.gradus.data.CsvDataset;
 import dev.gradus.data.Dataset;
 import dev.gradus.data.Standardization;
 import dev.gradus.io.Checkpoint;
+import dev.gradus.io.ModelFile;
 import dev.gradus.io.OptimizerSpec;
 import dev.gradus.io.StateDict;
 import dev.gradus.nn.Network;
@@ -95,7 +96,7 @@ final class TrainCommand implements Callable<Integer> {
         RunFiles files = out == null ? null : new RunFiles(out);
         Checkpoint.Restored restored = resume == null ? null : Checkpoint.load(resume, backend);
         if (restored != null) {
-            fitOptions.fromInfo(restored.info(), resume);
+            fitOptions.fromInfo(restored.info(), resume, restored.network().loss());
         }
         try {
             return train(o, backend, files, restored, optimizerSpec);
@@ -121,7 +122,7 @@ final class TrainCommand implements Callable<Integer> {
         boolean standardize = restored != null ? restored.info().containsKey(Standardization.METADATA_KEY)
                 : init != null && !spec.commandLine().getParseResult().hasMatchedOption("--standardize") ? false
                 : training.standardize;
-        TrainConfig config = fitOptions.config(epochs, batch, seed);   // checks the flags before loading data
+        TrainConfig config = fitOptions.config(epochs, batch, seed, loss);   // checks the flags before loading data
         try (DataOptions.Data d = data.trainAndTest(task, seed, standardize, fitOptions.valSplit)) {
             if (spec.commandLine().getParseResult().hasMatchedOption("--verbose")) {
                 o.printf(Locale.ROOT, "loaded %s in %.2f s%n", d.description(), (System.nanoTime() - t0) * 1e-9);
@@ -203,7 +204,7 @@ final class TrainCommand implements Callable<Integer> {
         info.put(RunFiles.KEY_EPOCHS, Integer.toString(plan.epochs()));
         fitOptions.toInfo(info);
         if (!d.categories().isEmpty()) {
-            info.put(DataOptions.KEY_CATEGORIES, DataOptions.categoriesJson(d.categories()));
+            info.put(ModelFile.KEY_CATEGORIES, ModelFile.categoriesJson(d.categories()));
         }
         if (d.standardization() != null) {
             info.put(Standardization.METADATA_KEY, d.standardization().toJson());
@@ -271,7 +272,7 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private void report(PrintWriter o, Network network, DataOptions.Data d, int batch, History history) {
+    private void report(PrintWriter o, Network network, DataOptions.Data d, int batch, History history) throws IOException {
         String quality = MetricsReport.print(o, "test ", Evaluation.of(network, d.test(), batch), network.loss().toString(),
                 data.targetNames());
         double seconds = history.trainingSeconds();

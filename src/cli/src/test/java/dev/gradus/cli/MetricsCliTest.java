@@ -53,6 +53,33 @@ class MetricsCliTest {
                 1e-4 * figure(eval.out(), "(?m)^mse ([0-9.e+-]+),"), eval::transcript);   // both to 6 digits
     }
 
+    /** A target given by index is named by the header when there is one, else "column N". */
+    @Test
+    void aTargetGivenByIndexIsNamedByTheHeader() throws IOException {
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < 60; i++) {
+            rows.append(String.format(Locale.ROOT, "%d,%.2f%n", i % 7, 0.5 * (i % 7)));
+        }
+        Path named = Files.writeString(dir.resolve("named.csv"), "size,price\n" + rows);
+        Path bare = Files.writeString(dir.resolve("bare.csv"), rows);
+        for (String label : new String[] {"1", "-1"}) {
+            Cli train = Cli.run("train", "--csv", named.toString(), "--label", label, "--loss", "mse", "--epochs", "1",
+                    "--backend", "java");
+            assertEquals(0, train.exit(), train::transcript);
+            assertTrue(train.out().lines().anyMatch(l -> l.startsWith("price ")), train::transcript);
+            assertTrue(!train.out().contains("column " + label), train::transcript);
+        }
+        Path out = dir.resolve("bare-run");
+        Cli train = Cli.run("train", "--csv", bare.toString(), "--label", "1", "--loss", "mse", "--epochs", "1",
+                "--backend", "java", "--out", out.toString());
+        assertEquals(0, train.exit(), train::transcript);
+        assertTrue(train.out().lines().anyMatch(l -> l.startsWith("column 1 ")), train::transcript);
+        Cli eval = Cli.run("evaluate", out.resolve(RunFiles.MODEL).toString(), "--csv", named.toString(), "--label", "1",
+                "--backend", "java");
+        assertEquals(0, eval.exit(), eval::transcript);
+        assertTrue(eval.out().lines().anyMatch(l -> l.startsWith("price ")), eval::transcript);
+    }
+
     @Test
     void binaryPrintsAccuracyPrecisionRecallF1AndRocAuc() throws IOException {
         Random r = new Random(5);

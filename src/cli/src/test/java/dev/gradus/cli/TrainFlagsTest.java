@@ -73,6 +73,29 @@ class TrainFlagsTest {
     }
 
     @Test
+    void earlyStoppingWatchesTheChosenMetricAndKeepsItsBestEpoch() throws IOException {
+        Path csv = TinyData.blobsCsv(dir);
+        Path out = dir.resolve("acc");
+        Cli r = Cli.run("train", "--csv", csv.toString(), "--label", "species", "--layers", "4,8,3", "--epochs", "60",
+                "--val-split", "0.3", "--early-stopping", "2", "--early-stopping-metric", "val_accuracy", "--backend", "java",
+                "--out", out.toString());
+        assertEquals(0, r.exit(), r::transcript);
+        List<Double> acc = column(out, 5).stream().map(Double::parseDouble).toList();
+        int best = acc.indexOf(acc.stream().max(Double::compare).orElseThrow());
+        assertEquals(best + 3, acc.size(), "2 epochs without a higher val_accuracy than epoch " + (best + 1) + " stop: " + acc);
+        assertTrue(dev.gradus.io.SafetensorsFile.read(out.resolve(RunFiles.CHECKPOINT)).metadata().get("fit")
+                .contains("early_stopping_metric=val_accuracy"), "a resumed run watches the same metric");
+
+        Cli changed = Cli.run("train", "--csv", csv.toString(), "--label", "species", "--resume",
+                out.resolve(RunFiles.CHECKPOINT).toString(), "--early-stopping-metric", "val_loss", "--backend", "java");
+        assertEquals(2, changed.exit(), changed::transcript);
+        assertTrue(changed.err().contains("--early-stopping-metric cannot be changed when resuming"), changed::transcript);
+
+        String help = Cli.run("train", "--help").out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("--early-stopping-metric=NAME") && help.contains("Default: val_loss."), help);
+    }
+
+    @Test
     void badFlagsAreClearErrors() {
         String[][] cases = {
                 {"--beta1", "0.8", "--beta1 applies to adam, adamw, not sgd"},
@@ -84,6 +107,11 @@ class TrainFlagsTest {
                 {"--val-split", "1", "--val-split must be in [0, 1)"},
                 {"--dropout", "1", "--dropout must be in [0, 1)"},
                 {"--early-stopping", "-1", "--early-stopping must be >= 0"},
+                {"--early-stopping", "2", "--early-stopping-metric", "val_accuracy", "--loss", "mse",
+                        "--early-stopping-metric: early-stopping metric val_accuracy needs class labels, but loss mse has "
+                        + "none (valid for mse: val_loss, train_loss)"},
+                {"--early-stopping-metric", "f1", "--early-stopping-metric: unknown early-stopping metric 'f1' "
+                        + "(known: val_loss, val_accuracy, train_loss, train_accuracy)"},
                 {"--weight-decay", "-1", "--optimizer sgd:"},
         };
         for (String[] c : cases) {

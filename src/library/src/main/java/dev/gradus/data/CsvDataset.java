@@ -105,6 +105,23 @@ public final class CsvDataset {
     }
 
     /**
+     * The header name of the label column {@code labelColumn} (a name or an index, as {@link #read} takes
+     * it), or null when the file has no header line (detected as {@link #read} does) or no lines.
+     *
+     * @throws MalformedDataException when the column is neither in the header nor a valid index
+     */
+    public static String labelName(Path file, String labelColumn) throws IOException {
+        try (CsvLines lines = new CsvLines(file)) {
+            if (!lines.next()) {
+                return null;
+            }
+            List<String> first = lines.fields();
+            int label = resolveLabel(labelColumn, first, file, lines.line());
+            return isHeader(first, label, labelColumn) ? first.get(label) : null;
+        }
+    }
+
+    /**
      * The categories of each column in {@code columns} (header names) over the data rows that
      * {@link Dataset#split(double, long) split(testFraction, seed)} keeps for training (every row for a
      * {@code testFraction} of 0): each column's distinct values, sorted ({@link String#compareTo}).
@@ -112,25 +129,48 @@ public final class CsvDataset {
      */
     public static Map<String, List<String>> fitCategories(Path file, String labelColumn, List<String> columns,
                                                           double testFraction, long seed) throws IOException {
+        Parsed p = collectCategories(file, labelColumn, columns);
+        int[] rows = new int[p.rows];
+        Arrays.setAll(rows, i -> i);
+        if (testFraction > 0) {
+            rows = Dataset.trainingRows(p.rows, Dataset.validationRows(p.rows, testFraction, seed));
+        }
+        return categoriesOf(p, rows);
+    }
+
+    /**
+     * As {@link #fitCategories(Path, String, List, double, long)}, over the given data rows: e.g. the
+     * training part left after a test split and a validation split ({@link Dataset#trainingRows}).
+     *
+     * @param rows data rows, 0-based in file order (the header is not a row)
+     * @throws IllegalArgumentException when a row is not in the file
+     */
+    public static Map<String, List<String>> fitCategories(Path file, String labelColumn, List<String> columns,
+                                                          int[] rows) throws IOException {
+        Parsed p = collectCategories(file, labelColumn, columns);
+        for (int r : rows) {
+            if (r < 0 || r >= p.rows) {
+                throw new IllegalArgumentException("row " + r + " is not among the " + p.rows + " data rows of " + file);
+            }
+        }
+        return categoriesOf(p, rows);
+    }
+
+    private static Parsed collectCategories(Path file, String labelColumn, List<String> columns) throws IOException {
         Map<String, List<String>> collect = new LinkedHashMap<>();
         for (String c : columns) {
             collect.put(c, null);   // null: collect the values instead of encoding them
         }
-        Parsed p = parse(file, labelColumn, Task.REGRESSION, collect, true);
-        boolean[] held = new boolean[p.rows];
-        if (testFraction > 0) {
-            for (int r : Dataset.validationRows(p.rows, testFraction, seed)) {
-                held[r] = true;
-            }
-        }
+        return parse(file, labelColumn, Task.REGRESSION, collect, true);
+    }
+
+    private static Map<String, List<String>> categoriesOf(Parsed p, int[] rows) {
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (int c = 0; c < p.categorical.length; c++) {
             TreeSet<String> seen = new TreeSet<>();
             List<String> values = p.collected.get(c);
-            for (int r = 0; r < p.rows; r++) {
-                if (!held[r]) {
-                    seen.add(values.get(r));
-                }
+            for (int r : rows) {
+                seen.add(values.get(r));
             }
             out.put(p.names[p.categorical[c]], List.copyOf(seen));
         }
@@ -404,7 +444,8 @@ public final class CsvDataset {
             Integer k = codes.get(c).get(s);
             if (k == null) {
                 List<String> known = categoryNames.get(c);
-                throw new MalformedDataException(file, where(lineNo, column), "'" + s + "' is not one of the "
+                throw new MalformedDataException(file, where(lineNo, column) + " (data row " + (rows + 1) + ")", "'" + s
+                        + "' is not one of the "
                         + known.size() + " categories seen in training " + (known.size() <= 20 ? known.toString()
                         : known.subList(0, 20) + " (and " + (known.size() - 20) + " more)"));
             }

@@ -159,26 +159,23 @@ public final class Dataset implements AutoCloseable {
      * @param fraction in (0, 1); both parts must end up non-empty
      */
     public Split split(double fraction, long seed) {
-        if (!(fraction > 0 && fraction < 1)) {
-            throw new IllegalArgumentException("validation fraction must be in (0, 1), got " + fraction);
-        }
+        return split(validationRows(fraction, seed));
+    }
+
+    /**
+     * The rows {@link #split(double, long)} sends to validation, in increasing order (the others train).
+     *
+     * @param fraction in (0, 1); both parts must end up non-empty
+     */
+    public int[] validationRows(double fraction, long seed) {
+        checkFraction(fraction);
         int n = size();
         int validation = (int) Math.round(fraction * n);
         if (validation < 1 || validation > n - 1) {
             throw new IllegalArgumentException("validation fraction " + fraction + " of " + n
                     + " samples leaves one part empty");
         }
-        int[] order = Permutation.of(n, seed, Permutation.SPLIT_STREAM);
-        int[] valRows = validationRows(n, fraction, seed);
-        int[] trainRows = Arrays.copyOfRange(order, validation, n);
-        Arrays.sort(trainRows);
-        Dataset train = subset(trainRows);
-        try {
-            return new Split(train, subset(valRows));
-        } catch (RuntimeException e) {
-            train.close();
-            throw e;
-        }
+        return validationRows(n, fraction, seed);
     }
 
     /** The rows {@link #split(double, long)} sends to validation out of {@code n}, in increasing order. */
@@ -197,12 +194,19 @@ public final class Dataset implements AutoCloseable {
      * @param fraction in (0, 1); both parts must end up non-empty
      */
     public Split stratifiedSplit(double fraction, long seed) {
+        return split(stratifiedValidationRows(fraction, seed));
+    }
+
+    /**
+     * The rows {@link #stratifiedSplit(double, long)} sends to validation, in increasing order (the others train).
+     *
+     * @param fraction in (0, 1); both parts must end up non-empty
+     */
+    public int[] stratifiedValidationRows(double fraction, long seed) {
         if (labels == null) {
-            return split(fraction, seed);
+            return validationRows(fraction, seed);
         }
-        if (!(fraction > 0 && fraction < 1)) {
-            throw new IllegalArgumentException("validation fraction must be in (0, 1), got " + fraction);
-        }
+        checkFraction(fraction);
         int n = size();
         int[] order = Permutation.of(n, seed, Permutation.SPLIT_STREAM);
         int[] perClass = new int[classes()];
@@ -220,20 +224,27 @@ public final class Dataset implements AutoCloseable {
                     + " samples leaves one part empty");
         }
         int[] valRows = new int[validation];
-        int[] trainRows = new int[n - validation];
         int v = 0;
-        int t = 0;
         for (int i : order) {   // the permutation picks, within each class, which samples validate
             int k = labels.get(i);
             if (quota[k] > 0) {
                 quota[k]--;
                 valRows[v++] = i;
-            } else {
-                trainRows[t++] = i;
             }
         }
         Arrays.sort(valRows);
-        Arrays.sort(trainRows);
+        return valRows;
+    }
+
+    private static void checkFraction(double fraction) {
+        if (!(fraction > 0 && fraction < 1)) {
+            throw new IllegalArgumentException("validation fraction must be in (0, 1), got " + fraction);
+        }
+    }
+
+    /** The rows not in {@code valRows} (increasing) train, the others validate. */
+    private Split split(int[] valRows) {
+        int[] trainRows = trainingRows(size(), valRows);
         Dataset train = subset(trainRows);
         try {
             return new Split(train, subset(valRows));
@@ -241,6 +252,33 @@ public final class Dataset implements AutoCloseable {
             train.close();
             throw e;
         }
+    }
+
+    /**
+     * The rows of {@code 0 … n-1} that are not in {@code heldOut}, in increasing order.
+     *
+     * @param n       the number of rows
+     * @param heldOut distinct rows in increasing order, as {@link #validationRows(double, long)} gives them
+     * @return the complement of {@code heldOut}
+     */
+    public static int[] trainingRows(int n, int[] heldOut) {
+        for (int i = 0; i < heldOut.length; i++) {
+            if (heldOut[i] < 0 || heldOut[i] >= n || (i > 0 && heldOut[i] <= heldOut[i - 1])) {
+                throw new IllegalArgumentException("held-out row " + heldOut[i] + " (position " + i + ") is not in [0, "
+                        + n + ") or not above the one before it");
+            }
+        }
+        int[] rows = new int[n - heldOut.length];
+        int t = 0;
+        int h = 0;
+        for (int i = 0; i < n; i++) {
+            if (h < heldOut.length && heldOut[h] == i) {
+                h++;
+            } else {
+                rows[t++] = i;
+            }
+        }
+        return rows;
     }
 
     /** The two parts of {@link #split}; closing it closes both. */

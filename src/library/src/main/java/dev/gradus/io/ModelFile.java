@@ -52,6 +52,25 @@ public final class ModelFile {
      */
     public static final String KEY_CLASSES = "classes";
 
+    /**
+     * The metadata entry of a model trained on CSV columns of categories: each column's header name and its
+     * categories in one-hot order, as a JSON object of arrays of strings ({@code {"color":["blue","red"]}});
+     * the command line writes it, and {@link dev.gradus.data.CsvDataset#read(Path, String,
+     * dev.gradus.data.CsvDataset.Task, Map)} encodes raw rows with {@link Loaded#categories()}.
+     */
+    public static final String KEY_CATEGORIES = "categories";
+
+    /**
+     * The {@value #KEY_CATEGORIES} entry's value for {@code categories}, which {@link Loaded#categories()}
+     * reads back.
+     *
+     * @param categories each categorical column's name and its categories, in order
+     * @return the JSON text, e.g. {@code {"color":["blue","red"]}}
+     */
+    public static String categoriesJson(Map<String, List<String>> categories) {
+        return Json.write(categories);
+    }
+
     /** A loaded network and the caller's metadata entries. Closing it closes the network. */
     public record Loaded(Network network, Map<String, String> info) implements AutoCloseable {
         /**
@@ -72,6 +91,35 @@ public final class ModelFile {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("metadata '" + KEY_CLASSES + "' is not a JSON array of class names: "
                         + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * The categorical columns of the entry {@value ModelFile#KEY_CATEGORIES}: each column's name and its
+         * categories in one-hot order (in file order, unmodifiable), empty when the model has none.
+         * @throws IllegalArgumentException naming the entry when it is not an object of non-empty arrays of strings
+         */
+        public Map<String, List<String>> categories() {
+            String json = info.get(KEY_CATEGORIES);
+            if (json == null) {
+                return Map.of();
+            }
+            try {
+                Map<String, List<String>> out = new LinkedHashMap<>();
+                for (Map.Entry<String, Object> e : Json.object(Json.parse(json), "the value").entrySet()) {
+                    List<String> categories = new ArrayList<>();
+                    for (Object v : Json.array(e.getValue(), "column '" + e.getKey() + "'")) {
+                        categories.add(Json.string(v, "a category of '" + e.getKey() + "'"));
+                    }
+                    if (categories.isEmpty()) {
+                        throw new IllegalArgumentException("column '" + e.getKey() + "' has no categories");
+                    }
+                    out.put(e.getKey(), List.copyOf(categories));
+                }
+                return java.util.Collections.unmodifiableMap(out);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("metadata '" + KEY_CATEGORIES + "' is not {\"column\": [categories], "
+                        + "...}: " + e.getMessage(), e);
             }
         }
 

@@ -47,9 +47,14 @@ public final class History {
 
     /** The epoch with the lowest monitored loss (the first of equals), or null when empty. */
     public EpochResult best() {
+        return best(EarlyStopping.Metric.VAL_LOSS);
+    }
+
+    /** The epoch where {@code metric} is best, lowest or (an accuracy) highest, the first of equals; null when empty. */
+    public EpochResult best(EarlyStopping.Metric metric) {
         EpochResult best = null;
         for (EpochResult r : epochs) {
-            if (best == null || r.monitoredLoss() < best.monitoredLoss()) {
+            if (best == null || metric.improves(metric.of(r), metric.of(best), 0)) {
                 best = r;
             }
         }

@@ -159,6 +159,9 @@ public final class Trainer {
         if (validation != null) {
             check(validation, "validation");
         }
+        if (config.earlyStopping() != null) {
+            config.earlyStopping().check(network.loss());
+        }
         stopRequested = false;
         try (Batches batches = new Batches(train, config.batchSize(), config.seed());
              Batches valBatches = validation == null ? null : new Batches(validation, config.batchSize(), config.seed());
@@ -172,13 +175,14 @@ public final class Trainer {
         Tensor params = network.parameterBuffer();
         Tensor grads = network.gradientBuffer();
         EarlyStopping es = config.earlyStopping();
-        double bestLoss = Double.POSITIVE_INFINITY;
+        EarlyStopping.Metric metric = es == null ? null : es.metric();
+        double bestValue = es != null && metric.maximizes() ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
         int bestEpoch = -1;
         int wait = 0;
         if (es != null) {
             for (EpochResult r : history.epochs()) {
-                if (r.monitoredLoss() < bestLoss - es.minDelta()) {
-                    bestLoss = r.monitoredLoss();
+                if (metric.improves(metric.of(r), bestValue, es.minDelta())) {
+                    bestValue = metric.of(r);
                     bestEpoch = r.epoch();
                     wait = 0;
                 } else {
@@ -289,8 +293,8 @@ public final class Trainer {
                     seconds, seconds > 0 ? samples / seconds : Double.NaN, optimizer.lr());
             history.add(r);
             if (es != null) {
-                if (r.monitoredLoss() < bestLoss - es.minDelta()) {
-                    bestLoss = r.monitoredLoss();
+                if (metric.improves(metric.of(r), bestValue, es.minDelta())) {
+                    bestValue = metric.of(r);
                     bestEpoch = epoch;
                     best.copyFrom(params);
                     bestBuffers.save();

@@ -3,6 +3,7 @@ package dev.gradus.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -106,7 +107,7 @@ class CsvDatasetTest {
         }
         MalformedDataException unseen = assertThrows(MalformedDataException.class, () -> CsvDataset.read(
                 Files.writeString(dir.resolve("teal.csv"), "w,color,size,y\n1,teal,s,0\n"), "y", Task.CLASSIFICATION, cats));
-        assertEquals("line 2, column 2 'color'", unseen.location());
+        assertEquals("line 2, column 2 'color' (data row 1)", unseen.location());
         assertTrue(unseen.getMessage().endsWith("'teal' is not one of the 2 categories seen in training [blue, red]"),
                 unseen.getMessage());
 
@@ -125,9 +126,25 @@ class CsvDatasetTest {
             }
             assertEquals(List.copyOf(training), fitted);
         }
+        assertEquals(List.of("c0", "c13", "c4"), CsvDataset.fitCategories(many, "y", List.of("color"), new int[] {13, 0, 4})
+                .get("color"), "fitted on the given rows alone");
+        IllegalArgumentException outside = assertThrows(IllegalArgumentException.class,
+                () -> CsvDataset.fitCategories(many, "y", List.of("color"), new int[] {20}));
+        assertTrue(outside.getMessage().startsWith("row 20 is not among the 20 data rows of "), outside.getMessage());
         MalformedDataException noHeader = assertThrows(MalformedDataException.class,
                 () -> CsvDataset.fitCategories(f, "y", List.of("colour"), 0, 1));
         assertTrue(noHeader.getMessage().contains("categorical column 'colour' is not in the header"), noHeader.getMessage());
+    }
+
+    @Test
+    void labelNameIsTheHeadersNameForAnIndexToo() throws IOException {
+        Path named = Files.writeString(dir.resolve("named.csv"), "\nw,price\n1,2\n");
+        assertEquals("price", CsvDataset.labelName(named, "1"));
+        assertEquals("price", CsvDataset.labelName(named, "-1"));
+        assertEquals("w", CsvDataset.labelName(named, "w"));
+        assertNull(CsvDataset.labelName(Files.writeString(dir.resolve("bare.csv"), "1,2\n3,4\n"), "1"), "no header");
+        MalformedDataException e = assertThrows(MalformedDataException.class, () -> CsvDataset.labelName(named, "cost"));
+        assertTrue(e.getMessage().contains("label column 'cost' is not in the header [w, price]"), e.getMessage());
     }
 
     @Test

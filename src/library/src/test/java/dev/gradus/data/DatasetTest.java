@@ -86,6 +86,29 @@ class DatasetTest {
         }
     }
 
+    /** The split's rows, for who needs to know which input rows train (e.g. to fit categories on them). */
+    @Test
+    void validationRowsAreTheRowsTheSplitsHoldOut() {
+        try (Dataset d = numbered(100); Dataset.Split s = d.split(0.2, 7); Dataset.Split t = d.stratifiedSplit(0.3, 7)) {
+            for (Object[] c : new Object[][] {{s, d.validationRows(0.2, 7)}, {t, d.stratifiedValidationRows(0.3, 7)}}) {
+                Dataset.Split split = (Dataset.Split) c[0];
+                int[] val = (int[]) c[1];
+                int[] train = Dataset.trainingRows(100, val);
+                assertEquals(split.validation().size(), val.length);
+                assertEquals(split.train().size(), train.length);
+                for (int i = 0; i < val.length; i++) {
+                    assertEquals(val[i], (int) split.validation().features().get(i, 0));
+                }
+                for (int i = 0; i < train.length; i++) {
+                    assertEquals(train[i], (int) split.train().features().get(i, 0));
+                }
+            }
+        }
+        assertArrayEquals(new int[] {0, 2, 4}, Dataset.trainingRows(5, new int[] {1, 3}));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Dataset.trainingRows(5, new int[] {3, 1}));
+        assertEquals("held-out row 1 (position 1) is not in [0, 5) or not above the one before it", e.getMessage());
+    }
+
     @Test
     void badArgumentsAreNamed() {
         try (Dataset d = numbered(5)) {

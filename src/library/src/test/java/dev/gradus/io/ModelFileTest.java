@@ -234,6 +234,32 @@ class ModelFileTest {
         assertEquals(null, keep(ModelFile.load(f, Backend.named("java"))).classNames());
     }
 
+    /** The categories a model was trained with read back in order, for encoding raw CSV rows as in training. */
+    @Test
+    void aLoadedModelGivesItsCategoricalColumnsBack() throws IOException {
+        Network net = keep(Network.mlp(Backend.named("java"), new int[] {2, 3}, Activation.RELU, Loss.CROSS_ENTROPY, 4));
+        Path f = dir.resolve("categories.safetensors");
+        Map<String, List<String>> categories = new java.util.LinkedHashMap<>();
+        categories.put("size", List.of("s", "m", "l"));
+        categories.put("color \"x\"", List.of("red", "blue"));
+        String json = ModelFile.categoriesJson(categories);
+        assertEquals("{\"size\":[\"s\",\"m\",\"l\"],\"color \\\"x\\\"\":[\"red\",\"blue\"]}", json);
+        ModelFile.save(f, net, Map.of(ModelFile.KEY_CATEGORIES, json));
+        Map<String, List<String>> back = keep(ModelFile.load(f, Backend.named("java"))).categories();
+        assertEquals(categories, back);
+        assertEquals(List.copyOf(categories.keySet()), List.copyOf(back.keySet()), "in the saved order");
+        for (String[] c : new String[][] {{"[\"a\"]", "the value"}, {"{\"c\": []}", "column 'c' has no categories"},
+                {"{\"c\": [1]}", "a category of 'c'"}}) {
+            ModelFile.save(f, net, Map.of(ModelFile.KEY_CATEGORIES, c[0]));
+            ModelFile.Loaded bad = keep(ModelFile.load(f, Backend.named("java")));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, bad::categories);
+            assertTrue(e.getMessage().startsWith("metadata 'categories' is not {\"column\": [categories], ...}: ")
+                    && e.getMessage().contains(c[1]), e.getMessage());
+        }
+        ModelFile.save(f, net, Map.of());
+        assertEquals(Map.of(), keep(ModelFile.load(f, Backend.named("java"))).categories());
+    }
+
     @Test
     void checkpointRestoresOptimizerStateStepCountLrAndPosition() throws IOException {
         Network net = keep(Network.mlp(NO_MATH, new int[] {3, 4, 2}, Activation.RELU, Loss.CROSS_ENTROPY, 5));

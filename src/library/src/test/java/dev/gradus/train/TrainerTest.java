@@ -315,6 +315,51 @@ class TrainerTest {
     }
 
     @Test
+    void earlyStoppingOnAccuracyKeepsTheEpochWithTheHighest() {
+        Backend b = backend("java");
+        List<float[]> snapshots = new ArrayList<>();
+        EarlyStopping.Metric acc = EarlyStopping.Metric.VAL_ACCURACY;
+        try (Dataset data = blobs(1); Network n = net(b, 7); Optimizer opt = new Adam(n, AdamConfig.adam(0.01f))) {
+            TrainConfig c = TrainConfig.of(40, 16, 3).withValidation(0.2).withEarlyStopping(new EarlyStopping(2, 0, acc));
+            History h = new Trainer(n, opt, c).addListener(new TrainingListener() {
+                @Override
+                public void onEpochEnd(EpochResult r) {
+                    snapshots.add(n.parameterBuffer().toArray());
+                }
+            }).fit(data);
+            int best = 0;
+            for (EpochResult r : h.epochs()) {
+                best = r.validationAccuracy() > h.epochs().get(best).validationAccuracy() ? r.epoch() : best;
+            }
+            assertEquals(best, h.best(acc).epoch());
+            assertEquals(best + 3, h.size(), "a rising accuracy improves; 2 epochs without a rise stop the run");
+            assertArrayEquals(snapshots.get(best), n.parameterBuffer().toArray(), "the most accurate epoch's weights are back");
+        }
+    }
+
+    @Test
+    void earlyStoppingOnAnAccuracyNeedsLabels() {
+        Backend b = backend("java");
+        float[] x = new float[40 * 4];
+        float[] y = new float[40];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i % 7;
+        }
+        try (Dataset data = Dataset.regression(Tensor.of(40, 4, x), Tensor.of(40, 1, y));
+             Network n = new Network(b, List.of(new DenseSpec(4, 1)), Loss.MSE, 1);
+             Optimizer opt = new Sgd(n, SgdConfig.of(0.01f))) {
+            TrainConfig c = TrainConfig.of(2, 8, 1).withEarlyStopping(new EarlyStopping(1, 0, EarlyStopping.Metric.TRAIN_ACCURACY));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Trainer(n, opt, c).fit(data));
+            assertEquals("early-stopping metric train_accuracy needs class labels, but loss mse has none "
+                    + "(valid for mse: val_loss, train_loss)", e.getMessage());
+        }
+        assertEquals(EarlyStopping.Metric.VAL_ACCURACY, EarlyStopping.Metric.parse("Val_Accuracy"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EarlyStopping.Metric.parse("f1"));
+        assertEquals("unknown early-stopping metric 'f1' (known: val_loss, val_accuracy, train_loss, train_accuracy)",
+                e.getMessage());
+    }
+
+    @Test
     void nonFiniteParameterStopsTrainingNamingStepAndParameter() {
         Backend b = backend("java");
         try (Dataset data = blobs(1); Network n = net(b, 7); Optimizer opt = new Adam(n, AdamConfig.adam(0.01f))) {
