@@ -141,16 +141,17 @@ void dropout_backward(float* dinp, const float* dout, const float* mask, int64_t
 // dilation (dh, dw); OH = (H + 2ph − dh(kh−1) − 1)/sh + 1, OW likewise. The caller (Java) validated
 // every size; semantics as dev.gradus.backend.Backend states them.
 
-// out (N, OC·OH·OW) = conv2d(inp (N, C·H·W), weight (OC, C·kh·kw)) + bias (OC, or NULL); cols
-// (C·kh·kw · OH·OW floats) is scratch.
+// out (N, OC·OH·OW) = conv2d(inp (N, C·H·W), weight (OC, C·kh·kw)) + bias (OC, or NULL). The batch
+// runs in groups of `group` samples, in `slots` parallel runs; scratch holds, per slot,
+// (C·kh·kw + OC)·group·OH·OW + OC·C·kh·kw floats (Window2d.convScratch).
 void conv2d_forward(float* out, const float* inp, const float* weight, const float* bias, float* cols,
-                    int N, int OC, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw);
+                    int N, int OC, int group, int slots, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw);
 // dinp (N, C·H·W) = conv2d's input gradient, overwritten.
 void conv2d_backward_input(float* dinp, const float* dout, const float* weight, float* cols,
-                           int N, int OC, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw);
+                           int N, int OC, int group, int slots, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw);
 // dweight += weight gradient; dbias (or NULL) += Σ dout per output channel.
 void conv2d_backward_weight(float* dweight, float* dbias, const float* dout, const float* inp, float* cols,
-                            int N, int OC, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw);
+                            int N, int OC, int group, int slots, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw);
 // out, argmax (N, C·OH·OW); argmax holds the index within the sample's C·H·W as a float.
 void maxpool2d_forward(float* out, float* argmax, const float* inp, int N, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw);
 // Returns -1, or the position of the first argmax outside the sample (then nothing is written).

@@ -4,6 +4,7 @@
 // only (gemm.cpp), so results are the same for every thread count.
 #include <math.h>
 #include <string.h>
+#include <cblas.h>
 #include "nnk_internal.h"
 
 namespace {
@@ -19,135 +20,345 @@ Geo geo(int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int
     return g;
 }
 
-// cols[(c·kh + ki)·kw + kj][i·OW + j] = x[c][i·sh − ph + ki·dh][j·sw − pw + kj·dw], 0 outside
-void im2col(float* cols, const float* x, const Geo& g) {
-    int64_t S = (int64_t) g.OH * g.OW;
+// The valid output columns [lo, hi) of kernel column kj: those whose input column j·sw − pw + kj·dw
+// lies inside [0, W).
+inline void valid_cols(const Geo& g, int kj, int& lo, int& hi) {
+    int off = kj * g.dw - g.pw;   // input column of output column 0
+    lo = off >= 0 ? 0 : (-off + g.sw - 1) / g.sw;
+    int last = g.W - 1 - off;     // the largest j·sw allowed
+    hi = last < 0 ? 0 : last / g.sw + 1;
+    if (hi > g.OW) hi = g.OW;
+    if (lo > hi) lo = hi;
+}
+
+// cols[(c·kh + ki)·kw + kj][i·OW + j] (row stride ld) = x[c][i·sh − ph + ki·dh][j·sw − pw + kj·dw],
+// 0 outside the input
+NNK_CLONES void im2col(float* cols, int64_t ld, const float* x, const Geo& g) {
     for (int c = 0; c < g.C; c++)
         for (int ki = 0; ki < g.kh; ki++)
             for (int kj = 0; kj < g.kw; kj++) {
-                float* row = cols + ((int64_t) (c * g.kh + ki) * g.kw + kj) * S;
+                float* row = cols + ((int64_t) (c * g.kh + ki) * g.kw + kj) * ld;
+                int lo, hi;
+                valid_cols(g, kj, lo, hi);
+                int off = kj * g.dw - g.pw;
                 for (int i = 0; i < g.OH; i++) {
                     int h = i * g.sh - g.ph + ki * g.dh;
                     float* r = row + (int64_t) i * g.OW;
                     if (h < 0 || h >= g.H) { memset(r, 0, sizeof(float) * g.OW); continue; }
-                    const float* xr = x + ((int64_t) c * g.H + h) * g.W;
-                    for (int j = 0; j < g.OW; j++) {
-                        int v = j * g.sw - g.pw + kj * g.dw;
-                        r[j] = v >= 0 && v < g.W ? xr[v] : 0.0f;
+                    const float* xr = x + ((int64_t) c * g.H + h) * g.W + off;
+                    for (int j = 0; j < lo; j++) r[j] = 0.0f;
+                    if (g.sw == 1) {
+                        memcpy(r + lo, xr + lo, sizeof(float) * (hi - lo));
+                    } else {
+                        for (int j = lo; j < hi; j++) r[j] = xr[(int64_t) j * g.sw];
                     }
+                    for (int j = hi; j < g.OW; j++) r[j] = 0.0f;
                 }
             }
 }
 
-// x = 0, then x[...] += cols[...]: im2col's adjoint
-void col2im(float* x, const float* cols, const Geo& g) {
-    int64_t S = (int64_t) g.OH * g.OW;
+// x = 0, then x[...] += cols[...]: im2col's adjoint, in one fixed order
+NNK_CLONES void col2im(float* x, const float* cols, int64_t ld, const Geo& g) {
     memset(x, 0, sizeof(float) * (int64_t) g.C * g.H * g.W);
     for (int c = 0; c < g.C; c++)
         for (int ki = 0; ki < g.kh; ki++)
             for (int kj = 0; kj < g.kw; kj++) {
-                const float* row = cols + ((int64_t) (c * g.kh + ki) * g.kw + kj) * S;
+                const float* row = cols + ((int64_t) (c * g.kh + ki) * g.kw + kj) * ld;
+                int lo, hi;
+                valid_cols(g, kj, lo, hi);
+                int off = kj * g.dw - g.pw;
                 for (int i = 0; i < g.OH; i++) {
                     int h = i * g.sh - g.ph + ki * g.dh;
                     if (h < 0 || h >= g.H) continue;
                     const float* r = row + (int64_t) i * g.OW;
-                    float* xr = x + ((int64_t) c * g.H + h) * g.W;
-                    for (int j = 0; j < g.OW; j++) {
-                        int v = j * g.sw - g.pw + kj * g.dw;
-                        if (v >= 0 && v < g.W) xr[v] += r[j];
-                    }
+                    float* xr = x + ((int64_t) c * g.H + h) * g.W + off;
+                    for (int j = lo; j < hi; j++) xr[(int64_t) j * g.sw] += r[j];
                 }
             }
 }
+
+// Σ x[0..n), in 16 interleaved partial sums combined in a fixed order (vectorizable, deterministic).
+NNK_CLONES float row_sum(const float* x, int64_t n) {
+    float acc[16] = {0};
+    int64_t k = 0;
+    for (; k + 16 <= n; k += 16)
+        for (int l = 0; l < 16; l++) acc[l] += x[k + l];
+    float s = 0.0f;
+    for (int l = 0; l < 16; l++) s += acc[l];
+    for (; k < n; k++) s += x[k];
+    return s;
+}
+
+// One convolution call. The batch is cut into groups of `group` samples (the last may be smaller),
+// and the groups into `slots` contiguous runs, each run one task with its own slice of the scratch:
+// [cols: K × group·S | wide: OC × group·S | partial dW: OC × K]. A group's samples sit side by side
+// in cols and wide, so each group is one GEMM of group·S columns, not `group` small ones. Java chose
+// group and slots from the shape alone, so every result is the same for every thread count.
+struct Conv {
+    Geo g;
+    int N, OC, group, slots;
+    int64_t S, K;
+    float* scratch;
+    const float* inp; const float* weight; const float* bias;
+    const float* dout; float* out; float* dinp; float* dweight;
+
+    int64_t ld() const { return (int64_t) group * S; }
+    float* cols(int part) const { return scratch + part * (K * ld() + (int64_t) OC * ld() + (int64_t) OC * K); }
+    float* wide(int part) const { return cols(part) + K * ld(); }
+    float* partial(int part) const { return wide(part) + (int64_t) OC * ld(); }
+    int first(int64_t grp) const { return (int) (grp * group); }
+    int count(int64_t grp) const { int n0 = first(grp); return N - n0 < group ? N - n0 : group; }
+};
+
+// wide (OC, m·S) ← dout's samples n0..n0+m: sample j's (OC, S) block goes to columns j·S..
+void gather_dout(float* wide, const Conv& c, int n0, int m) {
+    for (int j = 0; j < m; j++)
+        for (int o = 0; o < c.OC; o++)
+            memcpy(wide + o * c.ld() + j * c.S, c.dout + ((int64_t) (n0 + j) * c.OC + o) * c.S, sizeof(float) * c.S);
+}
+
+void conv_forward_task(void* ctx, int64_t begin, int64_t end, int part) {
+    const Conv& c = *static_cast<const Conv*>(ctx);
+    float* cols = c.cols(part);
+    float* wide = c.wide(part);
+    for (int64_t grp = begin; grp < end; grp++) {
+        int n0 = c.first(grp), m = c.count(grp);
+        for (int j = 0; j < m; j++) im2col(cols + j * c.S, c.ld(), c.inp + (int64_t) (n0 + j) * c.g.C * c.g.H * c.g.W, c.g);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, c.OC, (int) (m * c.S), (int) c.K, 1.0f, c.weight,
+                    (int) c.K, cols, (int) c.ld(), 0.0f, wide, (int) c.ld());
+        for (int j = 0; j < m; j++)
+            for (int o = 0; o < c.OC; o++) {
+                float b = c.bias ? c.bias[o] : 0.0f;
+                const float* w = wide + o * c.ld() + j * c.S;
+                float* y = c.out + ((int64_t) (n0 + j) * c.OC + o) * c.S;
+                for (int64_t k = 0; k < c.S; k++) y[k] = w[k] + b;
+            }
+    }
+}
+
+void conv_backward_input_task(void* ctx, int64_t begin, int64_t end, int part) {
+    const Conv& c = *static_cast<const Conv*>(ctx);
+    float* cols = c.cols(part);
+    float* wide = c.wide(part);
+    for (int64_t grp = begin; grp < end; grp++) {
+        int n0 = c.first(grp), m = c.count(grp);
+        gather_dout(wide, c, n0, m);
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int) c.K, (int) (m * c.S), c.OC, 1.0f, c.weight,
+                    (int) c.K, wide, (int) c.ld(), 0.0f, cols, (int) c.ld());   // Wᵀ·dy
+        for (int j = 0; j < m; j++) col2im(c.dinp + (int64_t) (n0 + j) * c.g.C * c.g.H * c.g.W, cols + j * c.S, c.ld(), c.g);
+    }
+}
+
+void conv_backward_weight_task(void* ctx, int64_t begin, int64_t end, int part) {
+    const Conv& c = *static_cast<const Conv*>(ctx);
+    float* cols = c.cols(part);
+    float* wide = c.wide(part);
+    float* partial = c.partial(part);
+    for (int64_t grp = begin; grp < end; grp++) {
+        int n0 = c.first(grp), m = c.count(grp);
+        for (int j = 0; j < m; j++) im2col(cols + j * c.S, c.ld(), c.inp + (int64_t) (n0 + j) * c.g.C * c.g.H * c.g.W, c.g);
+        gather_dout(wide, c, n0, m);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, c.OC, (int) c.K, (int) (m * c.S), 1.0f, wide,
+                    (int) c.ld(), cols, (int) c.ld(), 1.0f, partial, (int) c.K);   // partial += dy·colsᵀ
+    }
+}
+
+Conv conv(float* scratch, int N, int OC, int group, int slots, const Geo& g) {
+    Conv c{};
+    c.g = g; c.N = N; c.OC = OC; c.group = group; c.slots = slots;
+    c.S = (int64_t) g.OH * g.OW; c.K = (int64_t) g.C * g.kh * g.kw;
+    c.scratch = scratch;
+    return c;
+}
+
+int64_t groups(const Conv& c) { return (c.N + c.group - 1) / c.group; }
 
 }  // namespace
 
 #define GEO_PARAMS int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw
 #define GEO_ARGS C, H, W, kh, kw, sh, sw, ph, pw, dh, dw
 
-NNK_API void conv2d_forward(float* out, const float* inp, const float* weight, const float* bias, float* cols,
-                            int N, int OC, GEO_PARAMS) {
-    Geo g = geo(GEO_ARGS);
-    int S = g.OH * g.OW, K = C * kh * kw;
-    for (int n = 0; n < N; n++) {
-        float* y = out + (int64_t) n * OC * S;
-        im2col(cols, inp + (int64_t) n * C * H * W, g);
-        for (int o = 0; o < OC; o++) {   // the bias first, then y += W·cols: one pass over y
-            float b = bias ? bias[o] : 0.0f;
-            for (int k = 0; k < S; k++) y[(int64_t) o * S + k] = b;
+NNK_API void conv2d_forward(float* out, const float* inp, const float* weight, const float* bias, float* scratch,
+                            int N, int OC, int group, int slots, GEO_PARAMS) {
+    Conv c = conv(scratch, N, OC, group, slots, geo(GEO_ARGS));
+    c.out = out; c.inp = inp; c.weight = weight; c.bias = bias;
+    nnk_run_parts(conv_forward_task, &c, groups(c), slots, 1);
+}
+
+NNK_API void conv2d_backward_input(float* dinp, const float* dout, const float* weight, float* scratch,
+                                   int N, int OC, int group, int slots, GEO_PARAMS) {
+    Conv c = conv(scratch, N, OC, group, slots, geo(GEO_ARGS));
+    c.dinp = dinp; c.dout = dout; c.weight = weight;
+    nnk_run_parts(conv_backward_input_task, &c, groups(c), slots, 1);
+}
+
+NNK_API void conv2d_backward_weight(float* dweight, float* dbias, const float* dout, const float* inp, float* scratch,
+                                    int N, int OC, int group, int slots, GEO_PARAMS) {
+    Conv c = conv(scratch, N, OC, group, slots, geo(GEO_ARGS));
+    c.dweight = dweight; c.dout = dout; c.inp = inp;
+    for (int p = 0; p < slots; p++) memset(c.partial(p), 0, sizeof(float) * OC * c.K);
+    nnk_run_parts(conv_backward_weight_task, &c, groups(c), slots, 1);
+    for (int p = 0; p < slots; p++) {   // in slot order: the same sums whoever ran the slots
+        const float* q = c.partial(p);
+        for (int64_t k = 0; k < OC * c.K; k++) dweight[k] += q[k];
+    }
+    if (dbias) {
+        for (int o = 0; o < OC; o++) {
+            float s = 0.0f;
+            for (int n = 0; n < N; n++) s += row_sum(dout + ((int64_t) n * OC + o) * c.S, c.S);
+            dbias[o] += s;
         }
-        sgemm(y, weight, cols, 0, 0, 1.0f, 1.0f, OC, S, K, K, S, S);
     }
 }
 
-NNK_API void conv2d_backward_input(float* dinp, const float* dout, const float* weight, float* cols,
-                                   int N, int OC, GEO_PARAMS) {
-    Geo g = geo(GEO_ARGS);
-    int S = g.OH * g.OW, K = C * kh * kw;
-    for (int n = 0; n < N; n++) {
-        sgemm(cols, weight, dout + (int64_t) n * OC * S, 1, 0, 1.0f, 0.0f, K, S, OC, K, S, S);   // Wᵀ·dy
-        col2im(dinp + (int64_t) n * C * H * W, cols, g);
-    }
+namespace {
+
+// Pooling runs over planes (sample, channel) or samples, split by nnk_parallel: every output element
+// is computed by one task in one fixed order, so the split changes no result.
+struct Pool {
+    Geo g;
+    int N;
+    int count_include_pad;
+    const float* inp; const float* dout; const float* argmax;
+    float* out; float* arg_out; float* dinp;
+    int64_t bad[NNK_MAX_THREADS];
+    int64_t in() const { return (int64_t) g.C * g.H * g.W; }
+    int64_t plane_out() const { return (int64_t) g.OH * g.OW; }
+};
+
+// The kernel rows [lo, hi) of output row i that land inside the input (also for columns).
+inline void valid_taps(int i, int s, int p, int d, int k, int size, int& lo, int& hi) {
+    int start = i * s - p;
+    lo = start >= 0 ? 0 : (-start + d - 1) / d;
+    hi = start + (k - 1) * d < size ? k : (size - 1 - start) / d + 1;
+    if (hi < lo) hi = lo;
 }
 
-NNK_API void conv2d_backward_weight(float* dweight, float* dbias, const float* dout, const float* inp, float* cols,
-                                    int N, int OC, GEO_PARAMS) {
-    Geo g = geo(GEO_ARGS);
-    int S = g.OH * g.OW, K = C * kh * kw;
-    for (int n = 0; n < N; n++) {
-        const float* dy = dout + (int64_t) n * OC * S;
-        im2col(cols, inp + (int64_t) n * C * H * W, g);
-        sgemm(dweight, dy, cols, 0, 1, 1.0f, 1.0f, OC, K, S, S, S, K);   // dW += dy·colsᵀ
-        if (dbias) {
-            for (int o = 0; o < OC; o++) {
-                float s = 0.0f;
-                for (int k = 0; k < S; k++) s += dy[(int64_t) o * S + k];
-                dbias[o] += s;
+// Windows inside the input (no padding, dilation 1), the common case: each starts from its first
+// element, so there is nothing to check, and the kernel sizes are loop constants for the compiler.
+template <int KH, int KW>
+void maxpool_plane_inside(const float* x, float* y, float* a, int base, const Geo& g) {
+    int kh = KH ? KH : g.kh, kw = KW ? KW : g.kw;
+    for (int i = 0; i < g.OH; i++)
+        for (int j = 0; j < g.OW; j++) {
+            int first = i * g.sh * g.W + j * g.sw;
+            float m = x[first];
+            int at = first;
+            for (int ki = 0; ki < kh; ki++)
+                for (int kj = 0; kj < kw; kj++) {
+                    int v = first + ki * g.W + kj;
+                    float val = x[v];
+                    bool take = val > m || val != val;
+                    m = take ? val : m;
+                    at = take ? v : at;
+                }
+            y[i * g.OW + j] = m;
+            a[i * g.OW + j] = (float) (base + at);
+        }
+}
+
+// PyTorch's CPU rule: the first element inside the input, replaced by any greater value or any NaN.
+// Output columns run innermost, in blocks, with selects instead of branches (which maxima defeat),
+// so the loop vectorizes; each window still visits its taps in row-major order.
+NNK_CLONES void maxpool_planes(void* ctx, int64_t begin, int64_t end, int) {
+    const Pool& q = *static_cast<const Pool*>(ctx);
+    const Geo& g = q.g;
+    constexpr int B = 256;
+    float m[B];
+    int at[B], seen[B];
+    bool inside = g.ph == 0 && g.pw == 0 && g.dh == 1 && g.dw == 1;
+    for (int64_t pl = begin; pl < end; pl++) {
+        int64_t c = pl % g.C;
+        const float* x = q.inp + pl * g.H * g.W;   // a sample's planes are consecutive
+        float* y = q.out + pl * q.plane_out();
+        float* a = q.arg_out + pl * q.plane_out();
+        int base = (int) (c * g.H * g.W);
+        if (inside) {
+            if (g.kh == 2 && g.kw == 2) maxpool_plane_inside<2, 2>(x, y, a, base, g);
+            else if (g.kh == 3 && g.kw == 3) maxpool_plane_inside<3, 3>(x, y, a, base, g);
+            else maxpool_plane_inside<0, 0>(x, y, a, base, g);
+            continue;
+        }
+        for (int i = 0; i < g.OH; i++) {
+            int klo, khi;
+            valid_taps(i, g.sh, g.ph, g.dh, g.kh, g.H, klo, khi);
+            for (int j0 = 0; j0 < g.OW; j0 += B) {
+                int jn = g.OW - j0 < B ? g.OW - j0 : B;
+                for (int j = 0; j < jn; j++) { m[j] = -INFINITY; at[j] = 0; seen[j] = 0; }
+                for (int ki = klo; ki < khi; ki++) {
+                    int h = i * g.sh - g.ph + ki * g.dh;
+                    const float* row = x + (int64_t) h * g.W;
+                    for (int kj = 0; kj < g.kw; kj++) {
+                        int lo, hi;
+                        valid_cols(g, kj, lo, hi);
+                        lo = lo > j0 ? lo - j0 : 0;
+                        hi = hi - j0 < jn ? hi - j0 : jn;
+                        int off = j0 * g.sw - g.pw + kj * g.dw;
+                        for (int j = lo; j < hi; j++) {
+                            int v = j * g.sw + off;
+                            float val = row[v];
+                            int take = !seen[j] | (val > m[j]) | (val != val);
+                            m[j] = take ? val : m[j];
+                            at[j] = take ? h * g.W + v : at[j];
+                            seen[j] = 1;
+                        }
+                    }
+                }
+                for (int j = 0; j < jn; j++) {
+                    y[(int64_t) i * g.OW + j0 + j] = m[j];
+                    a[(int64_t) i * g.OW + j0 + j] = (float) (base + at[j]);
+                }
             }
         }
     }
 }
 
-// PyTorch's CPU rule: the first element inside the input, replaced by any greater value or any NaN.
-NNK_API void maxpool2d_forward(float* out, float* argmax, const float* inp, int N, GEO_PARAMS) {
-    Geo g = geo(GEO_ARGS);
-    int64_t in = (int64_t) C * H * W, plane = (int64_t) g.OH * g.OW;
-    for (int n = 0; n < N; n++)
-        for (int c = 0; c < C; c++)
-            for (int i = 0; i < g.OH; i++)
-                for (int j = 0; j < g.OW; j++) {
-                    float max = -INFINITY;
-                    int64_t at = -1;
-                    for (int ki = 0; ki < kh; ki++) {
-                        int h = i * sh - ph + ki * dh;
-                        if (h < 0 || h >= H) continue;
-                        for (int kj = 0; kj < kw; kj++) {
-                            int v = j * sw - pw + kj * dw;
-                            if (v < 0 || v >= W) continue;
-                            int64_t xi = ((int64_t) c * H + h) * W + v;
-                            float val = inp[n * in + xi];
-                            if (at < 0) at = xi;
-                            if (val > max || isnan(val)) { max = val; at = xi; }
-                        }
-                    }
-                    int64_t k = n * C * plane + c * plane + (int64_t) i * g.OW + j;
-                    out[k] = max;
-                    argmax[k] = (float) at;
-                }
+void maxpool_check(void* ctx, int64_t begin, int64_t end, int part) {
+    Pool& q = *static_cast<Pool*>(ctx);
+    float in = (float) q.in();
+    q.bad[part] = -1;
+    for (int64_t k = begin; k < end; k++) {
+        float a = q.argmax[k];
+        if (!(a >= 0.0f && a < in) || a != (float) (int64_t) a) { q.bad[part] = k; return; }
+    }
 }
 
-// Returns -1, or the position in argmax of the first index outside [0, C·H·W) (nothing written then):
+void maxpool_backward_samples(void* ctx, int64_t begin, int64_t end, int) {
+    const Pool& q = *static_cast<const Pool*>(ctx);
+    int64_t in = q.in(), out = q.g.C * q.plane_out();
+    for (int64_t n = begin; n < end; n++) {
+        float* dx = q.dinp + n * in;
+        const float* a = q.argmax + n * out;
+        const float* dy = q.dout + n * out;
+        memset(dx, 0, sizeof(float) * in);
+        for (int64_t k = 0; k < out; k++) dx[(int64_t) a[k]] += dy[k];
+    }
+}
+
+Pool pool(int N, const Geo& g) {
+    Pool q{};
+    q.g = g; q.N = N;
+    return q;
+}
+
+}  // namespace
+
+NNK_API void maxpool2d_forward(float* out, float* argmax, const float* inp, int N, GEO_PARAMS) {
+    Pool q = pool(N, geo(GEO_ARGS));
+    q.out = out; q.arg_out = argmax; q.inp = inp;
+    nnk_parallel(maxpool_planes, &q, (int64_t) N * C, (int64_t) N * q.in(), 1);
+}
+
+// Returns -1, or the position in argmax of the first index outside the sample (nothing written then):
 // argmax is an ordinary tensor a caller could have changed since the forward.
 NNK_API int64_t maxpool2d_backward(float* dinp, const float* dout, const float* argmax, int N, GEO_PARAMS) {
-    Geo g = geo(GEO_ARGS);
-    int64_t in = (int64_t) C * H * W, out = (int64_t) C * g.OH * g.OW;
-    for (int64_t k = 0; k < N * out; k++) {
-        float a = argmax[k];
-        if (!(a >= 0.0f && a < (float) in) || a != (float) (int64_t) a) return k;
-    }
-    memset(dinp, 0, sizeof(float) * N * in);
-    for (int64_t n = 0; n < N; n++)
-        for (int64_t k = 0; k < out; k++) dinp[n * in + (int64_t) argmax[n * out + k]] += dout[n * out + k];
+    Pool q = pool(N, geo(GEO_ARGS));
+    q.dinp = dinp; q.dout = dout; q.argmax = argmax;
+    int64_t outs = (int64_t) N * C * q.plane_out();
+    int parts = nnk_parallel(maxpool_check, &q, outs, outs, 1);
+    for (int p = 0; p < parts; p++)
+        if (q.bad[p] >= 0) return q.bad[p];
+    nnk_parallel(maxpool_backward_samples, &q, N, (int64_t) N * q.in(), 1);
     return -1;
 }
 
@@ -165,34 +376,50 @@ AvgWindow avg_window(const Geo& g, int i, int j, int count_include_pad) {
     if (we > g.W) we = g.W;
     return {hs, he, ws, we, count_include_pad ? size : (he - hs) * (we - ws)};
 }
+
+NNK_CLONES void avgpool_planes(void* ctx, int64_t begin, int64_t end, int) {
+    const Pool& q = *static_cast<const Pool*>(ctx);
+    const Geo& g = q.g;
+    for (int64_t pl = begin; pl < end; pl++) {
+        const float* x = q.inp + pl * g.H * g.W;   // planes of a sample are consecutive: (n·C + c)·H·W
+        float* y = q.out + pl * q.plane_out();
+        for (int i = 0; i < g.OH; i++)
+            for (int j = 0; j < g.OW; j++) {
+                AvgWindow a = avg_window(g, i, j, q.count_include_pad);
+                double sum = 0;
+                for (int h = a.hs; h < a.he; h++)
+                    for (int v = a.ws; v < a.we; v++) sum += x[(int64_t) h * g.W + v];
+                y[(int64_t) i * g.OW + j] = (float) (sum / a.div);
+            }
+    }
+}
+
+NNK_CLONES void avgpool_backward_planes(void* ctx, int64_t begin, int64_t end, int) {
+    const Pool& q = *static_cast<const Pool*>(ctx);
+    const Geo& g = q.g;
+    for (int64_t pl = begin; pl < end; pl++) {
+        float* dx = q.dinp + pl * g.H * g.W;
+        const float* dy = q.dout + pl * q.plane_out();
+        memset(dx, 0, sizeof(float) * g.H * g.W);
+        for (int i = 0; i < g.OH; i++)
+            for (int j = 0; j < g.OW; j++) {
+                AvgWindow a = avg_window(g, i, j, q.count_include_pad);
+                float d = dy[(int64_t) i * g.OW + j] / (float) a.div;
+                for (int h = a.hs; h < a.he; h++)
+                    for (int v = a.ws; v < a.we; v++) dx[(int64_t) h * g.W + v] += d;
+            }
+    }
+}
 }  // namespace
 
 NNK_API void avgpool2d_forward(float* out, const float* inp, int count_include_pad, int N, GEO_PARAMS) {
-    Geo g = geo(GEO_ARGS);
-    int64_t in = (int64_t) C * H * W, plane = (int64_t) g.OH * g.OW;
-    for (int n = 0; n < N; n++)
-        for (int c = 0; c < C; c++)
-            for (int i = 0; i < g.OH; i++)
-                for (int j = 0; j < g.OW; j++) {
-                    AvgWindow a = avg_window(g, i, j, count_include_pad);
-                    double sum = 0;
-                    for (int h = a.hs; h < a.he; h++)
-                        for (int v = a.ws; v < a.we; v++) sum += inp[n * in + ((int64_t) c * H + h) * W + v];
-                    out[n * C * plane + c * plane + (int64_t) i * g.OW + j] = (float) (sum / a.div);
-                }
+    Pool q = pool(N, geo(GEO_ARGS));
+    q.out = out; q.inp = inp; q.count_include_pad = count_include_pad;
+    nnk_parallel(avgpool_planes, &q, (int64_t) N * C, (int64_t) N * q.in(), 1);
 }
 
 NNK_API void avgpool2d_backward(float* dinp, const float* dout, int count_include_pad, int N, GEO_PARAMS) {
-    Geo g = geo(GEO_ARGS);
-    int64_t in = (int64_t) C * H * W, plane = (int64_t) g.OH * g.OW;
-    memset(dinp, 0, sizeof(float) * N * in);
-    for (int n = 0; n < N; n++)
-        for (int c = 0; c < C; c++)
-            for (int i = 0; i < g.OH; i++)
-                for (int j = 0; j < g.OW; j++) {
-                    AvgWindow a = avg_window(g, i, j, count_include_pad);
-                    float d = dout[n * C * plane + c * plane + (int64_t) i * g.OW + j] / (float) a.div;
-                    for (int h = a.hs; h < a.he; h++)
-                        for (int v = a.ws; v < a.we; v++) dinp[n * in + ((int64_t) c * H + h) * W + v] += d;
-                }
+    Pool q = pool(N, geo(GEO_ARGS));
+    q.dinp = dinp; q.dout = dout; q.count_include_pad = count_include_pad;
+    nnk_parallel(avgpool_backward_planes, &q, (int64_t) N * C, (int64_t) N * q.in(), 1);
 }

@@ -4,24 +4,38 @@ package dev.gradus.bench;
 import dev.gradus.Activation;
 import dev.gradus.Loss;
 import dev.gradus.backend.Backend;
+import dev.gradus.nn.ActivationSpec;
+import dev.gradus.nn.Conv2dSpec;
+import dev.gradus.nn.DenseSpec;
+import dev.gradus.nn.FlattenSpec;
+import dev.gradus.nn.LayerSpec;
 import dev.gradus.nn.Network;
+import dev.gradus.nn.Pool2dSpec;
+import dev.gradus.nn.Shape;
 import dev.gradus.optim.Optimizer;
 import dev.gradus.optim.Sgd;
 import dev.gradus.optim.SgdConfig;
+import java.util.List;
 
 /**
- * The two benchmark networks of ../shared/bench/README.md and their optimizer: A = 784-128-10 (batch 32,
- * overhead-bound), B = 784-1024-1024-10 (batch 256, GEMM-bound); ReLU, softmax cross-entropy,
+ * The four benchmark networks of ../shared/bench/README.md and their optimizer: A = 784-128-10 (batch 32,
+ * overhead-bound), B = 784-1024-1024-10 (batch 256, GEMM-bound), C = LeNet-5 and D = the PyTorch
+ * examples' MNIST net without dropout (both batch 64, on [1, 28, 28]); ReLU, softmax cross-entropy,
  * SGD with momentum 0.9 and lr 0.01, as torch_mlp.py trains them.
  */
 final class BenchNetworks {
     private BenchNetworks() {}
 
+    private static final ActivationSpec RELU = new ActivationSpec(Activation.RELU);
+
+    /** The dense layers' widths, input first (for an MLP, the whole network). */
     static int[] sizes(String net) {
         return switch (net) {
             case "A" -> new int[] {784, 128, 10};
             case "B" -> new int[] {784, 1024, 1024, 10};
-            default -> throw new IllegalArgumentException("unknown benchmark network '" + net + "' (known: A, B)");
+            case "C" -> new int[] {400, 120, 84, 10};
+            case "D" -> new int[] {9216, 128, 10};
+            default -> throw unknown(net);
         };
     }
 
@@ -29,15 +43,33 @@ final class BenchNetworks {
         return switch (net) {
             case "A" -> 32;
             case "B" -> 256;
-            default -> throw new IllegalArgumentException("unknown benchmark network '" + net + "' (known: A, B)");
+            case "C", "D" -> 64;
+            default -> throw unknown(net);
         };
     }
 
     static Network network(Backend backend, String net, long seed) {
-        return Network.mlp(backend, sizes(net), Activation.RELU, Loss.CROSS_ENTROPY, seed);
+        Shape mnist = Shape.image(1, 28, 28);
+        return switch (net) {
+            case "A", "B" -> Network.mlp(backend, sizes(net), Activation.RELU, Loss.CROSS_ENTROPY, seed);
+            case "C" -> new Network(backend, mnist, List.<LayerSpec>of(
+                    new Conv2dSpec(1, 6, 5, 1, 2), RELU, Pool2dSpec.max(2),
+                    new Conv2dSpec(6, 16, 5), RELU, Pool2dSpec.max(2), new FlattenSpec(),
+                    new DenseSpec(400, 120), RELU, new DenseSpec(120, 84), RELU, new DenseSpec(84, 10)),
+                    Loss.CROSS_ENTROPY, seed);
+            case "D" -> new Network(backend, mnist, List.<LayerSpec>of(
+                    new Conv2dSpec(1, 32, 3), RELU, new Conv2dSpec(32, 64, 3), RELU, Pool2dSpec.max(2),
+                    new FlattenSpec(), new DenseSpec(9216, 128), RELU, new DenseSpec(128, 10)),
+                    Loss.CROSS_ENTROPY, seed);
+            default -> throw unknown(net);
+        };
     }
 
     static Optimizer sgd(Network network) {
         return new Sgd(network, SgdConfig.of(0.01f).withMomentum(0.9f));
+    }
+
+    private static IllegalArgumentException unknown(String net) {
+        return new IllegalArgumentException("unknown benchmark network '" + net + "' (known: A, B, C, D)");
     }
 }

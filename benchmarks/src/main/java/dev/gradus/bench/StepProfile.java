@@ -50,7 +50,7 @@ public final class StepProfile {
         Machine machine = Machine.probe(System.getProperty("gradus.commit"));
         System.out.println("MACHINE " + machine.toJson());
         for (String net : o.get("nets").split(",")) {
-            int steps = Integer.parseInt(o.get(net.equals("A") ? "steps-a" : "steps-b"));
+            int steps = Integer.parseInt(o.get(net.equals("A") || net.equals("C") ? "steps-a" : "steps-b"));
             List<Map<String, Object>> results = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
                 results.add(profile(nativeBackend, net, threads, steps));
@@ -74,7 +74,8 @@ public final class StepProfile {
         double plainUs;
         long zeroNanos = 0;
         long total;
-        try (Tensor x = Tensor.allocate(batch, sizes[0]); Labels labels = Labels.allocate(batch)) {
+        int inputs = net.equals("A") || net.equals("B") ? sizes[0] : 784;   // C, D: MNIST images
+        try (Tensor x = Tensor.allocate(batch, inputs); Labels labels = Labels.allocate(batch)) {
             SplittableRandom random = new SplittableRandom(3);
             for (int i = 0; i < x.size(); i++) {
                 x.set(i, (float) random.nextDouble());

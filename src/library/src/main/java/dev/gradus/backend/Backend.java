@@ -151,8 +151,8 @@ public interface Backend {
     /**
      * {@code out = conv2d(inp, weight) + bias} as {@code torch.nn.functional.conv2d} (cross-correlation,
      * zero padding, groups 1): inp (N, C·H·W), weight (OC, C·kh·kw) (PyTorch's [OC, C, kh, kw]), bias
-     * (1, OC) or null, out (N, OC·OH·OW). {@code cols} (C·kh·kw, OH·OW) is scratch (one sample's im2col
-     * matrix), overwritten.
+     * (1, OC) or null, out (N, OC·OH·OW). {@code cols} is scratch of at least
+     * {@link Window2d#convScratch g.convScratch(OC, N)} floats, overwritten.
      */
     void conv2dForward(Tensor out, Tensor inp, Tensor weight, Tensor bias, Tensor cols, Window2d g);
 

@@ -246,9 +246,10 @@ public final class Checks {
             }
             disjoint(kernel, "bias", bias, "output", y);
         }
-        if ((long) cols.rows() * cols.cols() < (long) g.patchSize() * g.outPlane()) {
-            throw new IllegalArgumentException(kernel + ": cols" + cols.shape() + " must hold [" + g.patchSize() + ", "
-                    + g.outPlane() + "]");
+        long need = g.convScratch(outChannels, x.rows());
+        if (cols.size() < need) {
+            throw new IllegalArgumentException(kernel + ": cols" + cols.shape() + " must hold " + need + " floats for "
+                    + x.rows() + " samples of " + g + " (Window2d.convScratch)");
         }
         disjoint(kernel, "output", y, "input", x);
         disjoint(kernel, "output", y, "weight", weight);

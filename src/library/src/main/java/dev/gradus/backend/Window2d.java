@@ -47,6 +47,41 @@ public record Window2d(int channels, int height, int width, int kh, int kw, int 
     /** Rows of one sample's im2col matrix: C·kh·kw. */
     public int patchSize() { return channels * kh * kw; }
 
+    /** Floats of im2col columns plus output columns a convolution slot holds at most (1 MiB), unless one sample needs more. */
+    static final int CONV_GROUP_BUDGET = 1 << 18;
+
+    /** The most slots (contiguous runs of groups, run in parallel) a convolution call uses. */
+    static final int CONV_SLOTS = 4;
+
+    /**
+     * Samples per group in a native convolution over {@code rows} samples with {@code outChannels}
+     * outputs: as many as fit {@link #CONV_GROUP_BUDGET} floats of columns (at least one), balanced
+     * so that the groups differ by at most one sample. A function of the shape only: the groups, and
+     * so every sum, are the same whatever the thread count.
+     */
+    public int convGroup(int outChannels, int rows) {
+        long perSample = (long) (patchSize() + outChannels) * outPlane();
+        long fit = Math.max(1, Math.min(rows, CONV_GROUP_BUDGET / perSample));
+        long groups = (rows + fit - 1) / fit;
+        return (int) ((rows + groups - 1) / groups);
+    }
+
+    /** Slots of a native convolution over {@code rows} samples: one per group, at most {@link #CONV_SLOTS}. */
+    public int convSlots(int outChannels, int rows) {
+        int group = convGroup(outChannels, rows);
+        return Math.min(CONV_SLOTS, (rows + group - 1) / group);
+    }
+
+    /**
+     * Floats of scratch a convolution over {@code rows} samples needs: per slot, a group's im2col
+     * columns (C·kh·kw × group·OH·OW), its output columns (OC × group·OH·OW) and a partial weight
+     * gradient (OC × C·kh·kw).
+     */
+    public long convScratch(int outChannels, int rows) {
+        long columns = (long) convGroup(outChannels, rows) * outPlane();
+        return convSlots(outChannels, rows) * ((patchSize() + (long) outChannels) * columns + (long) outChannels * patchSize());
+    }
+
     private static String describe(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw) {
         return "[" + c + ", " + h + ", " + w + "] kernel " + kh + "x" + kw + " stride " + sh + "x" + sw
                 + " padding " + ph + "x" + pw + " dilation " + dh + "x" + dw;

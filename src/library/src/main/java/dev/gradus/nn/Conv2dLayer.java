@@ -6,9 +6,9 @@ import dev.gradus.backend.Backend;
 import dev.gradus.backend.Window2d;
 
 /**
- * {@code out = conv2d(in, W) + b} over NCHW rows; W is viewed (OC, C·kh·kw). Its scratch is one
- * sample's im2col matrix (C·kh·kw, OH·OW): the kernels run sample by sample, so the buffer stays that
- * size whatever the batch.
+ * {@code out = conv2d(in, W) + b} over NCHW rows; W is viewed (OC, C·kh·kw). Its scratch is what
+ * {@link Window2d#convScratch} says: im2col columns for a few groups of samples at a time, bounded
+ * whatever the batch, allocated once per batch size with the workspace.
  */
 final class Conv2dLayer implements Layer {
     private final Tensor weight;
@@ -30,7 +30,15 @@ final class Conv2dLayer implements Layer {
     }
 
     @Override public int outFeatures() { return features; }
-    @Override public int[] scratchShape(int rows, boolean training) { return new int[] {g.patchSize(), g.outPlane()}; }
+    @Override
+    public int[] scratchShape(int rows, boolean training) {
+        long floats = g.convScratch(weight.rows(), rows);
+        if (floats > Tensor.MAX_SIZE) {
+            throw new IllegalArgumentException("conv2d on " + g + ": " + rows + " samples need " + floats
+                    + " floats of im2col scratch, more than a tensor holds (" + Tensor.MAX_SIZE + ")");
+        }
+        return new int[] {1, (int) floats};
+    }
     @Override public boolean needsInputGrad() { return inputGrad; }
 
     @Override

@@ -126,6 +126,55 @@ class NativeLibraryTest {
     }
 
     /**
+     * Convolution and pooling split a batch by its shape alone (groups of samples, at most 4 slots;
+     * planes or samples), so 1, 2, 3, 4 and 8 threads give the same bits, the weight gradient's sum
+     * over slots included.
+     */
+    @Test
+    void convolutionAndPoolingAreTheSameForEveryThreadCount() {
+        Backend b = new NativeBackend();
+        int before = Threads.get();
+        long threshold = PoolThresholds.parallel();
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(9);
+        Window2d g = new Window2d(3, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1);
+        int n = 100, oc = 8, out = oc * g.outPlane();
+        try (Tensor x = Agreement.uniform(rnd, n, g.inSize(), -1, 1); Tensor w = Agreement.uniform(rnd, oc, g.patchSize(), -1, 1);
+             Tensor bias = Agreement.uniform(rnd, 1, oc, -1, 1); Tensor dy = Agreement.uniform(rnd, n, out, -1, 1);
+             Tensor cols = Tensor.allocate(1, (int) g.convScratch(oc, n))) {
+            PoolThresholds.setParallel(1 << 10);   // split pooling too
+            assertTrue(g.convSlots(oc, n) == 4, "the case runs 4 slots: " + g.convSlots(oc, n));
+            float[][] first = null;
+            for (int threads : new int[] {1, 2, 3, 4, 8}) {
+                Threads.set(threads);
+                try (Tensor y = Tensor.allocate(n, out); Tensor dx = Tensor.allocate(n, g.inSize());
+                     Tensor dw = Tensor.allocate(oc, g.patchSize()); Tensor db = Tensor.allocate(1, oc);
+                     Tensor py = Tensor.allocate(n, g.channels() * 64); Tensor arg = Tensor.allocate(n, g.channels() * 64);
+                     Tensor pdx = Tensor.allocate(n, g.inSize())) {
+                    b.conv2dForward(y, x, w, bias, cols, g);
+                    b.conv2dBackwardInput(dx, dy, w, cols, g);
+                    b.conv2dBackwardWeight(dw, db, dy, x, cols, g);
+                    Window2d p = new Window2d(3, 16, 16, 2, 2, 2, 2, 0, 0, 1, 1);
+                    b.maxPool2dForward(py, arg, x, p);
+                    b.maxPool2dBackward(pdx, py, arg, p);
+                    float[][] now = {y.toArray(), dx.toArray(), dw.toArray(), db.toArray(), py.toArray(), pdx.toArray()};
+                    if (first == null) {
+                        first = now;
+                    } else {
+                        String[] what = {"conv forward", "conv input gradient", "conv weight gradient", "conv bias gradient",
+                                "maxpool forward", "maxpool backward"};
+                        for (int k = 0; k < now.length; k++) {
+                            assertTrue(java.util.Arrays.equals(first[k], now[k]), what[k] + ": " + threads + " threads differ from 1");
+                        }
+                    }
+                }
+            }
+        } finally {
+            PoolThresholds.setParallel(threshold);
+            Threads.set(before);
+        }
+    }
+
+    /**
      * Subnormals: flushed by default (a subnormal momentum decays to exactly 0 instead of sticking at
      * the smallest subnormal), kept on request, bit-identical to the Java reference then.
      */

@@ -41,7 +41,9 @@ class NativeWindowEquivalenceTest {
                 new int[] {1, 17, 17, 4, 4, 4, 4, 1, 1, 0, 0, 1, 1},   // kernel = input: one position
                 new int[] {2, 6, 1, 28, 28, 5, 5, 1, 1, 2, 2, 1, 1},   // LeNet-5's first layer
                 new int[] {2, 8, 6, 14, 14, 5, 5, 1, 1, 0, 0, 1, 1},   // and its second
-                new int[] {2, 5, 3, 9, 5, 4, 2, 3, 2, 2, 1, 1, 3})     // padding >= kernel/2, dilation 3 on W
+                new int[] {2, 5, 3, 9, 5, 4, 2, 3, 2, 2, 1, 1, 3},     // padding >= kernel/2, dilation 3 on W
+                new int[] {37, 8, 3, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1},  // two groups of samples (19 + 18), two slots
+                new int[] {6, 4, 1, 200, 200, 3, 3, 1, 1, 1, 1, 1, 1}) // a group per sample, 4 slots
                 .map(Arguments::of);
     }
 
@@ -75,7 +77,7 @@ class NativeWindowEquivalenceTest {
                  Tensor w = Agreement.uniform(rnd, oc, k, -1, 1);
                  Tensor b = Agreement.uniform(rnd, 1, oc, -1, 1);
                  Tensor dy = Agreement.uniform(rnd, n, out, -1, 1);
-                 Tensor cols = Tensor.allocate(k, g.outPlane());
+                 Tensor cols = Tensor.allocate(1, (int) g.convScratch(oc, n));
                  Tensor yn = Tensor.allocate(n, out); Tensor yr = Tensor.allocate(n, out);
                  Tensor dxn = Tensor.allocate(n, g.inSize()); Tensor dxr = Tensor.allocate(n, g.inSize());
                  Tensor dw0 = Agreement.uniform(rnd, oc, k, -1, 1);
@@ -226,7 +228,7 @@ class NativeWindowEquivalenceTest {
         for (Backend b : List.of(NATIVE, REFERENCE)) {
             try (Tensor x = Tensor.allocate(2, 74); Tensor ok = Tensor.allocate(2, 75); Tensor y = Tensor.allocate(2, 36);
                  Tensor w = Tensor.allocate(4, 27); Tensor wBad = Tensor.allocate(4, 26);
-                 Tensor cols = Tensor.allocate(27, 9); Tensor small = Tensor.allocate(27, 8);
+                 Tensor cols = Tensor.allocate(1, (int) g.convScratch(4, 2)); Tensor small = Tensor.allocate(27, 8);
                  Tensor y3 = Tensor.allocate(3, 36)) {
                 String m = assertThrows(IllegalArgumentException.class,
                         () -> b.conv2dForward(y, x, w, null, cols, g)).getMessage();

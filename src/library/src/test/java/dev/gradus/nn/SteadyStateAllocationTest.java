@@ -52,6 +52,26 @@ class SteadyStateAllocationTest {
     }
 
     @Test
+    void aConvolutionalTrainingStepAllocatesNothing() {
+        Backend b = new NoOpBackend();
+        List<LayerSpec> specs = List.of(new Conv2dSpec(2, 3, 3, 1, 1), new ActivationSpec(Activation.RELU),
+                Pool2dSpec.max(2), new Conv2dSpec(3, 4, 1), Pool2dSpec.avg(2), new FlattenSpec(), new DenseSpec(16, 3));
+        try (Network net = new Network(b, Shape.image(2, 8, 8), specs, Loss.CROSS_ENTROPY, 1);
+             Optimizer opt = new Sgd(net, SgdConfig.of(0.1f).withMomentum(0.9f));
+             Tensor x = Tensor.allocate(16, 128);
+             Labels y = Labels.allocate(16)) {
+            Runnable step = () -> {
+                net.zeroGrad();
+                net.forward(x, y);
+                net.backward();
+                opt.step();
+            };
+            long bytes = measure(step);
+            assertTrue(bytes <= ALLOWED_BYTES, STEPS + " CNN training steps allocated " + bytes + " bytes on the heap");
+        }
+    }
+
+    @Test
     void alternatingBatchSizesAllocateNothingOnceCached() {
         Backend b = new NoOpBackend();
         try (Network net = Network.mlp(b, new int[] {8, 16, 3}, Activation.TANH, Loss.MSE, 1);

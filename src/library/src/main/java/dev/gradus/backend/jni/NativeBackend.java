@@ -287,7 +287,7 @@ public final class NativeBackend implements Backend {
         InUse.acquire(out, inp, weight, bias, cols);
         try {
             NnKernels.conv2d_forward(address(out), address(inp), address(weight), bias == null ? 0 : address(bias),
-                    address(cols), inp.rows(), weight.rows(), g.channels(), g.height(), g.width(), g.kh(), g.kw(), g.sh(), g.sw(), g.ph(), g.pw(), g.dh(), g.dw());
+                    address(cols), inp.rows(), weight.rows(), g.convGroup(weight.rows(), inp.rows()), g.convSlots(weight.rows(), inp.rows()), g.channels(), g.height(), g.width(), g.kh(), g.kw(), g.sh(), g.sw(), g.ph(), g.pw(), g.dh(), g.dw());
         } finally {
             InUse.release(out, inp, weight, bias, cols);
         }
@@ -299,7 +299,7 @@ public final class NativeBackend implements Backend {
         InUse.acquire(dinp, dout, weight, cols, null);
         try {
             NnKernels.conv2d_backward_input(address(dinp), address(dout), address(weight), address(cols),
-                    dinp.rows(), weight.rows(), g.channels(), g.height(), g.width(), g.kh(), g.kw(), g.sh(), g.sw(), g.ph(), g.pw(), g.dh(), g.dw());
+                    dinp.rows(), weight.rows(), g.convGroup(weight.rows(), dinp.rows()), g.convSlots(weight.rows(), dinp.rows()), g.channels(), g.height(), g.width(), g.kh(), g.kw(), g.sh(), g.sw(), g.ph(), g.pw(), g.dh(), g.dw());
         } finally {
             InUse.release(dinp, dout, weight, cols, null);
         }
@@ -311,7 +311,7 @@ public final class NativeBackend implements Backend {
         InUse.acquire(dweight, dbias, dout, inp, cols);
         try {
             NnKernels.conv2d_backward_weight(address(dweight), dbias == null ? 0 : address(dbias), address(dout),
-                    address(inp), address(cols), inp.rows(), dweight.rows(), g.channels(), g.height(), g.width(), g.kh(), g.kw(), g.sh(), g.sw(), g.ph(), g.pw(), g.dh(), g.dw());
+                    address(inp), address(cols), inp.rows(), dweight.rows(), g.convGroup(dweight.rows(), inp.rows()), g.convSlots(dweight.rows(), inp.rows()), g.channels(), g.height(), g.width(), g.kh(), g.kw(), g.sh(), g.sw(), g.ph(), g.pw(), g.dh(), g.dw());
         } finally {
             InUse.release(dweight, dbias, dout, inp, cols);
         }

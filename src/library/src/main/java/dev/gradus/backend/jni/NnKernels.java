@@ -64,12 +64,12 @@ final class NnKernels {
     // ---- convolution and pooling
     static native void conv2d_forward(@Cast("float*") long out, @Cast("const float*") long inp,
             @Cast("const float*") long weight, @Cast("const float*") long bias, @Cast("float*") long cols,
-            int N, int OC, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw);
+            int N, int OC, int group, int slots, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw);
     static native void conv2d_backward_input(@Cast("float*") long dinp, @Cast("const float*") long dout,
-            @Cast("const float*") long weight, @Cast("float*") long cols, int N, int OC, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw);
+            @Cast("const float*") long weight, @Cast("float*") long cols, int N, int OC, int group, int slots, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw);
     static native void conv2d_backward_weight(@Cast("float*") long dweight, @Cast("float*") long dbias,
             @Cast("const float*") long dout, @Cast("const float*") long inp, @Cast("float*") long cols,
-            int N, int OC, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw);
+            int N, int OC, int group, int slots, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw);
     static native void maxpool2d_forward(@Cast("float*") long out, @Cast("float*") long argmax,
             @Cast("const float*") long inp, int N, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw);
     static native long maxpool2d_backward(@Cast("float*") long dinp, @Cast("const float*") long dout,
