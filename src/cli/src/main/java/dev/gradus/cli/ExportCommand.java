@@ -2,6 +2,7 @@
 package dev.gradus.cli;
 
 import dev.gradus.backend.Backend;
+import dev.gradus.data.Standardization;
 import dev.gradus.io.ModelFile;
 import dev.gradus.io.OnnxExport;
 import dev.gradus.nn.Network;
@@ -23,8 +24,9 @@ import picocli.CommandLine.Spec;
 /** {@code gradus export MODEL --format onnx --out FILE}: the model as an ONNX file (see {@link OnnxExport}). */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Writes a saved model as an ONNX file (opset 17) for ONNX Runtime and other ONNX runtimes.",
-                "Input 'input' [batch, features]. A cross_entropy or bce_with_logits model has two outputs,",
-                "'logits' and 'probabilities' (softmax or sigmoid); any other model one, 'output'.",
+                "Input 'input' [batch, features], or [batch, C, H, W] for images. A cross_entropy or",
+                "bce_with_logits model has two outputs, 'logits' and 'probabilities' (softmax or sigmoid);",
+                "any other model one, 'output'. A model trained on standardized features takes raw ones.",
                 "The file's metadata holds the architecture, the Gradus version and the model's own entries (classes)."})
 final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL",
@@ -52,12 +54,22 @@ final class ExportCommand implements Callable<Integer> {
             Network network = loaded.network();
             Map<String, String> metadata = new LinkedHashMap<>(loaded.info());
             metadata.remove(RunFiles.KEY_HISTORY);   // a checkpoint's training history: not the model's business
-            OnnxExport.write(out, network, metadata);
+            Standardization standardization;
+            try {
+                standardization = Standardization.fromMetadata(loaded.info());   // baked in: the file takes raw features
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(model + ": " + e.getMessage(), e);
+            }
+            OnnxExport.write(out, network, metadata, standardization);
             List<String> outputs = OnnxExport.outputNames(network.loss());
             PrintWriter o = spec.commandLine().getOut();
-            o.printf(Locale.ROOT, "wrote %s: ONNX opset %d, %s; input '%s' [batch, %d], output%s %s [batch, %d]%n", out,
-                    OnnxExport.OPSET, TrainCommand.describe(network), OnnxExport.INPUT, network.inFeatures(),
+            String input = network.inputShape().batched().replaceFirst("^\\[N", "[batch");   // [batch, 784] or [batch, 1, 28, 28]
+            o.printf(Locale.ROOT, "wrote %s: ONNX opset %d, %s; input '%s' %s, output%s %s [batch, %d]%n", out,
+                    OnnxExport.OPSET, TrainCommand.describe(network), OnnxExport.INPUT, input,
                     outputs.size() > 1 ? "s" : "", "'" + String.join("', '", outputs) + "'", network.outFeatures());
+            if (standardization != null) {
+                o.println("the model's feature standardization is in the graph: feed raw features");
+            }
             o.flush();
             return 0;
         }

@@ -4,9 +4,12 @@ package dev.gradus.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradus.Tensor;
 import dev.gradus.backend.Backend;
+import dev.gradus.data.CsvDataset;
 import dev.gradus.data.Dataset;
 import dev.gradus.data.MnistIdx;
+import dev.gradus.data.Standardization;
 import dev.gradus.io.ModelFile;
 import dev.gradus.io.OnnxExport;
 import java.nio.file.Files;
@@ -14,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,6 +83,46 @@ class ExportCommandTest {
         try (OnnxRuntime rt = new OnnxRuntime(Files.readAllBytes(dir.resolve("c.onnx")))) {
             assertTrue(!rt.metadata().getCustomMetadata().containsKey(RunFiles.KEY_HISTORY));
         }
+    }
+
+    /** A model trained on a standardized CSV exports with its standardization in the graph: raw features in. */
+    @Test
+    void aStandardizedCsvModelExportsTakingRawFeatures() throws Exception {
+        Random r = new Random(4);
+        StringBuilder sb = new StringBuilder("grams,ph,kind\n");
+        StringBuilder features = new StringBuilder("grams,ph\n");   // what predict takes: no label column
+        for (int i = 0; i < 200; i++) {
+            double grams = 800 + 400 * r.nextDouble();
+            String row = String.format(Locale.ROOT, "%.1f,%.3f", grams, 3 + r.nextDouble());
+            sb.append(row).append(grams > 1000 ? ",heavy\n" : ",light\n");
+            features.append(row).append('\n');
+        }
+        Path csv = Files.writeString(dir.resolve("fruit.csv"), sb);
+        Path run = dir.resolve("run");
+        Cli train = Cli.run("train", "--csv", csv.toString(), "--label", "kind", "--layers", "2,8,2", "--epochs", "2",
+                "--backend", "java", "--out", run.toString());
+        assertEquals(0, train.exit(), train::transcript);
+        Path model = run.resolve(RunFiles.MODEL);
+        Path onnx = dir.resolve("fruit.onnx");
+        Cli export = Cli.run("export", model.toString(), "--out", onnx.toString());
+        assertEquals(0, export.exit(), export::transcript);
+        try (Tensor raw = CsvDataset.readFeatures(Files.writeString(dir.resolve("features.csv"), features));
+             Tensor standardized = Tensor.allocate(raw.rows(), raw.cols()).copyFrom(raw);
+             ModelFile.Loaded loaded = ModelFile.load(model, Backend.named("java"));
+             OnnxRuntime rt = new OnnxRuntime(Files.readAllBytes(onnx))) {
+            Standardization s = Standardization.fromMetadata(loaded.info());
+            assertTrue(s != null, "train standardizes a CSV by default: " + loaded.info().keySet());
+            float[] gradus = loaded.network().predict(s.apply(standardized)).toArray();
+            float[] logits = rt.run(OnnxExport.INPUT, raw.toArray(), raw.rows(), raw.cols()).get(OnnxExport.LOGITS);
+            double worst = 0;
+            for (int i = 0; i < gradus.length; i++) {
+                worst = Math.max(worst, Math.abs((double) gradus[i] - logits[i]));
+            }
+            System.out.printf(Locale.ROOT, "[onnx] gradus export of a standardized grams CSV model, raw features in: "
+                    + "max |ONNX Runtime - Gradus| %.3g%n", worst);
+            assertTrue(worst <= 1e-5, "logits differ by " + worst);
+        }
+        assertTrue(export.out().contains("standardization is in the graph"), export::transcript);
     }
 
     @Test

@@ -26,8 +26,13 @@ public final class OnnxRuntime implements AutoCloseable {
 
     /** Every output for input {@code x} of shape [rows, cols], row-major, by output name. */
     public Map<String, float[]> run(String input, float[] x, int rows, int cols) throws OrtException {
+        return run(input, x, new long[] {rows, cols});
+    }
+
+    /** Every output for input {@code x} of shape {@code shape} ([N, C, H, W] for images), row-major, by output name. */
+    public Map<String, float[]> run(String input, float[] x, long[] shape) throws OrtException {
         Map<String, float[]> out = new LinkedHashMap<>();
-        try (OnnxTensor t = OnnxTensor.createTensor(ENV, FloatBuffer.wrap(x), new long[] {rows, cols});
+        try (OnnxTensor t = OnnxTensor.createTensor(ENV, FloatBuffer.wrap(x), shape);
              OrtSession.Result r = session.run(Map.of(input, t))) {
             for (Map.Entry<String, OnnxValue> e : r) {
                 FloatBuffer b = ((OnnxTensor) e.getValue()).getFloatBuffer();

@@ -6,11 +6,14 @@ import dev.gradus.Loss;
 import dev.gradus.Version;
 import dev.gradus.data.Standardization;
 import dev.gradus.nn.ActivationSpec;
+import dev.gradus.nn.Conv2dSpec;
 import dev.gradus.nn.DenseSpec;
 import dev.gradus.nn.DropoutSpec;
+import dev.gradus.nn.FlattenSpec;
 import dev.gradus.nn.LayerSpec;
 import dev.gradus.nn.Network;
 import dev.gradus.nn.Parameter;
+import dev.gradus.nn.Pool2dSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,14 +43,24 @@ import java.util.Map;
  *     20, where log(1 + eˣ) − x &lt; 2.1e-9 is below half a float32 ulp of x: the same float</td></tr>
  * <tr><td>softmax</td><td>{@code Softmax(axis=-1)}: over each row</td></tr>
  * <tr><td>dropout</td><td>nothing: an exported model is in evaluation mode</td></tr>
+ * <tr><td>conv2d</td><td>{@code Conv(x, K.weight[, K.bias])} with {@code kernel_shape}, {@code strides},
+ *     {@code pads} (zeros, the same at both ends) and {@code dilations}; the weight
+ *     {@code [out, in, kh, kw]} as stored, no bias input without a bias</td></tr>
+ * <tr><td>maxpool2d</td><td>{@code MaxPool} (padding is −∞ in both), floor mode</td></tr>
+ * <tr><td>avgpool2d</td><td>{@code AveragePool} with {@code count_include_pad} 1 or 0, floor mode</td></tr>
+ * <tr><td>flatten</td><td>{@code Flatten(axis=1)}: {@code [N, C, H, W]} to {@code [N, C·H·W]}, row-major
+ *     as Gradus's rows</td></tr>
  * </table>
- * Any other layer is refused with an {@link IllegalArgumentException} naming it, before anything is
- * written.
+ * Every layer kind has a method in the exporter's {@link LayerSpec.Visitor}, so a new kind does not
+ * compile until it maps to operators or is refused with an {@link IllegalArgumentException} naming the
+ * layer, before anything is written.
  *
- * <p><b>Inputs and outputs.</b> One input, {@value #INPUT}, float {@code [batch, in]} with a symbolic
- * batch size. For a network trained on logits ({@code cross_entropy}, {@code bce_with_logits}) two
- * outputs: {@value #LOGITS}, the network's own output (what {@link Network#predict} returns), and
- * {@value #PROBABILITIES}, its softmax ({@code cross_entropy}) or sigmoid ({@code bce_with_logits});
+ * <p><b>Inputs and outputs.</b> One input, {@value #INPUT}, float {@code [batch, in]}, or
+ * {@code [batch, C, H, W]} for a network on images (NCHW, as PyTorch), with a symbolic batch size.
+ * The outputs are always {@code [batch, out]}: a network whose last layer gives images ends in a
+ * {@code Flatten}, as the rows {@link Network#predict} returns. For a network trained on logits
+ * ({@code cross_entropy}, {@code bce_with_logits}) two outputs: {@value #LOGITS}, the network's own
+ * output (what {@link Network#predict} returns), and {@value #PROBABILITIES}, its softmax ({@code cross_entropy}) or sigmoid ({@code bce_with_logits});
  * a runtime computes only the outputs asked for. For any other loss one output, {@value #OUTPUT}: the
  * network's output (a {@code bce} network ends in its own sigmoid).
  *
@@ -71,10 +84,11 @@ public final class OnnxExport {
     public static final String KEY_ARCHITECTURE = "architecture";
     private static final String BATCH = "batch";
 
-    // ONNX's enum values: TensorProto.DataType.FLOAT and AttributeProto.AttributeType.{FLOAT, INT}
+    // ONNX's enum values: TensorProto.DataType.FLOAT and AttributeProto.AttributeType.{FLOAT, INT, INTS}
     private static final int FLOAT_TYPE = 1;
     private static final int ATTR_FLOAT = 1;
     private static final int ATTR_INT = 2;
+    private static final int ATTR_INTS = 7;
 
     private OnnxExport() {}
 
@@ -93,9 +107,11 @@ public final class OnnxExport {
 
     /**
      * As {@link #write(Path, Network, Map)}, with the input standardization baked in (null: none): the
-     * graph begins {@code Div(Sub(input, standardize.mean), standardize.scale)}, so the file takes raw
-     * features, as {@code ModelFile.Loaded.predictor()} does (float32 arithmetic there, where Gradus
-     * standardizes in double and rounds once: a difference of an ulp of the standardized value).
+     * graph begins {@code Div(Sub(input, standardize.mean), standardize.scale)}, the statistics of the
+     * input's shape ({@code [F]}, or {@code [C, H, W]}: one per value of an image, as Gradus applies them
+     * to its rows), so the file takes raw features, as {@code ModelFile.Loaded.predictor()} does (float32
+     * arithmetic there, where Gradus standardizes in double and rounds once: a difference of an ulp of the
+     * standardized value).
      * @param file the .onnx file to write
      * @param network the network
      * @param metadata extra {@code metadata_props} entries
@@ -190,24 +206,20 @@ public final class OnnxExport {
         }
 
         ProtoWriter build() {
-            List<LayerSpec> layers = network.layers();
-            for (int i = 0; i < layers.size(); i++) {   // refuse before building anything
-                if (!(layers.get(i) instanceof DenseSpec || layers.get(i) instanceof ActivationSpec
-                        || layers.get(i) instanceof DropoutSpec)) {
-                    throw new IllegalArgumentException("layer " + i + " " + layers.get(i).describe()
-                            + " cannot be exported to ONNX yet");
-                }
-            }
             String x = INPUT;
             if (standardization != null) {
-                long[] dims = {standardization.featureCount()};
+                long[] dims = ModelFile.longs(network.inputShape().dims());   // per value: [F] or [C, H, W]
                 initializers.add(tensor("standardize.mean", dims, standardization.mean()));
                 initializers.add(tensor("standardize.scale", dims, standardization.scale()));
                 x = node("Sub", "standardize.centered", x, "standardize.mean").outputs.get(0);
                 x = node("Div", "standardize.output", x, "standardize.scale").outputs.get(0);
             }
+            List<LayerSpec> layers = network.layers();
             for (int i = 0; i < layers.size(); i++) {
-                x = layer(i, layers.get(i), x);
+                x = layers.get(i).accept(new LayerNodes(i, x));
+            }
+            if (network.outputShape(layers.size() - 1).isImage()) {   // the rows predict returns: [batch, C·H·W]
+                x = node("Flatten", fresh(layers.size(), "flatten"), x).intAttribute("axis", 1).outputs.get(0);
             }
             String probabilities = probabilities(network.loss());
             String main = probabilities == null ? OUTPUT : LOGITS;
@@ -234,45 +246,89 @@ public final class OnnxExport {
             for (Map.Entry<String, Float> c : constants.entrySet()) {
                 g.message(5, tensor(c.getKey(), new long[0], new float[] {c.getValue()}));
             }
-            g.message(11, valueInfo(INPUT, network.inFeatures()));   // input
+            g.message(11, valueInfo(INPUT, network.inputShape().dims()));   // input
             for (String name : outputNames(network.loss())) {
-                g.message(12, valueInfo(name, network.outFeatures()));   // output
+                g.message(12, valueInfo(name, network.outFeatures()));      // output
             }
             return g;
         }
 
-        /** Adds layer {@code i}'s nodes reading value {@code x}; returns the value it produces. */
-        private String layer(int i, LayerSpec spec, String x) {
-            if (spec instanceof DenseSpec) {
-                String w = i + ".weight";
-                String b = i + ".bias";
-                initializers.add(parameter(w));
-                initializers.add(parameter(b));
-                Node n = node("Gemm", fresh(i, "gemm"), x, w, b);
-                n.intAttribute("transB", 1);
-                return n.outputs.get(0);
+        /**
+         * The nodes of layer {@code i}, reading value {@code x}: each method adds them and returns the value
+         * the layer produces. A layer kind without an ONNX form throws {@link #notYet}.
+         */
+        private final class LayerNodes implements LayerSpec.Visitor<String> {
+            private final int i;
+            private final String x;
+
+            LayerNodes(int i, String x) {
+                this.i = i;
+                this.x = x;
             }
-            if (spec instanceof DropoutSpec) {
+
+            @Override
+            public String dense(DenseSpec spec) {
+                return node("Gemm", fresh(i, "gemm"), x, parameter(i + ".weight"), parameter(i + ".bias"))
+                        .intAttribute("transB", 1).outputs.get(0);
+            }
+
+            @Override
+            public String dropout(DropoutSpec spec) {
                 return x;
             }
-            Activation a = ((ActivationSpec) spec).activation();
-            return switch (a.kind()) {
-                case IDENTITY -> x;
-                case SIGMOID -> node("Sigmoid", fresh(i, "sigmoid"), x).outputs.get(0);
-                case TANH -> node("Tanh", fresh(i, "tanh"), x).outputs.get(0);
-                case RELU -> node("Relu", fresh(i, "relu"), x).outputs.get(0);
-                case LEAKY_RELU -> node("LeakyRelu", fresh(i, "leaky_relu"), x).floatAttribute("alpha", a.param()).outputs.get(0);
-                case ELU -> node("Elu", fresh(i, "elu"), x).floatAttribute("alpha", a.param()).outputs.get(0);
-                case SOFTPLUS -> node("Softplus", fresh(i, "softplus"), x).outputs.get(0);
-                case SOFTMAX -> node("Softmax", fresh(i, "softmax"), x).intAttribute("axis", -1).outputs.get(0);
-                case GELU -> {
-                    String scaled = node("Mul", fresh(i, "gelu_scaled"), x, constant("gelu_inv_sqrt2", (float) (1 / Math.sqrt(2)))).outputs.get(0);
-                    String erf = node("Erf", fresh(i, "gelu_erf"), scaled).outputs.get(0);
-                    String plus = node("Add", fresh(i, "gelu_plus1"), erf, constant("gelu_one", 1f)).outputs.get(0);
-                    String times = node("Mul", fresh(i, "gelu_times_x"), x, plus).outputs.get(0);
-                    yield node("Mul", fresh(i, "gelu"), times, constant("gelu_half", 0.5f)).outputs.get(0);
-                }
-            };
+
+            @Override
+            public String conv2d(Conv2dSpec c) {
+                String w = parameter(i + ".weight");
+                Node n = c.bias() ? node("Conv", fresh(i, "conv"), x, w, parameter(i + ".bias"))
+                        : node("Conv", fresh(i, "conv"), x, w);
+                return n.intsAttribute("kernel_shape", c.kh(), c.kw()).intsAttribute("strides", c.sh(), c.sw())
+                        .intsAttribute("pads", c.ph(), c.pw(), c.ph(), c.pw())      // begin H, W; end H, W
+                        .intsAttribute("dilations", c.dh(), c.dw()).outputs.get(0);
+            }
+
+            @Override
+            public String pool2d(Pool2dSpec p) {
+                Node n = p.max() ? node("MaxPool", fresh(i, "maxpool"), x)
+                        : node("AveragePool", fresh(i, "avgpool"), x).intAttribute("count_include_pad", p.countIncludePad() ? 1 : 0);
+                return n.intsAttribute("kernel_shape", p.kh(), p.kw()).intsAttribute("strides", p.sh(), p.sw())
+                        .intsAttribute("pads", p.ph(), p.pw(), p.ph(), p.pw()).outputs.get(0);   // floor mode: ceil_mode 0
+            }
+
+            @Override
+            public String flatten(FlattenSpec spec) {
+                return node("Flatten", fresh(i, "flatten"), x).intAttribute("axis", 1).outputs.get(0);
+            }
+
+            @Override
+            public String activation(ActivationSpec spec) {
+                Activation a = spec.activation();
+                return switch (a.kind()) {
+                    case IDENTITY -> x;
+                    case SIGMOID -> node("Sigmoid", fresh(i, "sigmoid"), x).outputs.get(0);
+                    case TANH -> node("Tanh", fresh(i, "tanh"), x).outputs.get(0);
+                    case RELU -> node("Relu", fresh(i, "relu"), x).outputs.get(0);
+                    case LEAKY_RELU -> node("LeakyRelu", fresh(i, "leaky_relu"), x).floatAttribute("alpha", a.param()).outputs.get(0);
+                    case ELU -> node("Elu", fresh(i, "elu"), x).floatAttribute("alpha", a.param()).outputs.get(0);
+                    case SOFTPLUS -> node("Softplus", fresh(i, "softplus"), x).outputs.get(0);
+                    case SOFTMAX -> node("Softmax", fresh(i, "softmax"), x).intAttribute("axis", -1).outputs.get(0);   // flat rows only
+                    case GELU -> {
+                        String scaled = node("Mul", fresh(i, "gelu_scaled"), x, constant("gelu_inv_sqrt2", (float) (1 / Math.sqrt(2)))).outputs.get(0);
+                        String erf = node("Erf", fresh(i, "gelu_erf"), scaled).outputs.get(0);
+                        String plus = node("Add", fresh(i, "gelu_plus1"), erf, constant("gelu_one", 1f)).outputs.get(0);
+                        String times = node("Mul", fresh(i, "gelu_times_x"), x, plus).outputs.get(0);
+                        yield node("Mul", fresh(i, "gelu"), times, constant("gelu_half", 0.5f)).outputs.get(0);
+                    }
+                };
+            }
+
+            /**
+             * The refusal of a layer kind that has no ONNX form yet (a new kind's method here may return
+             * {@code throw notYet(spec)}); thrown before anything is written.
+             */
+            private IllegalArgumentException notYet(LayerSpec spec) {
+                return new IllegalArgumentException("layer " + i + " " + spec.describe() + " cannot be exported to ONNX yet");
+            }
         }
 
         private String fresh(int layer, String what) {
@@ -290,15 +346,19 @@ public final class OnnxExport {
             return n;
         }
 
-        private ProtoWriter parameter(String name) {
+        /** Adds parameter {@code name} as an initializer of PyTorch's shape (a conv weight [out, in, kh, kw]); returns its name. */
+        private String parameter(String name) {
             Parameter p = network.parameter(name);
-            return tensor(name, ModelFile.longs(p.shape()), p.value().toArray());   // PyTorch's shapes: bias [out]
+            initializers.add(tensor(name, ModelFile.longs(p.shape()), p.value().toArray()));
+            return name;
         }
 
-        private static ProtoWriter valueInfo(String name, int features) {
-            ProtoWriter shape = new ProtoWriter()
-                    .message(1, new ProtoWriter().string(2, BATCH))             // dim { dim_param }
-                    .message(1, new ProtoWriter().int64(1, features));          // dim { dim_value }
+        /** A float tensor's {@code ValueInfoProto}: {@code [batch, dims...]}, the batch size symbolic. */
+        private static ProtoWriter valueInfo(String name, int... dims) {
+            ProtoWriter shape = new ProtoWriter().message(1, new ProtoWriter().string(2, BATCH));   // dim { dim_param }
+            for (int d : dims) {
+                shape.message(1, new ProtoWriter().int64(1, d));                                    // dim { dim_value }
+            }
             ProtoWriter tensorType = new ProtoWriter().int64(1, FLOAT_TYPE).message(2, shape);
             return new ProtoWriter().string(1, name).message(2, new ProtoWriter().message(1, tensorType));
         }
@@ -330,6 +390,15 @@ public final class OnnxExport {
 
         Node intAttribute(String name, long value) {
             attributes.add(new ProtoWriter().string(1, name).int64(20, ATTR_INT).int64(3, value));
+            return this;
+        }
+
+        Node intsAttribute(String name, long... values) {
+            ProtoWriter a = new ProtoWriter().string(1, name).int64(20, ATTR_INTS);
+            for (long v : values) {
+                a.int64(8, v);                                  // ints, unpacked
+            }
+            attributes.add(a);
             return this;
         }
 

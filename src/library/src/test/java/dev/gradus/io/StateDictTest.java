@@ -16,13 +16,18 @@ import dev.gradus.nn.Conv2dSpec;
 import dev.gradus.nn.DenseSpec;
 import dev.gradus.nn.DropoutSpec;
 import dev.gradus.nn.FlattenSpec;
+import dev.gradus.nn.Init;
 import dev.gradus.nn.LayerNormSpec;
 import dev.gradus.nn.LayerSpec;
 import dev.gradus.nn.Network;
+import dev.gradus.nn.Pool2dSpec;
 import dev.gradus.nn.Shape;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
@@ -33,8 +38,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * State dicts written by PyTorch 1.13 (resources {@code torch/}, made by {@code make_state_dicts.py}
- * there) load into Gradus networks of the same architecture and compute PyTorch's outputs; a wrong
- * architecture is refused naming the first tensor that does not fit.
+ * there: two MLPs, a CNN and a network with batchnorm and layernorm) load into Gradus networks of the
+ * same architecture and compute PyTorch's outputs; a wrong architecture is refused naming the first
+ * tensor that does not fit; a Gradus CNN's model file holds the names and shapes PyTorch's strict
+ * loading asks for.
  */
 @Tag("blas")
 class StateDictTest {
@@ -96,6 +103,45 @@ class StateDictTest {
         }
     }
 
+    /** The fixture script's nn.Sequential of conv, max and average pooling, flatten and linear layers, on [1, 8, 8]. */
+    static final Architecture CNN = new Architecture(Shape.image(1, 8, 8), List.of(
+            new Conv2dSpec(1, 4, 3, 1, 1), new ActivationSpec(Activation.RELU), Pool2dSpec.max(2),
+            new Conv2dSpec(4, 6, 2, 3, 1, 1, 1, 1, 1, 1, false, Init.TORCH_DEFAULT), new ActivationSpec(Activation.TANH),
+            new Pool2dSpec(false, 2, 2, 1, 1, 1, 1, false), new FlattenSpec(),
+            new DenseSpec(180, 10), new ActivationSpec(Activation.RELU), new DenseSpec(10, 3)), Loss.CROSS_ENTROPY);
+
+    @ParameterizedTest
+    @ValueSource(strings = {"native", "java"})
+    void aTorchCnnsStateDictComputesTorchsOutputs(String backend) throws Exception {
+        try (Network net = StateDict.load(resource("cnn.safetensors"), CNN, Backend.named(backend), 0)) {
+            assertMatchesTorch(net, "cnn_io.safetensors", backend);
+        }
+    }
+
+    /**
+     * The other direction: a Gradus CNN's model file holds exactly the tensors, names and shapes of the
+     * script's {@code state_dict()} (its list {@code cnn_state_dict.txt}), so PyTorch's
+     * {@code load_state_dict(strict=True)}, which asks for no more and no less, takes it.
+     */
+    @Test
+    void aGradusCnnsModelFileHoldsTheTorchStateDictsNamesAndShapes() throws Exception {
+        Map<String, String> torch = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(resource("cnn_state_dict.txt"))) {
+            String[] f = line.split(" ");
+            torch.put(f[0], "[" + f[1].replace(",", ", ") + "]");
+        }
+        assertEquals(7, torch.size(), "the script's list: " + torch);
+        Path model = dir.resolve("cnn.safetensors");
+        try (Network net = CNN.build(Backend.named("java"), 1)) {
+            ModelFile.save(model, net, Map.of());
+        }
+        Map<String, String> gradus = new LinkedHashMap<>();
+        for (StoredTensor t : SafetensorsFile.read(model).tensors().values()) {
+            gradus.put(t.name(), t.shapeText());
+        }
+        assertEquals(new TreeMap<>(torch), new TreeMap<>(gradus));
+    }
+
     private static void assertMatchesTorch(Network net, String io, String backend) throws Exception {
         assertMatchesTorch(net, io, backend, TOLERANCE);
     }
@@ -104,7 +150,8 @@ class StateDictTest {
         SafetensorsFile st = SafetensorsFile.read(resource(io));
         StoredTensor x = st.tensor("x");
         StoredTensor y = st.tensor("y");
-        try (Tensor input = Tensor.of((int) x.shape()[0], (int) x.shape()[1], x.data())) {
+        int rows = (int) x.shape()[0];
+        try (Tensor input = Tensor.of(rows, x.data().length / rows, x.data())) {   // [N, F] or [N, C, H, W] as rows
             float[] got = net.predict(input).toArray();
             double worst = OnnxExportTest.maxDifference(got, y.data());
             System.out.printf(Locale.ROOT, "[import] %s on %s: max |Gradus - PyTorch 1.13| %.3g over %d outputs%n",

@@ -12,10 +12,15 @@ Each network is built by torch with a fixed seed, its state dict is saved as saf
 - wrapped.safetensors (+ wrapped_io.safetensors): a module holding nn.Sequential(Linear(5, 12), ReLU(),
   Linear(12, 12), ReLU(), Linear(12, 4)) as self.model -- names model.0.* ... model.4.*, the architecture
   `--layers 5,12,12,4 --activation relu`;
-- norms.safetensors (+ norms_io.safetensors, x flattened to [32, 40]): nn.Sequential(Conv2d(2, 3, 3,
+- norms.safetensors (+ norms_io.safetensors, x [32, 2, 4, 5]): nn.Sequential(Conv2d(2, 3, 3,
   padding=1), BatchNorm2d(3), ReLU(), Flatten(), Linear(60, 6), BatchNorm1d(6), Tanh(), LayerNorm(6),
   Linear(6, 3)) on [2, 4, 5] images, its affine weights drawn and 3 training-mode batches run first, so the
   buffers (running_mean, running_var, num_batches_tracked: an int64 scalar) are not their initial values.
+- cnn.safetensors (+ cnn_io.safetensors, x [16, 1, 8, 8]): nn.Sequential(Conv2d(1, 4, 3, padding=1), ReLU(),
+  MaxPool2d(2), Conv2d(4, 6, (2, 3), padding=1, bias=False), Tanh(), AvgPool2d(2, stride=1, padding=1,
+  count_include_pad=False), Flatten(), Linear(180, 10), ReLU(), Linear(10, 3)) -- a conv weight is
+  [out, in, kh, kw]; cnn_state_dict.txt lists its state dict's names and shapes in order, one
+  "name dim,dim,..." a line: what a Gradus file must hold for load_state_dict(strict=True).
 
 With the `safetensors` package this is `safetensors.torch.save_file(model.state_dict(), path)`; without it
 the file is written by hand below in the same format (8-byte little-endian header length, the JSON header
@@ -60,14 +65,15 @@ class Wrapped(torch.nn.Module):
         return self.model(x)
 
 
-def write(name, model, features, seed):
+def write(name, model, features, seed, rows=32):
+    """features: a sample's shape, an int or a tuple (C, H, W)."""
     model.eval()
     g = torch.Generator().manual_seed(seed)
-    x = torch.randn(32, *features, generator=g) * 2 if isinstance(features, tuple) else torch.randn(32, features, generator=g) * 2
+    x = torch.randn(rows, *(features if isinstance(features, tuple) else (features,)), generator=g) * 2
     with torch.no_grad():
         y = model(x)
     save_file(model.state_dict(), name + ".safetensors")
-    save_file({"x": x.reshape(32, -1), "y": y}, name + "_io.safetensors")
+    save_file({"x": x, "y": y}, name + "_io.safetensors")
     print(name, {k: list(v.shape) for k, v in model.state_dict().items()}, "y[0] =", y[0].tolist())
 
 
@@ -88,3 +94,12 @@ with torch.no_grad():
     for _ in range(3):
         norms(torch.randn(16, 2, 4, 5) * 2 + 0.5)
 write("norms", norms, (2, 4, 5), 6)
+torch.manual_seed(5)
+cnn = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+                          torch.nn.Conv2d(4, 6, (2, 3), padding=1, bias=False), torch.nn.Tanh(),
+                          torch.nn.AvgPool2d(2, stride=1, padding=1, count_include_pad=False), torch.nn.Flatten(),
+                          torch.nn.Linear(180, 10), torch.nn.ReLU(), torch.nn.Linear(10, 3))
+write("cnn", cnn, (1, 8, 8), 6, rows=16)
+with open("cnn_state_dict.txt", "w") as f:
+    for k, v in cnn.state_dict().items():
+        f.write(k + " " + ",".join(str(d) for d in v.shape) + "\n")
