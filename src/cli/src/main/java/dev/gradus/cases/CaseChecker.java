@@ -163,7 +163,7 @@ public final class CaseChecker {
         return labels != null ? net.forward(x, labels) : net.forward(x, target);
     }
 
-    private static void setParameters(Network net, Map<String, ReferenceCase.Array> params) {
+    static void setParameters(Network net, Map<String, ReferenceCase.Array> params) {
         for (Parameter p : net.parameters()) {
             p.value().copyFrom(want(params, p, "params").floats());
         }
@@ -173,7 +173,7 @@ public final class CaseChecker {
     }
 
     /** Sets every buffer from the case's (a case without buffers keeps PyTorch's initial ones). */
-    private static void setBuffers(Network net, Map<String, ReferenceCase.Array> buffers) {
+    static void setBuffers(Network net, Map<String, ReferenceCase.Array> buffers) {
         if (buffers.isEmpty()) {
             return;
         }
