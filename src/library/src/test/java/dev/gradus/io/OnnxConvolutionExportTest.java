@@ -40,6 +40,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -162,6 +163,47 @@ class OnnxConvolutionExportTest {
                 assertTrue(agreeing(logits, compared) > COMPARED * 0.8, "trained weights, not an initialization's");
             }
         }
+    }
+
+    /**
+     * The same CNN on both backends, untrained but with every norm's γ, β and batchnorm's running mean
+     * and variance drawn away from their initial values.
+     */
+    @Test
+    void normsWithDrawnStatisticsRunInOnnxRuntimeAsOnBothBackends() throws Exception {
+        for (String backend : List.of("native", "java")) {
+            try (Network net = new Network(Backend.named(backend), MNIST, normCnn(), Loss.CROSS_ENTROPY, 4)) {
+                SplittableRandom rng = new SplittableRandom(9);
+                for (int i = 0; i < net.layers().size(); i++) {
+                    if (net.layers().get(i) instanceof BatchNormSpec || net.layers().get(i) instanceof LayerNormSpec) {
+                        draw(net.parameter(i + ".weight").value(), rng, 0.5, 1.5);
+                        draw(net.parameter(i + ".bias").value(), rng, -0.5, 0.5);
+                    }
+                }
+                for (Buffer b : net.buffers()) {
+                    if (!b.isCounter()) {
+                        draw(b.value(), rng, b.name().endsWith("running_var") ? 0.5 : -0.5, b.name().endsWith("running_var") ? 2 : 0.5);
+                    }
+                }
+                float[] gradus = net.predict(compared.features()).toArray();
+                try (OnnxRuntime rt = new OnnxRuntime(OnnxExport.toBytes(net, Map.of()))) {
+                    float[] ort = rt.run(OnnxExport.INPUT, compared.features().toArray(), new long[] {COMPARED, 1, 28, 28})
+                            .get(OnnxExport.LOGITS);
+                    double worst = maxDifference(gradus, ort);
+                    System.out.printf(Locale.ROOT, "[onnx] norms with drawn statistics, %s backend: max |ONNX Runtime - Gradus| %.3g"
+                            + " over %d x 10 logits (largest |logit| %.3g)%n", backend, worst, COMPARED, largest(gradus));
+                    assertTrue(worst <= TOLERANCE, backend + ": logits differ by " + worst);
+                }
+            }
+        }
+    }
+
+    private static void draw(Tensor t, SplittableRandom rng, double from, double to) {
+        float[] v = new float[t.size()];
+        for (int k = 0; k < v.length; k++) {
+            v[k] = (float) rng.nextDouble(from, to);
+        }
+        t.copyFrom(v);
     }
 
     private static float[] ones(int n) {
