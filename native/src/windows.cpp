@@ -163,6 +163,120 @@ void conv_backward_weight_task(void* ctx, int64_t begin, int64_t end, int part) 
     }
 }
 
+// Small patches (C·kh·kw <= 32, at most 16 output channels, stride and dilation 1: a first layer on
+// images): the products run
+// directly instead of through im2col columns K times the input's size. The sample is copied into a
+// zero-padded plane of row length Wp = W + 2pw; then output t = i·Wp + j of a tap (ki, kj) reads the
+// padded plane at t + ki·Wp + kj, one contiguous run over all rows (columns j >= OW are computed and
+// dropped), so each output vector sums every tap in registers before one store.
+struct Direct {
+    int Hp, Wp;
+    int64_t plane;   // C·Hp·Wp + Wp: the padded sample, and a margin the last row's taps read past
+    int64_t rows;    // OH·Wp: the wide output (or gradient) of one channel
+};
+
+Direct direct_geometry(const Geo& g) {
+    Direct d;
+    d.Hp = g.H + 2 * g.ph;
+    d.Wp = g.W + 2 * g.pw;
+    d.plane = (int64_t) g.C * d.Hp * d.Wp + d.Wp;
+    d.rows = (int64_t) g.OH * d.Wp;
+    return d;
+}
+
+bool direct(const Conv& c) {
+    // few output channels too: there a GEMM's tiles (M = OC) are mostly empty; with more, it wins
+    if (!(c.K <= 32 && c.OC <= 16 && c.g.sh == 1 && c.g.sw == 1 && c.g.dh == 1 && c.g.dw == 1)) return false;
+    Direct d = direct_geometry(c.g);
+    return d.plane + c.OC * d.rows <= (c.K + c.OC) * c.ld();   // fits the slot's cols and wide
+}
+
+void pad_sample(float* xp, const float* x, const Geo& g, const Direct& d) {
+    memset(xp, 0, sizeof(float) * d.plane);
+    for (int ch = 0; ch < g.C; ch++)
+        for (int h = 0; h < g.H; h++)
+            memcpy(xp + ((int64_t) ch * d.Hp + h + g.ph) * d.Wp + g.pw, x + ((int64_t) ch * g.H + h) * g.W, sizeof(float) * g.W);
+}
+
+constexpr int VB = 64;   // outputs per register block
+
+NNK_CLONES void direct_forward_sample(float* y, float* xp, float* yw, const float* x, const Conv& c) {
+    const Geo& g = c.g;
+    Direct d = direct_geometry(g);
+    pad_sample(xp, x, g, d);
+    for (int o = 0; o < c.OC; o++) {
+        float b = c.bias ? c.bias[o] : 0.0f;
+        const float* wo = c.weight + o * c.K;
+        for (int64_t t0 = 0; t0 < d.rows; t0 += VB) {
+            int n = d.rows - t0 < VB ? (int) (d.rows - t0) : VB;
+            float acc[VB];
+            for (int l = 0; l < VB; l++) acc[l] = b;
+            for (int ch = 0; ch < g.C; ch++)
+                for (int ki = 0; ki < g.kh; ki++)
+                    for (int kj = 0; kj < g.kw; kj++) {
+                        float w = wo[(ch * g.kh + ki) * g.kw + kj];
+                        const float* src = xp + ((int64_t) ch * d.Hp + ki) * d.Wp + kj + t0;
+                        if (n == VB) {
+                            for (int l = 0; l < VB; l++) acc[l] += w * src[l];
+                        } else {
+                            for (int l = 0; l < n; l++) acc[l] += w * src[l];
+                        }
+                    }
+            memcpy(yw + t0, acc, sizeof(float) * n);
+        }
+        float* yo = y + o * c.S;
+        for (int i = 0; i < g.OH; i++) memcpy(yo + (int64_t) i * g.OW, yw + (int64_t) i * d.Wp, sizeof(float) * g.OW);
+    }
+}
+
+// Σ a[k]·b[k] in 16 interleaved partial sums combined in a fixed order
+NNK_CLONES float dot16(const float* a, const float* b, int64_t n) {
+    float acc[16] = {0};
+    int64_t k = 0;
+    for (; k + 16 <= n; k += 16)
+        for (int l = 0; l < 16; l++) acc[l] += a[k + l] * b[k + l];
+    float s = 0.0f;
+    for (int l = 0; l < 16; l++) s += acc[l];
+    for (; k < n; k++) s += a[k] * b[k];
+    return s;
+}
+
+// partial[o][tap] += Σ_t dyw[o][t] · xp[t + tap's offset], dyw being dy with zero columns j >= OW
+void direct_weight_sample(float* partial, float* xp, float* dyw, const float* dy, const float* x, const Conv& c) {
+    const Geo& g = c.g;
+    Direct d = direct_geometry(g);
+    pad_sample(xp, x, g, d);
+    memset(dyw, 0, sizeof(float) * c.OC * d.rows);
+    for (int o = 0; o < c.OC; o++)
+        for (int i = 0; i < g.OH; i++)
+            memcpy(dyw + o * d.rows + (int64_t) i * d.Wp, dy + o * c.S + (int64_t) i * g.OW, sizeof(float) * g.OW);
+    for (int o = 0; o < c.OC; o++)
+        for (int ch = 0; ch < g.C; ch++)
+            for (int ki = 0; ki < g.kh; ki++)
+                for (int kj = 0; kj < g.kw; kj++)
+                    partial[o * c.K + (ch * g.kh + ki) * g.kw + kj] +=
+                            dot16(dyw + o * d.rows, xp + ((int64_t) ch * d.Hp + ki) * d.Wp + kj, d.rows);
+}
+
+void direct_forward_task(void* ctx, int64_t begin, int64_t end, int part) {
+    const Conv& c = *static_cast<const Conv*>(ctx);
+    float* xp = c.cols(part);
+    float* yw = xp + direct_geometry(c.g).plane;
+    for (int64_t grp = begin; grp < end; grp++)
+        for (int n = c.first(grp), e = n + c.count(grp); n < e; n++)
+            direct_forward_sample(c.out + (int64_t) n * c.OC * c.S, xp, yw, c.inp + (int64_t) n * c.g.C * c.g.H * c.g.W, c);
+}
+
+void direct_weight_task(void* ctx, int64_t begin, int64_t end, int part) {
+    const Conv& c = *static_cast<const Conv*>(ctx);
+    float* xp = c.cols(part);
+    float* dyw = xp + direct_geometry(c.g).plane;
+    for (int64_t grp = begin; grp < end; grp++)
+        for (int n = c.first(grp), e = n + c.count(grp); n < e; n++)
+            direct_weight_sample(c.partial(part), xp, dyw, c.dout + (int64_t) n * c.OC * c.S,
+                                 c.inp + (int64_t) n * c.g.C * c.g.H * c.g.W, c);
+}
+
 Conv conv(float* scratch, int N, int OC, int group, int slots, const Geo& g) {
     Conv c{};
     c.g = g; c.N = N; c.OC = OC; c.group = group; c.slots = slots;
@@ -182,7 +296,7 @@ NNK_API void conv2d_forward(float* out, const float* inp, const float* weight, c
                             int N, int OC, int group, int slots, GEO_PARAMS) {
     Conv c = conv(scratch, N, OC, group, slots, geo(GEO_ARGS));
     c.out = out; c.inp = inp; c.weight = weight; c.bias = bias;
-    nnk_run_parts(conv_forward_task, &c, groups(c), slots, 1);
+    nnk_run_parts(direct(c) ? direct_forward_task : conv_forward_task, &c, groups(c), slots, 1);
 }
 
 NNK_API void conv2d_backward_input(float* dinp, const float* dout, const float* weight, float* scratch,
@@ -197,7 +311,7 @@ NNK_API void conv2d_backward_weight(float* dweight, float* dbias, const float* d
     Conv c = conv(scratch, N, OC, group, slots, geo(GEO_ARGS));
     c.dweight = dweight; c.dout = dout; c.inp = inp;
     for (int p = 0; p < slots; p++) memset(c.partial(p), 0, sizeof(float) * OC * c.K);
-    nnk_run_parts(conv_backward_weight_task, &c, groups(c), slots, 1);
+    nnk_run_parts(direct(c) ? direct_weight_task : conv_backward_weight_task, &c, groups(c), slots, 1);
     for (int p = 0; p < slots; p++) {   // in slot order: the same sums whoever ran the slots
         const float* q = c.partial(p);
         for (int64_t k = 0; k < OC * c.K; k++) dweight[k] += q[k];

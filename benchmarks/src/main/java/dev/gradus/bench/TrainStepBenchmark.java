@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One full training step of network A or B on a fixed random batch: zeroGrad, forward with the loss,
+ * One full training step of network A, B, C or D on a fixed random batch (MNIST-sized rows): zeroGrad, forward with the loss,
  * backward, SGD-momentum step. Run with {@code -prof gc}: a steady-state step should allocate nothing
  * (at most 64 B/op, JMH's own noise).
  */
@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class TrainStepBenchmark {
-    @Param({"A", "B"})
+    @Param({"A", "B", "C", "D"})
     public String net;
 
     @Param({"native", "java"})

@@ -17,7 +17,7 @@ import java.util.List;
  * {@code dev.gradus.bench.EpochThroughput} or by {@code ../shared/bench/torch_mlp.py} (then the backend
  * is "pytorch").
  *
- * @param net       "A" or "B"
+ * @param net       "A", "B", "C" or "D"
  * @param backend   "native", "java" or "pytorch"
  * @param version   the Gradus or PyTorch version that ran
  * @param threads   the thread count it ran with

@@ -24,7 +24,7 @@ public record Report(List<JmhResult> jmh, List<EpochResult> epochs, Machine mach
     static final String KERNEL = "KernelBenchmark.run";
     static final String TRAIN_STEP = "TrainStepBenchmark.step";
     /** Batch sizes of the benchmark networks (../shared/bench/README.md). */
-    static final Map<String, Integer> BATCH = Map.of("A", 32, "B", 256);
+    static final Map<String, Integer> BATCH = Map.of("A", 32, "B", 256, "C", 64, "D", 64);
     private static final Pattern SHAPE = Pattern.compile("(\\d+)x(\\d+)x(\\d+):([NT])([NT])$");
 
     public Report {
@@ -162,7 +162,7 @@ public record Report(List<JmhResult> jmh, List<EpochResult> epochs, Machine mach
         public int batch() {
             Integer b = BATCH.get(net);
             if (b == null) {
-                throw new IllegalArgumentException("unknown benchmark network '" + net + "' (known: A, B)");
+                throw new IllegalArgumentException("unknown benchmark network '" + net + "' (known: A, B, C, D)");
             }
             return b;
         }

@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * One {@code PROFILE {...}} line of {@code dev.gradus.bench.StepProfile}: where a training step's time went.
  *
- * @param net          "A" or "B"
+ * @param net          "A", "B", "C" or "D"
  * @param batch        samples per step
  * @param threads      the thread budget
  * @param steps        measured steps

@@ -132,17 +132,22 @@ class NativeLibraryTest {
      */
     @Test
     void convolutionAndPoolingAreTheSameForEveryThreadCount() {
+        // a small patch (the direct kernels) and a large one (im2col + GEMM)
+        sameForEveryThreadCount(new Window2d(3, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1));
+        sameForEveryThreadCount(new Window2d(20, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1));
+    }
+
+    private static void sameForEveryThreadCount(Window2d g) {
         Backend b = new NativeBackend();
         int before = Threads.get();
         long threshold = PoolThresholds.parallel();
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(9);
-        Window2d g = new Window2d(3, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1);
         int n = 100, oc = 8, out = oc * g.outPlane();
         try (Tensor x = Agreement.uniform(rnd, n, g.inSize(), -1, 1); Tensor w = Agreement.uniform(rnd, oc, g.patchSize(), -1, 1);
              Tensor bias = Agreement.uniform(rnd, 1, oc, -1, 1); Tensor dy = Agreement.uniform(rnd, n, out, -1, 1);
              Tensor cols = Tensor.allocate(1, (int) g.convScratch(oc, n))) {
             PoolThresholds.setParallel(1 << 10);   // split pooling too
-            assertTrue(g.convSlots(oc, n) == 4, "the case runs 4 slots: " + g.convSlots(oc, n));
+            assertTrue(g.convSlots(oc, n) >= 3, "the case runs several slots: " + g.convSlots(oc, n));
             float[][] first = null;
             for (int threads : new int[] {1, 2, 3, 4, 8}) {
                 Threads.set(threads);
@@ -153,7 +158,7 @@ class NativeLibraryTest {
                     b.conv2dForward(y, x, w, bias, cols, g);
                     b.conv2dBackwardInput(dx, dy, w, cols, g);
                     b.conv2dBackwardWeight(dw, db, dy, x, cols, g);
-                    Window2d p = new Window2d(3, 16, 16, 2, 2, 2, 2, 0, 0, 1, 1);
+                    Window2d p = new Window2d(g.channels(), 16, 16, 2, 2, 2, 2, 0, 0, 1, 1);
                     b.maxPool2dForward(py, arg, x, p);
                     b.maxPool2dBackward(pdx, py, arg, p);
                     float[][] now = {y.toArray(), dx.toArray(), dw.toArray(), db.toArray(), py.toArray(), pdx.toArray()};
