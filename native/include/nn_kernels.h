@@ -159,6 +159,28 @@ int64_t maxpool2d_backward(float* dinp, const float* dout, const float* argmax, 
 void avgpool2d_forward(float* out, const float* inp, int count_include_pad, int N, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw);
 void avgpool2d_backward(float* dinp, const float* dout, int count_include_pad, int N, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw);
 
+// ---- normalization (norms.cpp) ----------------------------------------------------------------
+// Statistics are summed in double; semantics as dev.gradus.backend.Backend states them.
+
+// inp, out (N, C·S): C channels of S values per sample (S = H·W for BatchNorm2d, 1 for BatchNorm1d).
+// stats (2·C) receives each channel's mean and 1/sqrt(var + eps). training: the batch mean and biased
+// variance over N·S (> 1) values, then running = momentum·batch + (1 − momentum)·running (the variance
+// unbiased); else the running statistics, unchanged. out = (x − mean)·invstd·gamma + beta.
+void batchnorm_forward(float* out, float* stats, float* running_mean, float* running_var, const float* inp,
+                       const float* gamma, const float* beta, double eps, double momentum, int training,
+                       int N, int C, int S);
+// dgamma += Σ dout·x̂, dbeta += Σ dout per channel; dinp (or NULL) = the input gradient, through the batch
+// statistics (training) or with stats as constants.
+void batchnorm_backward(float* dinp, float* dgamma, float* dbeta, const float* dout, const float* inp,
+                        const float* stats, const float* gamma, int training, int N, int C, int S);
+// inp, out (G·D): G groups of D values, each normalized with its mean and biased variance, then
+// ·gamma + beta (D values); stats (2·G) receives each group's mean and 1/sqrt(var + eps).
+void layernorm_forward(float* out, float* stats, const float* inp, const float* gamma, const float* beta,
+                       double eps, int64_t G, int D);
+// dgamma, dbeta (D) += their gradients; dinp (or NULL) = the input gradient, overwritten.
+void layernorm_backward(float* dinp, float* dgamma, float* dbeta, const float* dout, const float* inp,
+                        const float* stats, const float* gamma, int64_t G, int D);
+
 // ---- optimizer updates: one pass over a contiguous (n) parameter buffer ----------------------
 // Each follows torch.optim 1.13's single-tensor path for float32 tensors, one rounding per tensor
 // operation in torch's order. The scalar arguments are the float32 values torch hands to its tensor

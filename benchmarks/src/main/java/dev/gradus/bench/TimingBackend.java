@@ -258,6 +258,39 @@ final class TimingBackend implements Backend {
     }
 
     @Override
+    public void batchNormForward(Tensor out, Tensor stats, Tensor runningMean, Tensor runningVar, Tensor inp,
+                                 Tensor gamma, Tensor beta, double eps, double momentum, boolean training) {
+        long t0 = System.nanoTime();
+        inner.batchNormForward(out, stats, runningMean, runningVar, inp, gamma, beta, eps, momentum, training);
+        add("norm", training ? "batchnorm forward (training)" : "batchnorm forward", null, inp.rows(), inp.cols(), false,
+                System.nanoTime() - t0);
+    }
+
+    @Override
+    public void batchNormBackward(Tensor dinp, Tensor dgamma, Tensor dbeta, Tensor dout, Tensor inp, Tensor stats,
+                                  Tensor gamma, boolean training) {
+        long t0 = System.nanoTime();
+        inner.batchNormBackward(dinp, dgamma, dbeta, dout, inp, stats, gamma, training);
+        add("norm", training ? "batchnorm backward (training)" : "batchnorm backward", null, inp.rows(), inp.cols(), false,
+                System.nanoTime() - t0);
+    }
+
+    @Override
+    public void layerNormForward(Tensor out, Tensor stats, Tensor inp, Tensor gamma, Tensor beta, double eps) {
+        long t0 = System.nanoTime();
+        inner.layerNormForward(out, stats, inp, gamma, beta, eps);
+        add("norm", "layernorm forward", null, inp.rows(), inp.cols(), false, System.nanoTime() - t0);
+    }
+
+    @Override
+    public void layerNormBackward(Tensor dinp, Tensor dgamma, Tensor dbeta, Tensor dout, Tensor inp, Tensor stats,
+                                  Tensor gamma) {
+        long t0 = System.nanoTime();
+        inner.layerNormBackward(dinp, dgamma, dbeta, dout, inp, stats, gamma);
+        add("norm", "layernorm backward", null, inp.rows(), inp.cols(), false, System.nanoTime() - t0);
+    }
+
+    @Override
     public void dropoutForward(Tensor out, Tensor mask, Tensor inp, float p, long seed) {
         long t0 = System.nanoTime();
         inner.dropoutForward(out, mask, inp, p, seed);

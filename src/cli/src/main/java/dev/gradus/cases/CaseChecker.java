@@ -4,6 +4,7 @@ package dev.gradus.cases;
 import dev.gradus.Labels;
 import dev.gradus.Tensor;
 import dev.gradus.backend.Backend;
+import dev.gradus.nn.Buffer;
 import dev.gradus.nn.Network;
 import dev.gradus.nn.Parameter;
 import dev.gradus.optim.Optimizer;
@@ -22,7 +23,8 @@ import java.util.stream.Stream;
  * the network from {@code layers} (for the input shape of {@code x}), set {@code params}, then check the
  * output, the loss and every gradient of one training-mode forward; then run {@code train.steps} steps
  * (zero the gradients, forward, backward, optimizer step), checking each step's loss against
- * {@code train.losses}, the parameters after the last step against {@code train.params_after}, and the
+ * {@code train.losses}, the parameters after the last step against {@code train.params_after} (and the
+ * buffers, set from {@code buffers} first, against {@code train.buffers_after}), and the
  * eval-mode output after training against {@code train.eval_output} when the case has one. Each value passes when {@code |got − want| <= atol + rtol·|want|} with
  * the case's own tolerance. The first failure is reported with the quantity, the element, got and want.
  */
@@ -86,15 +88,20 @@ public final class CaseChecker {
 
     private static CaseResult run(ReferenceCase c, Path file, Backend backend) {
         Comparison cmp = new Comparison(c.rtol(), c.atol());
-        if (!c.buffers().isEmpty() || !c.buffersAfter().isEmpty()) {
-            throw new IllegalArgumentException("buffers are not supported yet: " + c.buffers().keySet());
-        }
         try (Network net = c.input() == null ? new Network(backend, c.layers(), c.loss(), 0L)
                 : new Network(backend, c.input(), c.layers(), c.loss(), 0L);
              Tensor x = Tensor.of(c.x().rows(), c.x().cols(), c.x().floats());
              Tensor target = c.target() == null ? null : Tensor.of(c.target().rows(), c.target().cols(), c.target().floats());
              Labels labels = c.labels() == null ? null : Labels.of(c.labels())) {
             setParameters(net, c.params());
+            setBuffers(net, c.buffers());
+            List<float[]> valuesBefore = new ArrayList<>();   // null for a counter
+            long[] countsBefore = new long[net.buffers().size()];
+            for (int k = 0; k < countsBefore.length; k++) {
+                Buffer b = net.buffers().get(k);
+                valuesBefore.add(b.isCounter() ? null : b.value().toArray());
+                countsBefore[k] = b.isCounter() ? b.count() : 0;
+            }
             net.zeroGrad();
             double loss = forward(net, x, target, labels);
             cmp.values("output", net.output().toArray(), c.output().data());
@@ -104,6 +111,14 @@ public final class CaseChecker {
                 cmp.values("grad " + p.name(), p.grad().toArray(), want(c.grads(), p, "expect.grads").data());
             }
             if (cmp.failure == null) {
+                for (int k = 0; k < countsBefore.length; k++) {   // training starts again from them: the forward moved them
+                    Buffer b = net.buffers().get(k);
+                    if (b.isCounter()) {
+                        b.setCount(countsBefore[k]);
+                    } else {
+                        b.value().copyFrom(valuesBefore.get(k));
+                    }
+                }
                 train(c, net, x, target, labels, cmp);
             }
         }
@@ -128,6 +143,16 @@ public final class CaseChecker {
             cmp.values("param after training " + p.name(), p.value().toArray(),
                     want(c.paramsAfter(), p, "train.params_after").data());
         }
+        if (!c.buffersAfter().isEmpty()) {
+            for (Buffer b : net.buffers()) {
+                ReferenceCase.Array want = want(c.buffersAfter(), b, "train.buffers_after");
+                if (b.isCounter()) {
+                    cmp.value("buffer after training " + b.name(), b.count(), want.data()[0]);
+                } else {
+                    cmp.values("buffer after training " + b.name(), b.value().toArray(), want.data());
+                }
+            }
+        }
         if (c.evalOutput() != null && cmp.failure == null) {
             // predict runs in eval mode: no dropout, batchnorm's running statistics
             cmp.values("eval output after training", net.predict(x).toArray(), c.evalOutput().data());
@@ -138,7 +163,7 @@ public final class CaseChecker {
         return labels != null ? net.forward(x, labels) : net.forward(x, target);
     }
 
-    private static void setParameters(Network net, Map<String, ReferenceCase.Array> params) {
+    static void setParameters(Network net, Map<String, ReferenceCase.Array> params) {
         for (Parameter p : net.parameters()) {
             p.value().copyFrom(want(params, p, "params").floats());
         }
@@ -147,14 +172,45 @@ public final class CaseChecker {
         }
     }
 
-    private static ReferenceCase.Array want(Map<String, ReferenceCase.Array> m, Parameter p, String field) {
-        ReferenceCase.Array a = m.get(p.name());
-        if (a == null) {
-            throw new IllegalArgumentException(field + " lacks parameter " + p.name());
+    /** Sets every buffer from the case's (a case without buffers keeps PyTorch's initial ones). */
+    static void setBuffers(Network net, Map<String, ReferenceCase.Array> buffers) {
+        if (buffers.isEmpty()) {
+            return;
         }
-        if (!java.util.Arrays.equals(a.shape(), p.shape())) {
-            throw new IllegalArgumentException(field + " " + p.name() + " has shape " + java.util.Arrays.toString(a.shape())
-                    + ", the network's is " + java.util.Arrays.toString(p.shape()));
+        for (Buffer b : net.buffers()) {
+            ReferenceCase.Array a = want(buffers, b, "buffers");
+            if (b.isCounter()) {
+                double v = a.data()[0];
+                if (v != Math.rint(v) || v < 0) {
+                    throw new IllegalArgumentException("buffers " + b.name() + " is " + v + ", not a count");
+                }
+                b.setCount((long) v);
+            } else {
+                b.value().copyFrom(a.floats());
+            }
+        }
+        for (String name : buffers.keySet()) {
+            net.buffer(name);   // throws when the case names a buffer the network does not have
+        }
+    }
+
+    private static ReferenceCase.Array want(Map<String, ReferenceCase.Array> m, Parameter p, String field) {
+        return want(m, p.name(), p.shape(), "parameter", field);
+    }
+
+    private static ReferenceCase.Array want(Map<String, ReferenceCase.Array> m, Buffer b, String field) {
+        return want(m, b.name(), b.shape(), "buffer", field);
+    }
+
+    private static ReferenceCase.Array want(Map<String, ReferenceCase.Array> m, String name, int[] shape, String what,
+                                            String field) {
+        ReferenceCase.Array a = m.get(name);
+        if (a == null) {
+            throw new IllegalArgumentException(field + " lacks " + what + " " + name);
+        }
+        if (!java.util.Arrays.equals(a.shape(), shape)) {
+            throw new IllegalArgumentException(field + " " + name + " has shape " + java.util.Arrays.toString(a.shape())
+                    + ", the network's is " + java.util.Arrays.toString(shape));
         }
         return a;
     }

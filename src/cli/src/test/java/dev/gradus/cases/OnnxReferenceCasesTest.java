@@ -22,9 +22,10 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every reference-case network of {@code ${gradus.shared}/cases} and {@code cases/cnn} (conv2d, both
- * pools, flatten: every geometry the cases draw), with the case's parameters, exported and run in ONNX
- * Runtime on the case's input ({@code [N, C, H, W]} for the image networks): the outputs are Gradus's
- * within 1e-5 (max |difference|).
+ * pools, flatten, batchnorm1d/2d, layernorm: every geometry the cases draw), with the case's parameters
+ * and buffers, exported and run in ONNX Runtime on the case's input ({@code [N, C, H, W]} for the image
+ * networks): the outputs are Gradus's eval-mode ones ({@code predict}: batchnorm with its running
+ * statistics) within 1e-5 (max |difference|).
  */
 @Tag("blas")
 class OnnxReferenceCasesTest {
@@ -38,11 +39,9 @@ class OnnxReferenceCasesTest {
         assertTrue(files.size() >= 20, "reference cases: " + files);
         List<Path> cnn;
         try (Stream<Path> s = Files.list(ReferenceCasesTest.casesDir().resolve("cnn"))) {
-            cnn = s.filter(p -> p.getFileName().toString().endsWith(".json"))
-                    .filter(p -> PENDING.stream().noneMatch(prefix -> p.getFileName().toString().startsWith(prefix)))
-                    .sorted().toList();
+            cnn = s.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
         }
-        assertTrue(cnn.size() >= 17, "convolution cases: " + cnn);
+        assertTrue(cnn.size() >= 23, "convolution and normalization cases: " + cnn);
         files = new ArrayList<>(files);
         files.addAll(cnn);
         List<DynamicTest> tests = new ArrayList<>();
@@ -52,18 +51,14 @@ class OnnxReferenceCasesTest {
         return tests;
     }
 
-    /** Families of {@code cases/cnn} whose layers (batchnorm, layernorm) are still to come. */
-    private static final List<String> PENDING = List.of("bn1d_", "bn2d_", "ln_");
-
     private static void check(Path file) throws Exception {
         ReferenceCase c = ReferenceCase.read(file);
         try (Network net = c.input() == null
                 ? new Network(new NativeBackend(), c.layers(), c.loss(), 0)
                 : new Network(new NativeBackend(), c.input(), c.layers(), c.loss(), 0);
              Tensor x = Tensor.of(c.x().rows(), c.x().cols(), c.x().floats())) {
-            for (Map.Entry<String, ReferenceCase.Array> p : c.params().entrySet()) {
-                net.parameter(p.getKey()).value().copyFrom(p.getValue().floats());
-            }
+            CaseChecker.setParameters(net, c.params());
+            CaseChecker.setBuffers(net, c.buffers());   // batchnorm's running statistics, which eval mode uses
             float[] gradus = net.predict(x).toArray();
             float[] ort;
             try (OnnxRuntime rt = new OnnxRuntime(OnnxExport.toBytes(net, Map.of()))) {

@@ -138,6 +138,18 @@ class CnnCliTest {
                 "--input-shape", "1,8,8");
     }
 
+    /** Batch and layer normalization: the saved running statistics score as train's evaluation did. */
+    @Test
+    void normalizedCnnEvaluatesAsTrained() {
+        Path run = dir.resolve("norm");
+        Cli train = ok("train", "--data", mnist.toString(), "--model",
+                "conv2d(4, 5, stride=2) batchnorm2d relu maxpool2d(2) flatten layernorm dense(10)", "--epochs", "2",
+                "--batch", "10", "--lr", "0.05", "--backend", "java", "--out", run.toString());
+        Cli eval = ok("evaluate", run.resolve(RunFiles.MODEL).toString(), "--data", mnist.toString(), "--backend", "java");
+        assertTrue(eval.out().contains("batchnorm2d relu maxpool2d(2) flatten layernorm(144) dense(10)"), eval::transcript);
+        assertEquals(counts(train, "test "), counts(eval, ""));
+    }
+
     @Test
     void compareRunsACnnOnBothBackendsForAFewSteps() {
         Cli r = ok("compare", "--data", mnist.toString(), "--model", MODEL, "--epochs", "1", "--batch", "10",
@@ -160,8 +172,8 @@ class CnnCliTest {
         fails("--model ends with samples [4, 24, 24] but MNIST files in mnist has 10 classes: end with flatten and dense(10)",
                 "train", m, "--model", "conv2d(4, 5) relu");
         fails("--model ends with samples [5] but MNIST files in mnist has 10 classes", "train", m, "--model", "flatten dense(5)");
-        fails("at column 14 ('batchnorm2d(4)'): batchnorm2d is not supported yet", "train", m, "--model",
-                "conv2d(4, 5) batchnorm2d(4) relu flatten dense(10)");
+        fails("at column 14 ('batchnorm1d'): batchnorm1d takes flat samples, but its input is images [4, 24, 24]", "train", m,
+                "--model", "conv2d(4, 5) batchnorm1d relu flatten dense(10)");
         fails("file not found: " + dir.resolve("nope"), "train", m, "--model", "@" + dir.resolve("nope"));
         fails("give either --layers or --model, not both", "evaluate", "x.safetensors", m, "--model", MODEL, "--layers", "4,3");
 

@@ -185,6 +185,42 @@ public interface Backend {
     /** {@code dinp} = avgPool2dForward's gradient, overwritten. */
     void avgPool2dBackward(Tensor dinp, Tensor dout, Window2d g, boolean countIncludePad);
 
+    // ---- normalization ------------------------------------------------------------------------
+
+    /**
+     * {@code torch.nn.functional.batch_norm} with affine γ, β: inp and out are (N, C·S), each sample C
+     * channels of S values (S = H·W for BatchNorm2d, 1 for BatchNorm1d on (N, C)), C = gamma's size;
+     * gamma, beta, runningMean, runningVar hold C values, {@code stats} (2, C) receives each channel's
+     * mean and 1/√(var + eps) for the backward. In {@code training} mode the statistics are the batch
+     * mean and biased variance over the N·S values of each channel (more than one value needed), then
+     * {@code running = momentum·batch + (1 − momentum)·running}, with the unbiased variance; otherwise
+     * the running statistics, left unchanged. {@code out = (x − mean)/√(var + eps)·γ + β}.
+     */
+    void batchNormForward(Tensor out, Tensor stats, Tensor runningMean, Tensor runningVar, Tensor inp, Tensor gamma,
+                          Tensor beta, double eps, double momentum, boolean training);
+
+    /**
+     * batchNormForward's gradients: {@code dgamma += Σ dout·x̂}, {@code dbeta += Σ dout} per channel;
+     * {@code dinp} (null: not wanted) = the input gradient, overwritten, through the batch statistics when
+     * {@code training} (as the forward was), with {@code stats} as constants otherwise.
+     */
+    void batchNormBackward(Tensor dinp, Tensor dgamma, Tensor dbeta, Tensor dout, Tensor inp, Tensor stats,
+                           Tensor gamma, boolean training);
+
+    /**
+     * {@code torch.nn.functional.layer_norm} with affine γ, β over the last D = gamma's size values:
+     * inp and out are (N, K·D), each row K groups of D consecutive values, each group normalized with its
+     * mean and biased variance; {@code stats} (2, N·K) receives each group's mean and 1/√(var + eps).
+     */
+    void layerNormForward(Tensor out, Tensor stats, Tensor inp, Tensor gamma, Tensor beta, double eps);
+
+    /**
+     * layerNormForward's gradients: {@code dgamma}, {@code dbeta} (D values) accumulate; {@code dinp}
+     * (null: not wanted) = the input gradient, overwritten.
+     */
+    void layerNormBackward(Tensor dinp, Tensor dgamma, Tensor dbeta, Tensor dout, Tensor inp, Tensor stats,
+                           Tensor gamma);
+
     // ---- optimizer updates: one pass over a contiguous parameter buffer ---------------------
 
     /**

@@ -279,6 +279,97 @@ public final class Checks {
         }
     }
 
+    /**
+     * batchNormForward/Backward: x and y (N, C·S) with C = gamma's size, the per-channel tensors of C
+     * values, stats (2, C); in training, more than one value per channel (PyTorch's rule). Returns S.
+     */
+    public static int batchNorm(String kernel, Tensor x, Tensor y, Tensor stats, Tensor gamma, Tensor beta,
+                                Tensor runningMean, Tensor runningVar, boolean training) {
+        open("input", x); open("output", y); open("stats", stats); open("gamma", gamma); open("beta", beta);
+        int c = gamma.size();
+        if (c < 1 || x.cols() % c != 0) {
+            throw new IllegalArgumentException(kernel + ": input" + x.shape() + " does not hold " + c
+                    + " channels per sample (gamma" + gamma.shape() + ")");
+        }
+        same(kernel, "output", y, "input", x);
+        perChannel(kernel, "beta", beta, c);
+        if (runningMean != null) {
+            open("running_mean", runningMean); open("running_var", runningVar);
+            perChannel(kernel, "running_mean", runningMean, c);
+            perChannel(kernel, "running_var", runningVar, c);
+            disjoint(kernel, "running_mean", runningMean, "running_var", runningVar);
+            for (Tensor t : new Tensor[] {x, y, stats, gamma, beta}) {
+                disjoint(kernel, "running_mean", runningMean, "a tensor", t);
+                disjoint(kernel, "running_var", runningVar, "a tensor", t);
+            }
+        }
+        if (stats.rows() != 2 || stats.cols() != c) {
+            throw new IllegalArgumentException(kernel + ": stats" + stats.shape() + " must be [2, " + c + "]");
+        }
+        int s = x.cols() / c;
+        if (training && (long) x.rows() * s <= 1) {
+            throw new IllegalArgumentException(kernel + ": expected more than 1 value per channel when training, got input"
+                    + x.shape() + " (" + x.rows() + " sample" + (x.rows() == 1 ? "" : "s") + " of " + c + " channels × "
+                    + s + ")");
+        }
+        normDisjoint(kernel, x, y, stats, gamma, beta);
+        return s;
+    }
+
+    /** layerNormForward/Backward: x and y (N, K·D) with D = gamma's size, beta D values, stats (2, N·K). */
+    public static void layerNorm(String kernel, Tensor x, Tensor y, Tensor stats, Tensor gamma, Tensor beta) {
+        open("input", x); open("output", y); open("stats", stats); open("gamma", gamma); open("beta", beta);
+        int d = gamma.size();
+        if (d < 1 || x.cols() % d != 0) {
+            throw new IllegalArgumentException(kernel + ": input" + x.shape() + " rows are not groups of " + d
+                    + " values (gamma" + gamma.shape() + ")");
+        }
+        same(kernel, "output", y, "input", x);
+        perChannel(kernel, "beta", beta, d);
+        long groups = (long) x.rows() * (x.cols() / d);
+        if (stats.rows() != 2 || stats.cols() != groups) {
+            throw new IllegalArgumentException(kernel + ": stats" + stats.shape() + " must be [2, " + groups + "]");
+        }
+        normDisjoint(kernel, x, y, stats, gamma, beta);
+    }
+
+    /** The gradients of a norm backward: dgamma and dbeta as gamma, dinp (or null) as inp; none overlapping the rest. */
+    public static void normGradients(String kernel, Tensor dinp, Tensor dgamma, Tensor dbeta, Tensor dout, Tensor inp,
+                                     Tensor stats, Tensor gamma) {
+        open("dgamma", dgamma); open("dbeta", dbeta);
+        perChannel(kernel, "dgamma", dgamma, gamma.size());
+        perChannel(kernel, "dbeta", dbeta, gamma.size());
+        disjoint(kernel, "dgamma", dgamma, "dbeta", dbeta);
+        Tensor[] inputs = {dout, inp, stats, gamma};
+        for (Tensor t : inputs) {
+            disjoint(kernel, "dgamma", dgamma, "an input", t);
+            disjoint(kernel, "dbeta", dbeta, "an input", t);
+        }
+        if (dinp != null) {
+            open("dinp", dinp);
+            same(kernel, "dinp", dinp, "input", inp);
+            for (Tensor t : new Tensor[] {dout, inp, stats, gamma, dgamma, dbeta}) {
+                disjoint(kernel, "dinp", dinp, "another tensor", t);
+            }
+        }
+    }
+
+    private static void perChannel(String kernel, String name, Tensor t, int c) {
+        if (t.size() != c) {
+            throw new IllegalArgumentException(kernel + ": " + name + t.shape() + " must hold " + c + " values");
+        }
+    }
+
+    private static void normDisjoint(String kernel, Tensor x, Tensor y, Tensor stats, Tensor gamma, Tensor beta) {
+        disjoint(kernel, "output", y, "input", x);
+        disjoint(kernel, "stats", stats, "input", x);
+        disjoint(kernel, "stats", stats, "output", y);
+        for (Tensor p : new Tensor[] {gamma, beta}) {
+            disjoint(kernel, "output", y, "gamma/beta", p);
+            disjoint(kernel, "stats", stats, "gamma/beta", p);
+        }
+    }
+
     /** argmax element {@code at} is not an index into a sample of {@code g} (so it is not a forward's argmax). */
     public static IllegalArgumentException badArgmax(String kernel, Tensor argmax, long at, Window2d g) {
         return new IllegalArgumentException(kernel + ": argmax" + argmax.shape() + " element " + at

@@ -55,14 +55,18 @@ public record Window2d(int channels, int height, int width, int kh, int kw, int 
 
     /**
      * Samples per group in a native convolution over {@code rows} samples with {@code outChannels}
-     * outputs: as many as fit {@link #CONV_GROUP_BUDGET} floats of columns (at least one), balanced
-     * so that the groups differ by at most one sample. A function of the shape only: the groups, and
+     * outputs: as many as fit {@link #CONV_GROUP_BUDGET} floats of columns (at least one), in a
+     * multiple of {@link #CONV_SLOTS} groups when there are several, balanced so that the groups differ
+     * by at most one sample. A function of the shape only: the groups, and
      * so every sum, are the same whatever the thread count.
      */
     public int convGroup(int outChannels, int rows) {
         long perSample = (long) (patchSize() + outChannels) * outPlane();
         long fit = Math.max(1, Math.min(rows, CONV_GROUP_BUDGET / perSample));
         long groups = (rows + fit - 1) / fit;
+        if (groups > 1) {   // a multiple of the slots, so that the slots get equal work
+            groups = Math.min(rows, (groups + CONV_SLOTS - 1) / CONV_SLOTS * CONV_SLOTS);
+        }
         return (int) ((rows + groups - 1) / groups);
     }
 

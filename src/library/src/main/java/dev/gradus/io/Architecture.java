@@ -5,11 +5,13 @@ import dev.gradus.Activation;
 import dev.gradus.Loss;
 import dev.gradus.backend.Backend;
 import dev.gradus.nn.ActivationSpec;
+import dev.gradus.nn.BatchNormSpec;
 import dev.gradus.nn.Conv2dSpec;
 import dev.gradus.nn.DenseSpec;
 import dev.gradus.nn.DropoutSpec;
 import dev.gradus.nn.FlattenSpec;
 import dev.gradus.nn.Init;
+import dev.gradus.nn.LayerNormSpec;
 import dev.gradus.nn.LayerSpec;
 import dev.gradus.nn.Network;
 import dev.gradus.nn.Pool2dSpec;
@@ -170,8 +172,21 @@ public record Architecture(Shape input, List<LayerSpec> layers, Loss loss) {
                         max || !o.containsKey("count_include_pad") || flag(o, "count_include_pad"));
             }
             case "flatten" -> new FlattenSpec();
-            case "batchnorm1d", "batchnorm2d", "layernorm" ->
-                    throw new IllegalArgumentException("layer type '" + type + "' is not supported yet");
+            case "batchnorm1d", "batchnorm2d" -> new BatchNormSpec(type.equals("batchnorm2d"), integer(o, "num_features"),
+                    o.containsKey("eps") ? real64(o, "eps") : BatchNormSpec.EPS,
+                    o.containsKey("momentum") ? real64(o, "momentum") : BatchNormSpec.MOMENTUM);
+            case "layernorm" -> {
+                List<Integer> dims = new ArrayList<>();
+                Object v = o.get("normalized_shape");
+                if (v instanceof List<?>) {
+                    for (Object d : Json.array(v, "\"normalized_shape\"")) {
+                        dims.add(Json.number(d, "\"normalized_shape\"").asInt());
+                    }
+                } else {
+                    dims.add(integer(o, "normalized_shape"));
+                }
+                yield new LayerNormSpec(dims, o.containsKey("eps") ? real64(o, "eps") : LayerNormSpec.EPS);
+            }
             case "leaky_relu" -> new ActivationSpec(Activation.leakyRelu(o.containsKey("slope") ? real(o, "slope") : 0.01f));
             case "elu" -> new ActivationSpec(Activation.elu(o.containsKey("alpha") ? real(o, "alpha") : 1f));
             default -> new ActivationSpec(Activation.parse(type));
@@ -205,6 +220,10 @@ public record Architecture(Shape input, List<LayerSpec> layers, Loss loss) {
 
     private static int integer(Map<String, Object> o, String key) {
         return Json.number(o.get(key), "\"" + key + "\"").asInt();
+    }
+
+    private static double real64(Map<String, Object> o, String key) {
+        return Json.number(o.get(key), "\"" + key + "\"").asDouble();
     }
 
     private static float real(Map<String, Object> o, String key) {

@@ -56,7 +56,7 @@ public final class Checkpoint {
         meta.put(KEY_PREFIX + "step", Long.toString(position.step()));
         meta.put(KEY_PREFIX + "seed", Long.toString(position.seed()));
         meta.put(KEY_PREFIX + "dropout_step", Long.toString(position.dropoutStep()));
-        List<StoredTensor> tensors = new ArrayList<>(ModelFile.parameterTensors(network));
+        List<StoredTensor> tensors = new ArrayList<>(ModelFile.networkTensors(network));
         for (Map.Entry<String, Tensor> s : optimizer.state().entrySet()) {
             Tensor t = s.getValue();
             tensors.add(new StoredTensor(TENSOR_PREFIX + s.getKey(), new long[] {t.size()}, t.toArray()));

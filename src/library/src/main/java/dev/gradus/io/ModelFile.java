@@ -4,6 +4,7 @@ package dev.gradus.io;
 import dev.gradus.Tensor;
 import dev.gradus.backend.Backend;
 import dev.gradus.data.Standardization;
+import dev.gradus.nn.Buffer;
 import dev.gradus.nn.LayerSpec;
 import dev.gradus.nn.Network;
 import dev.gradus.nn.Parameter;
@@ -30,7 +31,8 @@ import java.util.Set;
  * <li>any entries the caller adds (the CLI stores the class names, for instance).</li>
  * </ul>
  * The tensors are the parameters in network order with PyTorch names and shapes: {@code 0.weight}
- * {@code [out, in]}, {@code 0.bias} {@code [out]}. One file rather than a directory, so that a model is
+ * {@code [out, in]}, {@code 0.bias} {@code [out]}, then the buffers as PyTorch's state dict names them
+ * ({@code 1.running_mean}, {@code 1.running_var}; {@code 1.num_batches_tracked} an I64 scalar). One file rather than a directory, so that a model is
  * written with one atomic rename and copied as one thing; the metadata is small text beside the data.
  * A {@link Checkpoint} is the same file with the optimizer and the training position added, so it
  * loads as a model too.
@@ -145,7 +147,7 @@ public final class ModelFile {
 
     /** Saves {@code network} with extra metadata {@code info} (keys other than format, architecture, seed). */
     public static void save(Path file, Network network, Map<String, String> info) throws IOException {
-        SafetensorsFile.write(file, metadata(FORMAT, network, info), parameterTensors(network));
+        SafetensorsFile.write(file, metadata(FORMAT, network, info), networkTensors(network));
     }
 
     /** Loads a model (or the model of a checkpoint) onto {@code backend}, checking everything first. */
@@ -172,10 +174,15 @@ public final class ModelFile {
         return meta;
     }
 
-    static List<StoredTensor> parameterTensors(Network network) {
+    /** The parameters, then the buffers. */
+    static List<StoredTensor> networkTensors(Network network) {
         List<StoredTensor> out = new ArrayList<>();
         for (Parameter p : network.parameters()) {
             out.add(new StoredTensor(p.name(), longs(p.shape()), p.value().toArray()));
+        }
+        for (Buffer b : network.buffers()) {
+            out.add(b.isCounter() ? StoredTensor.ofInt64(b.name(), new long[0], new long[] {b.count()})
+                    : new StoredTensor(b.name(), longs(b.shape()), b.value().toArray()));
         }
         return out;
     }
@@ -236,6 +243,10 @@ public final class ModelFile {
                 expected.add(p.name());
                 copyInto(st, p.name(), longs(p.shape()), p.value());
             }
+            for (Buffer b : network.buffers()) {
+                expected.add(b.name());
+                copyInto(st, b);
+            }
             for (String name : st.tensors().keySet()) {
                 if (!expected.contains(name) && !name.startsWith(Checkpoint.TENSOR_PREFIX)) {
                     throw new FileFormatException(st.path(), "has tensor '" + name + "' that the architecture has no place for");
@@ -263,7 +274,7 @@ public final class ModelFile {
         long stored = 0;
         for (StoredTensor t : st.tensors().values()) {
             if (!t.name().startsWith(Checkpoint.TENSOR_PREFIX)) {
-                stored += t.data().length;
+                stored += t.size();
             }
         }
         long declared = 0;
@@ -302,10 +313,30 @@ public final class ModelFile {
         return t;
     }
 
-    /** Copies tensor {@code name} into {@code into} after checking its shape and that every value is finite. */
+    /** Copies the file's tensor of the buffer's name into it: float values as for a parameter, a counter from an I64 scalar. */
+    static void copyInto(SafetensorsFile st, Buffer b) {
+        if (!b.isCounter()) {
+            copyInto(st, b.name(), longs(b.shape()), b.value());
+            return;
+        }
+        StoredTensor t = checkShape(st, b.name(), new long[0]);
+        if (t.int64() == null) {
+            throw new FileFormatException(st.path(), "tensor '" + b.name() + "' has dtype " + t.dtype()
+                    + "; a counter is an I64 scalar");
+        }
+        if (t.int64()[0] < 0) {
+            throw new FileFormatException(st.path(), "tensor '" + b.name() + "' holds " + t.int64()[0] + ", a count must be >= 0");
+        }
+        b.setCount(t.int64()[0]);
+    }
+
+    /** Copies tensor {@code name} into {@code into} after checking its shape, its dtype (F32) and that every value is finite. */
     static void copyInto(SafetensorsFile st, String name, long[] shape, Tensor into) {
         StoredTensor t = checkShape(st, name, shape);
         float[] data = t.data();
+        if (data == null) {
+            throw new FileFormatException(st.path(), "tensor '" + name + "' has dtype " + t.dtype() + ", expected F32");
+        }
         for (int i = 0; i < data.length; i++) {
             if (!Float.isFinite(data[i])) {
                 throw new FileFormatException(st.path(), "tensor '" + name + "' holds " + data[i] + " at index " + i);

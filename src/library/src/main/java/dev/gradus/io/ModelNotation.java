@@ -3,11 +3,13 @@ package dev.gradus.io;
 
 import dev.gradus.Activation;
 import dev.gradus.nn.ActivationSpec;
+import dev.gradus.nn.BatchNormSpec;
 import dev.gradus.nn.Conv2dSpec;
 import dev.gradus.nn.DenseSpec;
 import dev.gradus.nn.DropoutSpec;
 import dev.gradus.nn.FlattenSpec;
 import dev.gradus.nn.Init;
+import dev.gradus.nn.LayerNormSpec;
 import dev.gradus.nn.LayerSpec;
 import dev.gradus.nn.Pool2dSpec;
 import dev.gradus.nn.Shape;
@@ -32,11 +34,13 @@ import java.util.Map;
  * <li>{@code maxpool2d(kernel_size, stride=kernel_size, padding=0)}
  * <li>{@code avgpool2d(kernel_size, stride=kernel_size, padding=0, count_include_pad=true)}
  * <li>{@code flatten}, {@code dense(out_features)}, {@code dropout(p=0.5)}
+ * <li>{@code batchnorm1d(eps=1e-5, momentum=0.1)} on flat samples, {@code batchnorm2d(...)} on images
+ * <li>{@code layernorm(normalized_shape, eps=1e-5)}: N, (h, w) or (c, h, w) trailing dims; the whole sample when absent
  * <li>activations: {@code identity sigmoid tanh relu leaky_relu(negative_slope=0.01) elu(alpha=1.0) gelu
  *     softplus softmax}
  * </ul>
  * {@code conv2d} and {@code dense} also take {@code init=NAME} ({@link Init#parse}); an explicit
- * {@code in_channels=} or {@code in_features=} is checked against the inferred one. A built-in name
+ * {@code in_channels=}, {@code in_features=} or {@code num_features=} is checked against the inferred one. A built-in name
  * ({@link #BUILT_IN}, e.g. {@code lenet5}) stands for its notation. Errors are
  * {@link IllegalArgumentException}s naming the line, column and token, and what was expected.
  */
@@ -73,11 +77,9 @@ public final class ModelNotation {
         KINDS.put("linear", (a, in) -> {   // --activation's other identity, but PyTorch's word for a dense layer
             throw a.error("ambiguous: write dense(N) for a linear layer, identity for no activation");
         });
-        for (String name : List.of("batchnorm1d", "batchnorm2d", "layernorm")) {
-            KINDS.put(name, (a, in) -> {
-                throw a.error(name + " is not supported yet");
-            });
-        }
+        KINDS.put("batchnorm1d", (a, in) -> batchNorm(false, a, in));
+        KINDS.put("batchnorm2d", (a, in) -> batchNorm(true, a, in));
+        KINDS.put("layernorm", ModelNotation::layerNorm);
     }
 
     private ModelNotation() {}
@@ -178,6 +180,21 @@ public final class ModelNotation {
             public String flatten(FlattenSpec s) {
                 return "flatten";
             }
+
+            @Override
+            public String batchNorm(BatchNormSpec s) {
+                String args = (s.eps() != BatchNormSpec.EPS ? ", eps=" + s.eps() : "")
+                        + (s.momentum() != BatchNormSpec.MOMENTUM ? ", momentum=" + s.momentum() : "");
+                return (s.image() ? "batchnorm2d" : "batchnorm1d") + (args.isEmpty() ? "" : "(" + args.substring(2) + ")");
+            }
+
+            @Override
+            public String layerNorm(LayerNormSpec s) {
+                List<Integer> d = s.normalizedShape();
+                String shape = d.size() == 1 ? d.get(0).toString()
+                        : "(" + String.join(", ", d.stream().map(String::valueOf).toList()) + ")";
+                return "layernorm(" + shape + (s.eps() != LayerNormSpec.EPS ? ", eps=" + s.eps() : "") + ")";
+            }
         });
     }
 
@@ -229,6 +246,25 @@ public final class ModelNotation {
         return new DenseSpec(in.size(), a.integer("out_features"), a.init());
     }
 
+    private static LayerSpec batchNorm(boolean image, Args a, Shape in) {
+        a.bind("num_features", "=eps", "=momentum");
+        if (image != in.isImage()) {
+            throw a.error(a.call.name + " takes " + (image ? "images [C, H, W], but its input is flat " + in
+                    + " (batchnorm1d normalizes flat samples)" : "flat samples, but its input is images " + in
+                    + " (batchnorm2d normalizes per channel)"));
+        }
+        int features = image ? in.channels() : in.size();
+        a.checkIn("num_features", features);
+        return new BatchNormSpec(image, features, a.real64("eps", BatchNormSpec.EPS),
+                a.real64("momentum", BatchNormSpec.MOMENTUM));
+    }
+
+    private static LayerSpec layerNorm(Args a, Shape in) {
+        a.bind("normalized_shape", "=eps");
+        int[] dims = a.tuple("normalized_shape", in.dims());
+        return new LayerNormSpec(java.util.Arrays.stream(dims).boxed().toList(), a.real64("eps", LayerNormSpec.EPS));
+    }
+
     private static LayerSpec activation(Args a, Shape in) {
         String name = a.call.name;
         if (name.equals("leaky_relu")) {
@@ -260,8 +296,8 @@ public final class ModelNotation {
         }
     }
 
-    /** A value: an integer, a real, a word (true, false, an init name) or a pair {@code (h, w)}. */
-    private record Value(String text, Position at, int[] pair) {}
+    /** A value: an integer, a real, a word (true, false, an init name) or a tuple {@code (h, w)} or {@code (c, h, w)}. */
+    private record Value(String text, Position at, int[] tuple) {}
 
     private record Arg(String key, Value value, Position at) {}
 
@@ -329,7 +365,7 @@ public final class ModelNotation {
 
         int integer(String key) {
             Value v = value(key, true);
-            if (v.pair != null || !v.text.matches("-?\\d+")) {
+            if (v.tuple != null || !v.text.matches("-?\\d+")) {
                 throw error(key + " must be an integer, got " + v.text + " at " + v.at);
             }
             try {
@@ -345,14 +381,37 @@ public final class ModelNotation {
             if (v == null) {
                 return fallback;
             }
-            if (v.pair != null) {
-                return v.pair;
+            if (v.tuple != null && v.tuple.length == 2) {
+                return v.tuple;
             }
-            if (!v.text.matches("-?\\d+")) {
+            if (v.tuple != null || !v.text.matches("-?\\d+")) {
                 throw error(key + " must be an integer N or a pair (h, w), got " + v.text + " at " + v.at);
             }
             int n = integer(key);
             return new int[] {n, n};
+        }
+
+        /** N, (h, w) or (c, h, w); {@code fallback} when absent. */
+        int[] tuple(String key, int[] fallback) {
+            Value v = value(key, false);
+            if (v == null) {
+                return fallback;
+            }
+            return v.tuple != null ? v.tuple : new int[] {integer(key)};
+        }
+
+        double real64(String key, double fallback) {
+            Value v = value(key, false);
+            if (v == null) {
+                return fallback;
+            }
+            if (v.tuple == null && v.text.matches("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?")) {
+                double d = Double.parseDouble(v.text);
+                if (Double.isFinite(d)) {
+                    return d;
+                }
+            }
+            throw error(key + " must be a number, got " + v.text + " at " + v.at);
         }
 
         float real(String key, float fallback) {
@@ -360,7 +419,7 @@ public final class ModelNotation {
             if (v == null) {
                 return fallback;
             }
-            if (v.pair == null && v.text.matches("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?")) {
+            if (v.tuple == null && v.text.matches("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?")) {
                 float f = Float.parseFloat(v.text);
                 if (Float.isFinite(f)) {
                     return f;
@@ -475,25 +534,26 @@ public final class ModelNotation {
             Position at = position(start);
             if (peek('(')) {
                 i++;
-                int[] pair = new int[2];
-                for (int k = 0; k < 2; k++) {
+                List<Integer> tuple = new ArrayList<>();
+                do {
                     skipSpace();
                     String n = number();
                     if (n == null || !n.matches("\\d+")) {
-                        throw error(i, "expected an integer in the pair (h, w)");
+                        throw error(i, "expected an integer in the tuple (h, w) or (c, h, w)");
                     }
                     try {
-                        pair[k] = Integer.parseInt(n);
+                        tuple.add(Integer.parseInt(n));
                     } catch (NumberFormatException e) {
                         throw error(i, "integer " + n + " is out of range");
                     }
                     skipSpace();
-                    if (!peek(k == 0 ? ',' : ')')) {
-                        throw error(i, k == 0 ? "expected ',' in the pair (h, w)" : "expected ')' closing the pair (h, w)");
+                    if (!peek(tuple.size() < 3 ? ',' : ')') && !(tuple.size() > 1 && peek(')'))) {
+                        throw error(i, tuple.size() == 1 ? "expected ',' in the tuple (h, w)"
+                                : tuple.size() == 2 ? "expected ',' or ')' in the tuple (h, w) or (c, h, w)"
+                                : "expected ')' closing the tuple (c, h, w)");
                     }
-                    i++;
-                }
-                return new Value(s.substring(start, i), at, pair);
+                } while (s.charAt(i++) == ',');
+                return new Value(s.substring(start, i), at, tuple.stream().mapToInt(Integer::intValue).toArray());
             }
             String v = number();
             if (v == null) {

@@ -6,14 +6,18 @@ import dev.gradus.Loss;
 import dev.gradus.Version;
 import dev.gradus.data.Standardization;
 import dev.gradus.nn.ActivationSpec;
+import dev.gradus.nn.BatchNormSpec;
+import dev.gradus.nn.Buffer;
 import dev.gradus.nn.Conv2dSpec;
 import dev.gradus.nn.DenseSpec;
 import dev.gradus.nn.DropoutSpec;
 import dev.gradus.nn.FlattenSpec;
+import dev.gradus.nn.LayerNormSpec;
 import dev.gradus.nn.LayerSpec;
 import dev.gradus.nn.Network;
 import dev.gradus.nn.Parameter;
 import dev.gradus.nn.Pool2dSpec;
+import dev.gradus.nn.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,10 +54,16 @@ import java.util.Map;
  * <tr><td>avgpool2d</td><td>{@code AveragePool} with {@code count_include_pad} 1 or 0, floor mode</td></tr>
  * <tr><td>flatten</td><td>{@code Flatten(axis=1)}: {@code [N, C, H, W]} to {@code [N, C·H·W]}, row-major
  *     as Gradus's rows</td></tr>
+ * <tr><td>batchnorm1d, batchnorm2d</td><td>{@code BatchNormalization(x, K.weight, K.bias, K.running_mean,
+ *     K.running_var, epsilon)} in inference mode: the running statistics, as Gradus's eval mode; ONNX
+ *     takes {@code [N, C, ...]}, so {@code [N, F]} and {@code [N, C, H, W]} alike (the counter
+ *     {@code num_batches_tracked} and momentum only matter to training)</td></tr>
+ * <tr><td>layernorm</td><td>{@code LayerNormalization(x, K.weight, K.bias, axis, epsilon)}, {@code axis}
+ *     the first normalized dim of the input with its batch dim (1 for {@code [F]} or {@code [C, H, W]}
+ *     normalized whole), γ and β of {@code normalized_shape} as stored</td></tr>
  * </table>
  * Every layer kind has a method in the exporter's {@link LayerSpec.Visitor}, so a new kind does not
- * compile until it maps to operators or is refused with an {@link IllegalArgumentException} naming the
- * layer, before anything is written.
+ * compile until it maps to operators.
  *
  * <p><b>Inputs and outputs.</b> One input, {@value #INPUT}, float {@code [batch, in]}, or
  * {@code [batch, C, H, W]} for a network on images (NCHW, as PyTorch), with a symbolic batch size.
@@ -255,7 +265,7 @@ public final class OnnxExport {
 
         /**
          * The nodes of layer {@code i}, reading value {@code x}: each method adds them and returns the value
-         * the layer produces. A layer kind without an ONNX form throws {@link #notYet}.
+         * the layer produces.
          */
         private final class LayerNodes implements LayerSpec.Visitor<String> {
             private final int i;
@@ -301,6 +311,21 @@ public final class OnnxExport {
             }
 
             @Override
+            public String batchNorm(BatchNormSpec b) {
+                return node("BatchNormalization", fresh(i, "batchnorm"), x, parameter(i + ".weight"),
+                        parameter(i + ".bias"), buffer(i + ".running_mean"), buffer(i + ".running_var"))
+                        .floatAttribute("epsilon", (float) b.eps()).outputs.get(0);   // training_mode 0: inference
+            }
+
+            @Override
+            public String layerNorm(LayerNormSpec l) {
+                Shape in = i == 0 ? network.inputShape() : network.outputShape(i - 1);
+                int axis = in.dims().length + 1 - l.normalizedShape().size();   // with the batch dim in front
+                return node("LayerNormalization", fresh(i, "layernorm"), x, parameter(i + ".weight"), parameter(i + ".bias"))
+                        .intAttribute("axis", axis).floatAttribute("epsilon", (float) l.eps()).outputs.get(0);
+            }
+
+            @Override
             public String activation(ActivationSpec spec) {
                 Activation a = spec.activation();
                 return switch (a.kind()) {
@@ -320,14 +345,6 @@ public final class OnnxExport {
                         yield node("Mul", fresh(i, "gelu"), times, constant("gelu_half", 0.5f)).outputs.get(0);
                     }
                 };
-            }
-
-            /**
-             * The refusal of a layer kind that has no ONNX form yet (a new kind's method here may return
-             * {@code throw notYet(spec)}); thrown before anything is written.
-             */
-            private IllegalArgumentException notYet(LayerSpec spec) {
-                return new IllegalArgumentException("layer " + i + " " + spec.describe() + " cannot be exported to ONNX yet");
             }
         }
 
@@ -350,6 +367,13 @@ public final class OnnxExport {
         private String parameter(String name) {
             Parameter p = network.parameter(name);
             initializers.add(tensor(name, ModelFile.longs(p.shape()), p.value().toArray()));
+            return name;
+        }
+
+        /** Adds float buffer {@code name} (a running mean or variance, {@code [num_features]}) as an initializer; returns its name. */
+        private String buffer(String name) {
+            Buffer b = network.buffer(name);
+            initializers.add(tensor(name, ModelFile.longs(b.shape()), b.value().toArray()));
             return name;
         }
 

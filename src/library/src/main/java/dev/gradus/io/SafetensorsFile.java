@@ -19,7 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The safetensors container, float32 only: an 8-byte little-endian header length {@code n}, then
+ * The safetensors container, float32 and int64 tensors: an 8-byte little-endian header length {@code n}, then
  * {@code n} bytes of UTF-8 JSON ({@code {"__metadata__": {string: string}, "name": {"dtype": "F32",
  * "shape": [...], "data_offsets": [begin, end]}, ...}}, padded with spaces to a multiple of 8),
  * then the tensors' little-endian bytes; offsets count from the end of the header. The tensors
@@ -76,12 +76,22 @@ public record SafetensorsFile(Path path, Map<String, String> metadata, Map<Strin
             out.write(header);
             ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
             for (StoredTensor t : tensors) {
-                for (float v : t.data()) {
-                    if (chunk.remaining() < Float.BYTES) {
-                        out.write(chunk.array(), 0, chunk.position());
-                        chunk.clear();
+                if (t.data() != null) {
+                    for (float v : t.data()) {
+                        if (chunk.remaining() < Float.BYTES) {
+                            out.write(chunk.array(), 0, chunk.position());
+                            chunk.clear();
+                        }
+                        chunk.putFloat(v);
                     }
-                    chunk.putFloat(v);
+                } else {
+                    for (long v : t.int64()) {
+                        if (chunk.remaining() < Long.BYTES) {
+                            out.write(chunk.array(), 0, chunk.position());
+                            chunk.clear();
+                        }
+                        chunk.putLong(v);
+                    }
                 }
             }
             out.write(chunk.array(), 0, chunk.position());
@@ -106,13 +116,13 @@ public record SafetensorsFile(Path path, Map<String, String> metadata, Map<Strin
                 throw new IllegalArgumentException("tensor name '" + t.name() + "' is reserved or used twice");
             }
             Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("dtype", "F32");
+            entry.put("dtype", t.dtype());
             List<Object> shape = new ArrayList<>();
             for (long d : t.shape()) {
                 shape.add(d);
             }
             entry.put("shape", shape);
-            long end = offset + (long) t.data().length * Float.BYTES;
+            long end = offset + (long) t.size() * Dtype.valueOf(t.dtype()).bytes;
             entry.put("data_offsets", List.of(offset, end));
             offset = end;
             root.put(t.name(), entry);
@@ -206,7 +216,8 @@ public record SafetensorsFile(Path path, Map<String, String> metadata, Map<Strin
 
     /** The element types this reader knows, by their safetensors names, and each one's size. */
     private enum Dtype {
-        F32(Float.BYTES);
+        F32(Float.BYTES),
+        I64(Long.BYTES);
 
         final int bytes;
 
@@ -251,6 +262,8 @@ public record SafetensorsFile(Path path, Map<String, String> metadata, Map<Strin
             tensors.put(s.name, switch (s.dtype) {
                 case F32 -> new StoredTensor(s.name, s.shape, floatsAt(file, channel, dataStart + s.begin,
                         (int) ((s.end - s.begin) / Float.BYTES)));
+                case I64 -> StoredTensor.ofInt64(s.name, s.shape, longsAt(file, channel, dataStart + s.begin,
+                        (int) ((s.end - s.begin) / Long.BYTES)));
             });
         }
         return new SafetensorsFile(file, metadata, tensors);
@@ -263,6 +276,17 @@ public record SafetensorsFile(Path path, Map<String, String> metadata, Map<Strin
         for (int done = 0; done < count; done += chunk) {
             int n = Math.min(chunk, count - done);
             bytesAt(file, channel, position + (long) done * Float.BYTES, n * Float.BYTES).asFloatBuffer().get(values, done, n);
+        }
+        return values;
+    }
+
+    /** {@code count} little-endian int64 values from {@code position}, read in chunks. */
+    private static long[] longsAt(Path file, FileChannel channel, long position, int count) throws IOException {
+        long[] values = new long[count];
+        int chunk = 1 << 13;
+        for (int done = 0; done < count; done += chunk) {
+            int n = Math.min(chunk, count - done);
+            bytesAt(file, channel, position + (long) done * Long.BYTES, n * Long.BYTES).asLongBuffer().get(values, done, n);
         }
         return values;
     }
@@ -291,7 +315,7 @@ public record SafetensorsFile(Path path, Map<String, String> metadata, Map<Strin
         try {
             dtype = Dtype.valueOf(dtypeName);
         } catch (IllegalArgumentException e) {
-            throw new FileFormatException(file, where + " has dtype " + dtypeName + "; only F32 is supported");
+            throw new FileFormatException(file, where + " has dtype " + dtypeName + "; only F32 and I64 are supported");
         }
         long[] shape = longs(file, where + " shape", o.get("shape"), -1);
         long[] offsets = longs(file, where + " data_offsets", o.get("data_offsets"), 2);

@@ -2,6 +2,7 @@
 package dev.gradus.io;
 
 import dev.gradus.backend.Backend;
+import dev.gradus.nn.Buffer;
 import dev.gradus.nn.LayerSpec;
 import dev.gradus.nn.Network;
 import dev.gradus.nn.Parameter;
@@ -17,7 +18,8 @@ import java.util.Map;
  * A PyTorch state dict saved as safetensors ({@code safetensors.torch.save_file(model.state_dict(), path)},
  * float32), loaded into a network whose architecture the caller gives: the file holds only weights.
  * The names are PyTorch's for an {@code nn.Sequential} of the same layers: {@code K.weight} and
- * {@code K.bias} of the module at index K, a linear layer's weight {@code [out, in]}. A state dict
+ * {@code K.bias} of the module at index K, a linear layer's weight {@code [out, in]}, and a batchnorm's
+ * buffers {@code K.running_mean}, {@code K.running_var} and {@code K.num_batches_tracked} (I64). A state dict
  * whose every name carries one more leading component ({@code model.0.weight}, from a module that
  * holds the {@code nn.Sequential} as {@code self.model}) is read with that component dropped.
  *
@@ -52,7 +54,7 @@ public final class StateDict {
     }
 
     /**
-     * Overwrites every parameter of {@code network} with the file's tensor of the same name; the network is
+     * Overwrites every parameter and buffer of {@code network} with the file's tensor of the same name; the network is
      * unchanged when anything does not fit.
      * @param file the safetensors file
      * @param network the network to fill
@@ -67,44 +69,65 @@ public final class StateDict {
         Map<String, StoredTensor> tensors = weights(st);
         Map<String, StoredTensor> named = strippedOfACommonPrefix(tensors, network);
         List<LayerSpec> layers = network.layers();
-        for (Parameter p : network.parameters()) {   // every check before the first copy
-            long[] shape = ModelFile.longs(p.shape());
-            int index = Integer.parseInt(p.name().substring(0, p.name().indexOf('.')));
+        Map<String, long[]> needed = new LinkedHashMap<>();   // parameters, then buffers: PyTorch's state dict
+        for (Parameter p : network.parameters()) {
+            needed.put(p.name(), ModelFile.longs(p.shape()));
+        }
+        for (Buffer b : network.buffers()) {
+            needed.put(b.name(), ModelFile.longs(b.shape()));
+        }
+        for (Map.Entry<String, long[]> e : needed.entrySet()) {   // every check before the first copy
+            String name = e.getKey();
+            long[] shape = e.getValue();
+            int index = Integer.parseInt(name.substring(0, name.indexOf('.')));
             String layer = "layer " + index + " " + layers.get(index).describe();
-            StoredTensor t = named.get(p.name());
+            StoredTensor t = named.get(name);
             if (t == null) {
-                throw new FileFormatException(st.path(), "has no tensor '" + p.name() + "' " + Arrays.toString(shape)
+                throw new FileFormatException(st.path(), "has no tensor '" + name + "' " + Arrays.toString(shape)
                         + " for " + layer + "; its tensors: " + list(tensors));
             }
             if (!Arrays.equals(t.shape(), shape)) {
                 throw new FileFormatException(st.path(), "tensor '" + t.name() + "' has shape " + t.shapeText()
                         + " but " + layer + " needs " + Arrays.toString(shape));
             }
-        }
-        if (named.size() > network.parameters().size()) {
-            List<String> expected = new ArrayList<>();
-            for (Parameter p : network.parameters()) {
-                expected.add(p.name());
+            String dtype = shape.length == 0 ? "I64" : "F32";   // a scalar buffer is num_batches_tracked
+            if (!t.dtype().equals(dtype)) {
+                throw new FileFormatException(st.path(), "tensor '" + t.name() + "' has dtype " + t.dtype() + " but "
+                        + layer + " needs " + dtype);
             }
+        }
+        if (named.size() > needed.size()) {
             for (Map.Entry<String, StoredTensor> e : named.entrySet()) {
                 StoredTensor t = e.getValue();
-                if (!expected.contains(e.getKey())) {
+                if (!needed.containsKey(e.getKey())) {
                     throw new FileFormatException(st.path(), "has tensor '" + t.name() + "' " + t.shapeText()
-                            + " that the architecture has no place for (it needs " + String.join(", ", expected) + ")");
+                            + " that the architecture has no place for (it needs " + String.join(", ", needed.keySet()) + ")");
                 }
             }
         }
-        for (Parameter p : network.parameters()) {
-            StoredTensor t = named.get(p.name());
+        for (String name : needed.keySet()) {
+            StoredTensor t = named.get(name);
             float[] data = t.data();
-            for (int i = 0; i < data.length; i++) {
+            for (int i = 0; data != null && i < data.length; i++) {
                 if (!Float.isFinite(data[i])) {
                     throw new FileFormatException(st.path(), "tensor '" + t.name() + "' holds " + data[i] + " at index " + i);
                 }
             }
+            if (t.int64() != null && t.int64()[0] < 0) {
+                throw new FileFormatException(st.path(), "tensor '" + t.name() + "' holds " + t.int64()[0]
+                        + ", a count must be >= 0");
+            }
         }
         for (Parameter p : network.parameters()) {
             p.value().copyFrom(named.get(p.name()).data());
+        }
+        for (Buffer b : network.buffers()) {
+            StoredTensor t = named.get(b.name());
+            if (b.isCounter()) {
+                b.setCount(t.int64()[0]);
+            } else {
+                b.value().copyFrom(t.data());
+            }
         }
     }
 

@@ -9,7 +9,8 @@ import dev.gradus.backend.Backend;
  * its backward reads {@code ws.dcur[i]}, accumulates its parameter gradients and, when a layer
  * before it has parameters, sets {@code ws.dcur[i - 1]}.
  */
-sealed interface Layer permits DenseLayer, ActivationLayer, DropoutLayer, Conv2dLayer, Pool2dLayer, FlattenLayer {
+sealed interface Layer permits DenseLayer, ActivationLayer, DropoutLayer, Conv2dLayer, Pool2dLayer, FlattenLayer,
+        BatchNormLayer, LayerNormLayer {
 
     /** Values per output sample (the output tensor is (rows, outFeatures())). */
     int outFeatures();

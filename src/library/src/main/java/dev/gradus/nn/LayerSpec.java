@@ -15,7 +15,8 @@ import java.util.SplittableRandom;
  * form, its summary line, its double-precision evaluation, and (through {@link Visitor}) its runtime
  * layer. {@code io.Architecture} reads the JSON back, one {@code fromJson} per kind.
  */
-public sealed interface LayerSpec permits DenseSpec, ActivationSpec, DropoutSpec, Conv2dSpec, Pool2dSpec, FlattenSpec {
+public sealed interface LayerSpec permits DenseSpec, ActivationSpec, DropoutSpec, Conv2dSpec, Pool2dSpec,
+        FlattenSpec, BatchNormSpec, LayerNormSpec {
 
     /** A short readable description for {@link Network#summary()}, e.g. {@code dense(784 -> 128)}. */
     String describe();
@@ -47,9 +48,33 @@ public sealed interface LayerSpec permits DenseSpec, ActivationSpec, DropoutSpec
      * This layer's output for {@code n} samples {@code x} of shape {@code in}, in double precision with
      * plain loops: the independent oracle that gradient checks differentiate. {@code params} are in
      * {@link #parameterShapes()} order; {@code mask}, when not null, is a dropout layer's training-mode
-     * multipliers (0 or 1/(1−p), one per value), and is ignored by every other kind.
+     * multipliers (0 or 1/(1−p), one per value), and is ignored by every other kind. Training mode:
+     * batchnorm normalizes with the batch statistics.
      */
     double[] evaluate(double[] x, int n, Shape in, List<double[]> params, double[] mask);
+
+    /**
+     * This layer's buffers (state that training updates and no optimizer does, PyTorch's
+     * {@code register_buffer}) by their PyTorch names within the layer, in storage order, with their
+     * shapes: float32 values, except that a scalar (shape {@code []}) is an int64 counter, as PyTorch's
+     * {@code num_batches_tracked}. None unless the kind has some.
+     */
+    default Map<String, long[]> bufferShapes() {
+        return Map.of();
+    }
+
+    /** Sets the initial values of the float buffers, given in {@link #bufferShapes()} order (counters start at 0). */
+    default void initializeBuffers(List<float[]> values) {
+        // zeros
+    }
+
+    /**
+     * As {@link #evaluate}, in eval mode: dropout off, and for a layer with buffers its running state,
+     * {@code buffers} in {@link #bufferShapes()} order (a counter as one value).
+     */
+    default double[] evaluateInference(double[] x, int n, Shape in, List<double[]> params, List<double[]> buffers) {
+        return evaluate(x, n, in, params, null);
+    }
 
     /** Dispatches to the visitor's method for this kind. */
     <R> R accept(Visitor<R> visitor);
@@ -62,5 +87,7 @@ public sealed interface LayerSpec permits DenseSpec, ActivationSpec, DropoutSpec
         R conv2d(Conv2dSpec spec);
         R pool2d(Pool2dSpec spec);
         R flatten(FlattenSpec spec);
+        R batchNorm(BatchNormSpec spec);
+        R layerNorm(LayerNormSpec spec);
     }
 }

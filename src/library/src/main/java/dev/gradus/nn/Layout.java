@@ -60,6 +60,20 @@ final class Layout {
         return (int) count;
     }
 
+    /** The float32 values of all buffers (counters are not in the buffer tensor). */
+    static int bufferCount(List<LayerSpec> specs) {
+        long count = 0;
+        for (LayerSpec s : specs) {
+            for (long[] shape : s.bufferShapes().values()) {
+                count += shape.length == 0 ? 0 : product(shape);
+            }
+        }
+        if (count > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("network has " + count + " buffer values, more than 2^31-1");
+        }
+        return (int) count;
+    }
+
     /** The number of values in a layer's parameters. */
     static long count(LayerSpec s) {
         long count = 0;
@@ -69,11 +83,15 @@ final class Layout {
         return count;
     }
 
-    /** The runtime layers; adds each parameter to {@code out} and fills it from {@code rng}. */
+    /**
+     * The runtime layers; adds each parameter to {@code out} and fills it from {@code rng}, and each
+     * buffer (views of {@code buffers}, float values in layer order) to {@code bufferList}, initialized.
+     */
     static Layer[] build(List<LayerSpec> specs, Shape input, Shape[] shapes, Tensor params, Tensor grads,
-                         SplittableRandom rng, List<Parameter> out) {
+                         Tensor buffers, SplittableRandom rng, List<Parameter> out, List<Buffer> bufferList) {
         Layer[] layers = new Layer[specs.size()];
         long offset = 0;
+        long bufferOffset = 0;
         boolean paramsBefore = false;
         for (int i = 0; i < specs.size(); i++) {
             LayerSpec s = specs.get(i);
@@ -96,8 +114,31 @@ final class Layout {
             for (int k = 0; k < values.size(); k++) {
                 values.get(k).copyFrom(initial.get(k));
             }
+            List<Buffer> own = new ArrayList<>();
+            List<float[]> initialBuffers = new ArrayList<>();
+            for (Map.Entry<String, long[]> e : s.bufferShapes().entrySet()) {
+                long[] shape = e.getValue();
+                String name = i + "." + e.getKey();
+                if (shape.length == 0) {
+                    own.add(Buffer.counter(name));
+                    continue;
+                }
+                int size = (int) product(shape);
+                int rows = shape.length == 1 ? 1 : (int) shape[0];
+                own.add(Buffer.floats(name, ints(shape), buffers.view(bufferOffset, rows, size / rows)));
+                initialBuffers.add(new float[size]);
+                bufferOffset += size;
+            }
+            s.initializeBuffers(initialBuffers);
+            int k = 0;
+            for (Buffer b : own) {
+                if (!b.isCounter()) {
+                    b.value().copyFrom(initialBuffers.get(k++));
+                }
+            }
+            bufferList.addAll(own);
             layers[i] = s.accept(new Runtime(specs, layers, i, i == 0 ? input : shapes[i - 1], shapes[i],
-                    values, gradients, paramsBefore));
+                    values, gradients, own, paramsBefore));
             paramsBefore |= !values.isEmpty();
         }
         return layers;
@@ -105,7 +146,8 @@ final class Layout {
 
     /** Builds layer i's runtime form from its spec, its shapes and its parameter views. */
     private record Runtime(List<LayerSpec> specs, Layer[] built, int i, Shape in, Shape out, List<Tensor> values,
-                           List<Tensor> grads, boolean inputGrad) implements LayerSpec.Visitor<Layer> {
+                           List<Tensor> grads, List<Buffer> buffers, boolean inputGrad)
+            implements LayerSpec.Visitor<Layer> {
         @Override
         public Layer dense(DenseSpec spec) {
             boolean fused = i + 1 < specs.size() && specs.get(i + 1) instanceof ActivationSpec;
@@ -138,6 +180,16 @@ final class Layout {
         @Override
         public Layer flatten(FlattenSpec spec) {
             return new FlattenLayer(out.size(), inputGrad);
+        }
+
+        @Override
+        public Layer batchNorm(BatchNormSpec spec) {
+            return new BatchNormLayer(spec, out.size(), values, grads, buffers, inputGrad);
+        }
+
+        @Override
+        public Layer layerNorm(LayerNormSpec spec) {
+            return new LayerNormLayer(spec.eps(), out.size(), values, grads, inputGrad);
         }
     }
 

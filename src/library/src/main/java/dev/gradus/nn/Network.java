@@ -17,7 +17,8 @@ import java.util.SplittableRandom;
  *
  * <p><b>Memory.</b> Every parameter lives in one contiguous tensor ({@link #parameterBuffer()}) and every
  * gradient in another ({@link #gradientBuffer()}), in layer order, weight before bias; layers and
- * {@link #parameters()} hold views, so an optimizer step is one kernel call. Activations and gradient
+ * {@link #parameters()} hold views, so an optimizer step is one kernel call; batchnorm's running
+ * statistics ({@link #buffers()}) live in a third tensor, out of the optimizers' reach. Activations and gradient
  * workspaces are allocated once per batch size (the last few sizes are kept) and reused, so a
  * steady-state training step allocates nothing. The gradient with respect to the network's input is
  * never computed.
@@ -40,8 +41,10 @@ import java.util.SplittableRandom;
  * }
  * }</pre>
  *
- * <p><b>Modes.</b> A new network is in training mode (dropout active), as a PyTorch module.
- * {@link #train(boolean) train(false)} turns dropout off. {@link #predict} always runs with dropout off.
+ * <p><b>Modes.</b> A new network is in training mode (dropout active; batchnorm normalizes with the
+ * batch statistics and updates its running statistics, {@link #buffers()}), as a PyTorch module.
+ * {@link #train(boolean) train(false)} turns dropout off and makes batchnorm use its running statistics,
+ * unchanged. {@link #predict} and every {@link Predictor} always run in eval mode.
  *
  * <p><b>Threads.</b> The training path is for one thread at a time: {@link #forward}, {@link #backward},
  * {@link #zeroGrad}, {@link #predict(Tensor)} and an optimizer's {@code step()} on this network's
@@ -67,6 +70,8 @@ public final class Network implements AutoCloseable {
     private final Tensor params;
     private final Tensor grads;
     private final List<Parameter> parameters;
+    private final Tensor buffers;
+    private final List<Buffer> bufferList;
     private final Shape input;
     private final Shape[] shapes;
     private final Workspace[] cache = new Workspace[CACHED_BATCH_SIZES];
@@ -112,15 +117,19 @@ public final class Network implements AutoCloseable {
         int count = Layout.parameterCount(specs);
         this.params = Tensor.allocate(1, count);
         this.grads = Tensor.allocate(1, count);
+        this.buffers = Tensor.allocate(1, Layout.bufferCount(specs));
         List<Parameter> ps = new ArrayList<>();
+        List<Buffer> bs = new ArrayList<>();
         try {
-            this.layers = Layout.build(specs, input, shapes, params, grads, new SplittableRandom(seed), ps);
+            this.layers = Layout.build(specs, input, shapes, params, grads, buffers, new SplittableRandom(seed), ps, bs);
         } catch (RuntimeException e) {
             params.close();
             grads.close();
+            buffers.close();
             throw e;
         }
         this.parameters = Collections.unmodifiableList(ps);
+        this.bufferList = Collections.unmodifiableList(bs);
     }
 
     /**
@@ -241,7 +250,7 @@ public final class Network implements AutoCloseable {
     }
 
     /**
-     * The network's output for {@code x} (N, in), with dropout off and no loss: logits for cross_entropy
+     * The network's output for {@code x} (N, in), in eval mode (no dropout, batchnorm's running statistics) and no loss: logits for cross_entropy
      * and bce_with_logits (apply softmax/sigmoid for probabilities; argmax is the same). The returned
      * tensor belongs to the network: it is valid until the next pass with this batch size or close();
      * copy it to keep it. Part of the training path (one thread at a time); for serving, and for
@@ -287,7 +296,7 @@ public final class Network implements AutoCloseable {
         return new Predictor(this, classNames, inputs);
     }
 
-    /** The layers run on {@code ws} from {@code x}, dropout off, touching no state of the network: a Predictor's pass. */
+    /** The layers run on {@code ws} from {@code x} in eval mode, touching no state of the network: a Predictor's pass. */
     Tensor infer(Workspace ws, Tensor x) {
         Tensor in = x;
         for (int i = 0; i < layers.length; i++) {
@@ -439,6 +448,27 @@ public final class Network implements AutoCloseable {
         return names;
     }
 
+    /**
+     * The buffers in layer order ({@code "1.running_mean"}, {@code "1.running_var"},
+     * {@code "1.num_batches_tracked"}, ...): layer state that training-mode forwards update and no
+     * optimizer does, owned by the network; empty for a network without batchnorm.
+     */
+    public List<Buffer> buffers() { return bufferList; }
+
+    /** The buffer with this PyTorch name. */
+    public Buffer buffer(String name) {
+        for (Buffer b : bufferList) {
+            if (b.name().equals(name)) {
+                return b;
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (Buffer b : bufferList) {
+            names.add(b.name());
+        }
+        throw new IllegalArgumentException("no buffer named '" + name + "'; the network has " + names);
+    }
+
     /** All parameter values, one contiguous (1, parameterCount) tensor. */
     public Tensor parameterBuffer() { checkOpen(); return params; }
 
@@ -470,7 +500,11 @@ public final class Network implements AutoCloseable {
         return null;
     }
 
-    /** Training mode (dropout active) when {@code on}, evaluation mode otherwise; returns this. */
+    /**
+     * Training mode (dropout active, batchnorm normalizing with batch statistics and updating its
+     * running ones) when {@code on}, evaluation mode (no dropout, batchnorm's running statistics)
+     * otherwise; returns this.
+     */
     public Network train(boolean on) {
         training = on;
         return this;
@@ -531,5 +565,6 @@ public final class Network implements AutoCloseable {
         }
         params.close();
         grads.close();
+        buffers.close();
     }
 }

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * <li>{@code bce}: the outputs as they are (the network ends in a sigmoid: they are probabilities);</li>
  * <li>{@code mse}, {@code l1}, {@code huber}: the outputs as they are.</li>
  * </ul>
- * Always with dropout off; a predictor made with a {@link Standardization} (as a model trained on a
+ * Always in eval mode (no dropout, batchnorm's running statistics); a predictor made with a {@link Standardization} (as a model trained on a
  * standardized CSV has, {@code ModelFile.Loaded.predictor()}) applies it to every input first. {@link #predictClass} gives the chosen class (argmax; {@code p >= 0.5} for
  * one binary output) and its name, when the predictor was given the class names.
  *

@@ -17,6 +17,7 @@ final class Workspace implements AutoCloseable {
     final Tensor[] cur;
     final Tensor[] dcur;
     final boolean[] dropped;   // whether dropout layer i applied its mask in the last forward
+    final boolean[] batchStats;   // whether batchnorm layer i normalized with batch statistics in the last forward
     Tensor input;              // the x of the last forward (read again by backward)
     long lastUse;
     private boolean gradsAllocated;
@@ -31,6 +32,7 @@ final class Workspace implements AutoCloseable {
         cur = new Tensor[n];
         dcur = new Tensor[n];
         dropped = new boolean[n];
+        batchStats = new boolean[n];
         try {
             for (int i = 0; i < n; i++) {
                 out[i] = Tensor.allocate(rows, layers[i].outFeatures());

@@ -7,12 +7,14 @@ import dev.gradus.backend.Backend;
 import dev.gradus.data.Batch;
 import dev.gradus.data.Batches;
 import dev.gradus.data.Dataset;
+import dev.gradus.nn.Buffer;
 import dev.gradus.nn.Network;
 import dev.gradus.optim.Optimizer;
 import dev.gradus.backend.internal.InUse;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Trains a {@link Network} with an {@link Optimizer} over a {@link Dataset}, as a {@link TrainConfig}
@@ -45,7 +47,7 @@ import java.util.Arrays;
  * into preallocated tensors, listeners get primitives, and accuracy is counted straight from the output.
  *
  * <p>The network stays in training mode while training and is left in training mode; validation runs
- * in evaluation mode (dropout off).
+ * in evaluation mode (dropout off, batchnorm's running statistics).
  */
 public final class Trainer {
     private final Network network;
@@ -189,6 +191,7 @@ public final class Trainer {
             }
             best.copyFrom(params);
         }
+        BufferSnapshot bestBuffers = es == null ? null : new BufferSnapshot(network);
         int start = posEpoch;
         fire(new TrainingListener.Plan(config.epochs(), start, batches.count(), batches.batchSize(), train.size(),
                 validation == null ? 0 : validation.size()));
@@ -294,6 +297,7 @@ public final class Trainer {
                     bestValue = metric.of(r);
                     bestEpoch = epoch;
                     best.copyFrom(params);
+                    bestBuffers.save();
                     wait = 0;
                 } else if (++wait >= es.patience()) {
                     stop = true;
@@ -305,6 +309,7 @@ public final class Trainer {
         }
         if (es != null && bestEpoch >= 0) {
             params.copyFrom(best);
+            bestBuffers.restore();
         }
         for (TrainingListener l : listeners) {
             l.onEnd(history);
@@ -408,5 +413,44 @@ public final class Trainer {
         return new TrainingDivergedException("training diverged at epoch " + (epoch + 1) + "/" + config.epochs()
                 + ", batch " + (iteration + 1) + "/" + batchesPerEpoch + " (iteration " + step + "): " + what + "; " + detail
                 + ". " + TrainingDivergedException.ADVICE, epoch, iteration, param);
+    }
+
+    /** The buffers (batchnorm's running statistics) of the best epoch, restored with its weights. */
+    private static final class BufferSnapshot {
+        private final List<Buffer> buffers;
+        private final float[][] values;
+        private final long[] counts;
+
+        BufferSnapshot(Network network) {
+            buffers = network.buffers();
+            values = new float[buffers.size()][];
+            counts = new long[buffers.size()];
+            for (int k = 0; k < values.length; k++) {
+                values[k] = buffers.get(k).isCounter() ? null : new float[buffers.get(k).value().size()];
+            }
+            save();
+        }
+
+        void save() {
+            for (int k = 0; k < values.length; k++) {
+                Buffer b = buffers.get(k);
+                if (b.isCounter()) {
+                    counts[k] = b.count();
+                } else {
+                    b.value().copyTo(0, values[k], 0, values[k].length);
+                }
+            }
+        }
+
+        void restore() {
+            for (int k = 0; k < values.length; k++) {
+                Buffer b = buffers.get(k);
+                if (b.isCounter()) {
+                    b.setCount(counts[k]);
+                } else {
+                    b.value().copyFrom(values[k]);
+                }
+            }
+        }
     }
 }

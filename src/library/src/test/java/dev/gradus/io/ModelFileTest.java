@@ -12,6 +12,9 @@ import dev.gradus.Tensor;
 import dev.gradus.backend.Backend;
 import dev.gradus.data.Standardization;
 import dev.gradus.nn.ActivationSpec;
+import dev.gradus.nn.BatchNormSpec;
+import dev.gradus.nn.Buffer;
+import dev.gradus.nn.LayerNormSpec;
 import dev.gradus.nn.Conv2dSpec;
 import dev.gradus.nn.FlattenSpec;
 import dev.gradus.nn.Pool2dSpec;
@@ -62,16 +65,18 @@ class ModelFileTest {
     }
 
     static List<LayerSpec> everyKindOfLayer() {
-        return List.of(new DenseSpec(5, 4, Init.XAVIER_NORMAL), new ActivationSpec(Activation.leakyRelu(0.03f)),
-                new DropoutSpec(0.25f), new DenseSpec(4, 4, Init.constant(0.5f)), new ActivationSpec(Activation.elu(0.7f)),
+        return List.of(new DenseSpec(5, 4, Init.XAVIER_NORMAL), new BatchNormSpec(false, 4, 1e-3, 0.25),
+                new ActivationSpec(Activation.leakyRelu(0.03f)), new DropoutSpec(0.25f),
+                new DenseSpec(4, 4, Init.constant(0.5f)), LayerNormSpec.of(4), new ActivationSpec(Activation.elu(0.7f)),
                 new DenseSpec(4, 3), new ActivationSpec(Activation.GELU));
     }
 
     /** For images of [3, 9, 8]. */
     static List<LayerSpec> everyKindOfImageLayer() {
-        return List.of(new Conv2dSpec(3, 4, 3, 2, 2, 1, 1, 0, 1, 2, false, Init.XAVIER_UNIFORM),
+        return List.of(new Conv2dSpec(3, 4, 3, 2, 2, 1, 1, 0, 1, 2, false, Init.XAVIER_UNIFORM), BatchNormSpec.of2d(4),
                 new ActivationSpec(Activation.RELU), Pool2dSpec.max(2), new Conv2dSpec(4, 5, 1),
-                new Pool2dSpec(false, 3, 1, 1, 1, 1, 0, false), new FlattenSpec(), new DenseSpec(30, 3));
+                new LayerNormSpec(List.of(2, 3), 1e-6), new Pool2dSpec(false, 3, 1, 1, 1, 1, 0, false), new FlattenSpec(),
+                new DenseSpec(30, 3));
     }
 
     static final Shape IMAGE = Shape.image(3, 9, 8);
@@ -90,7 +95,64 @@ class ModelFileTest {
         assertArrayEquals(net.parameterBuffer().toArray(), back.parameterBuffer().toArray());
         SafetensorsFile st = SafetensorsFile.read(f);
         assertEquals("[4, 3, 3, 2]", st.tensor("0.weight").shapeText(), "conv weights as torch.nn.Conv2d's");
-        assertEquals(List.of("0.weight", "3.weight", "3.bias", "6.weight", "6.bias"), List.copyOf(st.tensors().keySet()));
+        assertEquals(List.of("0.weight", "1.weight", "1.bias", "4.weight", "4.bias", "5.weight", "5.bias", "8.weight",
+                "8.bias", "1.running_mean", "1.running_var", "1.num_batches_tracked"), List.copyOf(st.tensors().keySet()));
+        assertEquals("[2, 3]", st.tensor("5.weight").shapeText(), "layernorm weights of its normalized_shape");
+    }
+
+    /** Buffers as PyTorch's state dict holds them: F32 running statistics, an I64 scalar counter; read back bit for bit. */
+    @Test
+    void buffersRoundTripBitIdenticalWithPyTorchNamesAndDtypes() throws IOException {
+        Network net = keep(new Architecture(IMAGE, everyKindOfImageLayer(), Loss.CROSS_ENTROPY).build(NO_MATH, 5));
+        assertEquals(List.of("1.running_mean", "1.running_var", "1.num_batches_tracked"),
+                net.buffers().stream().map(Buffer::name).toList());
+        assertArrayEquals(new float[] {0, 0, 0, 0}, net.buffer("1.running_mean").value().toArray(), "PyTorch's initial mean");
+        assertArrayEquals(new float[] {1, 1, 1, 1}, net.buffer("1.running_var").value().toArray(), "PyTorch's initial var");
+        net.buffer("1.running_mean").value().copyFrom(new float[] {0.1f, -2.5e-8f, Float.MIN_VALUE, 3e7f});
+        net.buffer("1.running_var").value().copyFrom(new float[] {Math.nextUp(1f), 0.3f, 7f, 1e-30f});
+        net.buffer("1.num_batches_tracked").setCount((1L << 40) + 3);   // more than a float holds exactly
+        Path f = dir.resolve("bn.safetensors");
+        ModelFile.save(f, net, Map.of());
+        StoredTensor counter = SafetensorsFile.read(f).tensor("1.num_batches_tracked");
+        assertEquals("I64", counter.dtype());
+        assertEquals("[]", counter.shapeText());
+        Network back = keep(ModelFile.load(f, NO_MATH)).network();
+        for (Buffer b : net.buffers()) {
+            if (b.isCounter()) {
+                assertEquals(b.count(), back.buffer(b.name()).count(), b.name());
+            } else {
+                assertArrayEquals(b.value().toArray(), back.buffer(b.name()).value().toArray(), b.name());
+            }
+        }
+        // a PyTorch state dict of the same layers (its buffers included) imports them as well
+        try (Network imported = StateDict.load(f, new Architecture(IMAGE, everyKindOfImageLayer(), Loss.CROSS_ENTROPY),
+                NO_MATH, 1)) {
+            assertEquals((1L << 40) + 3, imported.buffer("1.num_batches_tracked").count());
+            assertArrayEquals(net.buffer("1.running_var").value().toArray(), imported.buffer("1.running_var").value().toArray());
+            assertArrayEquals(net.parameterBuffer().toArray(), imported.parameterBuffer().toArray());
+        }
+    }
+
+    @Test
+    void badBuffersAreRejectedWithTheFileAndTheReason() throws IOException {
+        Network net = keep(new Network(NO_MATH, everyKindOfLayer(), Loss.MSE, 5));
+        Map<String, String> meta = ModelFile.metadata(ModelFile.FORMAT, net, Map.of());
+        List<StoredTensor> tensors = ModelFile.networkTensors(net);
+        int counter = tensors.size() - 1;
+        assertEquals("1.num_batches_tracked", tensors.get(counter).name());
+        expectBad(meta, tensors.subList(0, counter), "has no tensor '1.num_batches_tracked'");
+        List<StoredTensor> asFloat = new ArrayList<>(tensors);
+        asFloat.set(counter, new StoredTensor("1.num_batches_tracked", new long[0], new float[] {3}));
+        expectBad(meta, asFloat, "tensor '1.num_batches_tracked' has dtype F32; a counter is an I64 scalar");
+        List<StoredTensor> negative = new ArrayList<>(tensors);
+        negative.set(counter, StoredTensor.ofInt64("1.num_batches_tracked", new long[0], new long[] {-1}));
+        expectBad(meta, negative, "a count must be >= 0");
+        List<StoredTensor> intMean = new ArrayList<>(tensors);
+        intMean.set(counter - 2, StoredTensor.ofInt64("1.running_mean", new long[] {4}, new long[4]));
+        expectBad(meta, intMean, "tensor '1.running_mean' has dtype I64, expected F32");
+        List<StoredTensor> nan = new ArrayList<>(tensors);
+        nan.set(counter - 1, new StoredTensor("1.running_var", new long[] {4}, new float[] {1, Float.NaN, 1, 1}));
+        expectBad(meta, nan, "tensor '1.running_var' holds NaN at index 1");
     }
 
     @Test
@@ -125,7 +187,9 @@ class ModelFileTest {
         assertEquals(Map.of("classes", "[\"a\",\"b\",\"c\"]"), loaded.info());
         assertArrayEquals(net.parameterBuffer().toArray(), loaded.network().parameterBuffer().toArray());
         SafetensorsFile st = SafetensorsFile.read(f);
-        assertEquals(List.of("0.weight", "0.bias", "3.weight", "3.bias", "5.weight", "5.bias"), List.copyOf(st.tensors().keySet()));
+        assertEquals(List.of("0.weight", "0.bias", "1.weight", "1.bias", "4.weight", "4.bias", "5.weight", "5.bias",
+                "7.weight", "7.bias", "1.running_mean", "1.running_var", "1.num_batches_tracked"),
+                List.copyOf(st.tensors().keySet()));
         assertEquals("[4]", st.tensor("0.bias").shapeText(), "biases are 1-D as in torch.nn.Linear");
         assertEquals(ModelFile.FORMAT, st.meta("format"));
     }
@@ -231,6 +295,20 @@ class ModelFileTest {
     }
 
     @Test
+    void checkpointRestoresTheBuffers() throws IOException {
+        Network net = keep(new Network(NO_MATH, everyKindOfLayer(), Loss.MSE, 5));
+        Optimizer adam = keep(new OptimizerSpec("adam", AdamConfig.adam(0.002f)).create(net));
+        net.buffer("1.running_mean").value().copyFrom(new float[] {0.5f, -1, 2, 1e-3f});
+        net.buffer("1.num_batches_tracked").setCount(41);
+        Path f = dir.resolve("bn-ckpt.safetensors");
+        Checkpoint.save(f, net, adam, new TrainingPosition(1, 0, 41, 42, 41), Map.of());
+        Checkpoint.Restored r = keep(Checkpoint.load(f, NO_MATH));
+        assertArrayEquals(new float[] {0.5f, -1, 2, 1e-3f}, r.network().buffer("1.running_mean").value().toArray());
+        assertArrayEquals(net.buffer("1.running_var").value().toArray(), r.network().buffer("1.running_var").value().toArray());
+        assertEquals(41, r.network().buffer("1.num_batches_tracked").count());
+    }
+
+    @Test
     void aModelFileIsNotACheckpoint() throws IOException {
         Network net = keep(Network.mlp(NO_MATH, new int[] {3, 2}, Activation.RELU, Loss.MSE, 5));
         Path f = dir.resolve("m.safetensors");
@@ -242,7 +320,7 @@ class ModelFileTest {
     void badModelFilesAreRejectedWithTheFileAndTheReason() throws IOException {
         Network net = keep(Network.mlp(NO_MATH, new int[] {3, 4, 2}, Activation.TANH, Loss.MSE, 5));
         Map<String, String> meta = ModelFile.metadata(ModelFile.FORMAT, net, Map.of());
-        List<StoredTensor> tensors = ModelFile.parameterTensors(net);
+        List<StoredTensor> tensors = ModelFile.networkTensors(net);
 
         expectBad(with(meta, "format", null), tensors, "not a Gradus model");
         expectBad(with(meta, "format", "gradus-model/2"), tensors, "format version gradus-model/2");

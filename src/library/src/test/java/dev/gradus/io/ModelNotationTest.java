@@ -9,11 +9,13 @@ import dev.gradus.Activation;
 import dev.gradus.Loss;
 import dev.gradus.backend.Backend;
 import dev.gradus.nn.ActivationSpec;
+import dev.gradus.nn.BatchNormSpec;
 import dev.gradus.nn.Conv2dSpec;
 import dev.gradus.nn.DenseSpec;
 import dev.gradus.nn.DropoutSpec;
 import dev.gradus.nn.FlattenSpec;
 import dev.gradus.nn.Init;
+import dev.gradus.nn.LayerNormSpec;
 import dev.gradus.nn.LayerSpec;
 import dev.gradus.nn.Network;
 import dev.gradus.nn.Pool2dSpec;
@@ -83,6 +85,21 @@ class ModelNotationTest {
         assertEquals(ModelNotation.BUILT_IN.get("lenet5"), ModelNotation.format(LENET5));
     }
 
+    /** BatchNorm and LayerNorm take their sizes from the input, or check the ones written. */
+    @Test
+    void normalizationLayers() {
+        List<LayerSpec> layers = ModelNotation.parse("conv2d(4, 3) batchnorm2d relu layernorm layernorm((26, 26), eps=1e-3) "
+                + "flatten dense(8) batchnorm1d(8, eps=0.001, momentum=0.2) layernorm(8) dense(3)", MNIST);
+        assertEquals(List.of(new Conv2dSpec(1, 4, 3), BatchNormSpec.of2d(4), RELU, LayerNormSpec.of(4, 26, 26),
+                new LayerNormSpec(List.of(26, 26), 1e-3), new FlattenSpec(), new DenseSpec(4 * 26 * 26, 8),
+                new BatchNormSpec(false, 8, 0.001, 0.2), LayerNormSpec.of(8), new DenseSpec(8, 3)), layers);
+        String formatted = ModelNotation.format(layers);
+        assertEquals("conv2d(4, 3) batchnorm2d relu layernorm((4, 26, 26)) layernorm((26, 26), eps=0.001) flatten dense(8) "
+                + "batchnorm1d(eps=0.001, momentum=0.2) layernorm(8) dense(3)", formatted);
+        assertEquals(layers, ModelNotation.parse(formatted, MNIST));
+        assertEquals(layers, Architecture.parse(new Architecture(MNIST, layers, Loss.CROSS_ENTROPY).toJson()).layers());
+    }
+
     @Test
     void anMlpOnFlatSamples() {
         assertEquals(Network.mlpLayers(new int[] {4, 8, 3}, Activation.TANH), ModelNotation.parse("dense(8) tanh dense(3)",
@@ -96,7 +113,9 @@ class ModelNotationTest {
         "conv2d(6, 5) dense(10)                | at column 14 ('dense(10)'): dense takes flat samples, but its input is images [6, 24, 24]: put flatten before it",
         "conv2d(6, 5                           | (the end): expected ',' or ')' in the arguments of conv2d",
         "conv2d(6, five)                       | at column 1 ('conv2d(6, five)'): kernel_size must be an integer N or a pair (h, w), got five at column 11",
-        "conv2d(6, (5, 5, 5))                  | at column 16 (','): expected ')' closing the pair (h, w)",
+        "conv2d(6, (5, 5, 5))                  | kernel_size must be an integer N or a pair (h, w), got (5, 5, 5) at column 11",
+        "conv2d(6, (5 5))                      | at column 14 ('5))'): expected ',' in the tuple (h, w)",
+        "layernorm((1, 28, 28, 1))             | at column 21 (','): expected ')' closing the tuple (c, h, w)",
         "conv2d(6)                             | conv2d needs kernel_size",
         "conv2d(6, 5, 1, 0, 1, 1)              | conv2d takes at most 5 positional arguments (out_channels, kernel_size, stride, padding, dilation), got 1 at column 23",
         "conv2d(6, 5, groups=2)                | unknown argument 'groups' at column 14 (conv2d takes out_channels, kernel_size, stride, padding, dilation, bias, init, in_channels)",
@@ -110,9 +129,11 @@ class ModelNotationTest {
         "relu(2)                               | relu takes no positional arguments, got 2 at column 6",
         "dropout(1.5)                          | dropout probability must be in [0, 1), got 1.5",
         "dropout(p=often)                      | p must be a number, got often at column 11",
-        "flatten dense(10) batchnorm1d(10)     | at column 19 ('batchnorm1d(10)'): batchnorm1d is not supported yet",
-        "conv2d(6, 5) batchnorm2d(6)           | batchnorm2d is not supported yet",
-        "layernorm                             | layernorm is not supported yet",
+        "flatten dense(10) batchnorm1d(12)     | at column 19 ('batchnorm1d(12)'): num_features=12, but the input gives 10",
+        "conv2d(6, 5) batchnorm1d              | batchnorm1d takes flat samples, but its input is images [6, 24, 24] (batchnorm2d normalizes per channel)",
+        "flatten batchnorm2d                   | batchnorm2d takes images [C, H, W], but its input is flat [784] (batchnorm1d",
+        "batchnorm2d(momentum=2)               | momentum in [0, 1]",
+        "layernorm(27)                         | normalizes the trailing dims [27] of its input, got [1, 28, 28]",
         "linear(10)                            | ambiguous: write dense(N) for a linear layer, identity for no activation",
         "relu, dense(10)                       | at column 5 (','): expected a layer name such as conv2d, relu or dense(10)",
         "'   '                                 | the model has no layers",

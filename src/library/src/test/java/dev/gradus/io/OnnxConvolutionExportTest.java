@@ -17,10 +17,13 @@ import dev.gradus.data.Dataset;
 import dev.gradus.data.MnistIdx;
 import dev.gradus.data.Standardization;
 import dev.gradus.nn.ActivationSpec;
+import dev.gradus.nn.BatchNormSpec;
+import dev.gradus.nn.Buffer;
 import dev.gradus.nn.Conv2dSpec;
 import dev.gradus.nn.DenseSpec;
 import dev.gradus.nn.FlattenSpec;
 import dev.gradus.nn.Init;
+import dev.gradus.nn.LayerNormSpec;
 import dev.gradus.nn.LayerSpec;
 import dev.gradus.nn.Network;
 import dev.gradus.nn.Pool2dSpec;
@@ -37,6 +40,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,7 +52,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Convolutional networks on MNIST's [1, 28, 28] images, exported and run in ONNX Runtime on 2,000 MNIST
- * test images fed as {@code [N, 1, 28, 28]}: a LeNet-5 trained for an epoch, and untrained networks of
+ * test images fed as {@code [N, 1, 28, 28]}: a LeNet-5 and a CNN with batchnorm and layernorm trained
+ * for an epoch, and untrained networks of
  * awkward geometry (dilation, stride larger than the kernel, padding, non-square kernels and pools, no
  * bias, count_include_pad both ways, an image output) on both backends. Every output agrees with
  * Gradus's {@code predict} within 1e-5 (max |difference|). Conv runs through OpenBLAS, so this runs
@@ -121,6 +126,90 @@ class OnnxConvolutionExportTest {
                 assertTrue(agreeing(logits, compared) > COMPARED * 0.8, "trained weights, not an initialization's");
             }
         }
+    }
+
+    /**
+     * A small CNN with every norm: batchnorm2d after each conv, layernorm over a conv's [H, W] planes
+     * (ONNX axis 2), batchnorm1d and layernorm over [F] (axis 1) after a dense layer.
+     */
+    static List<LayerSpec> normCnn() {
+        return List.of(new Conv2dSpec(1, 6, 5, 1, 2), BatchNormSpec.of2d(6), relu(), Pool2dSpec.max(2),
+                new Conv2dSpec(6, 12, 5), BatchNormSpec.of2d(12), LayerNormSpec.of(10, 10), relu(), Pool2dSpec.max(2),
+                new FlattenSpec(), new DenseSpec(300, 64), BatchNormSpec.of1d(64), relu(), LayerNormSpec.of(64),
+                new DenseSpec(64, 10));
+    }
+
+    /**
+     * Trained for an epoch, the batchnorms' running statistics are far from their initial 0 and 1: the
+     * export normalizes with them, as {@code predict} (eval mode) does.
+     */
+    @Test
+    void aCnnWithBatchnormAndLayernormTrainedOnMnistRunsInOnnxRuntimeAsInGradus() throws Exception {
+        try (Network net = new Network(Backend.named("native"), MNIST, normCnn(), Loss.CROSS_ENTROPY, 6);
+             Optimizer adam = new Adam(net, AdamConfig.adam(1e-3f))) {
+            new Trainer(net, adam, TrainConfig.of(1, 64, 3)).fit(training);
+            Buffer var = net.buffer("1.running_var");
+            assertEquals((training.size() + 63) / 64, net.buffer("1.num_batches_tracked").count());
+            assertTrue(maxDifference(var.value().toArray(), ones(6)) > 0.01, "running_var moved: " + var.value());
+            float[] logits = net.predict(compared.features()).toArray();
+            try (OnnxRuntime rt = new OnnxRuntime(OnnxExport.toBytes(net, Map.of()))) {
+                float[] ort = rt.run(OnnxExport.INPUT, compared.features().toArray(), new long[] {COMPARED, 1, 28, 28})
+                        .get(OnnxExport.LOGITS);
+                double worst = maxDifference(logits, ort);
+                System.out.printf(Locale.ROOT, "[onnx] CNN with batchnorm2d, batchnorm1d and layernorm, one epoch on 8,000 MNIST"
+                        + " images: max |ONNX Runtime - Gradus| %.3g over %d x 10 logits (largest |logit| %.3g); accuracy %.2f%%%n",
+                        worst, COMPARED, largest(logits), 100.0 * agreeing(logits, compared) / COMPARED);
+                assertTrue(worst <= TOLERANCE, "logits differ by " + worst);
+                assertTrue(agreeing(logits, compared) > COMPARED * 0.8, "trained weights, not an initialization's");
+            }
+        }
+    }
+
+    /**
+     * The same CNN on both backends, untrained but with every norm's γ, β and batchnorm's running mean
+     * and variance drawn away from their initial values.
+     */
+    @Test
+    void normsWithDrawnStatisticsRunInOnnxRuntimeAsOnBothBackends() throws Exception {
+        for (String backend : List.of("native", "java")) {
+            try (Network net = new Network(Backend.named(backend), MNIST, normCnn(), Loss.CROSS_ENTROPY, 4)) {
+                SplittableRandom rng = new SplittableRandom(9);
+                for (int i = 0; i < net.layers().size(); i++) {
+                    if (net.layers().get(i) instanceof BatchNormSpec || net.layers().get(i) instanceof LayerNormSpec) {
+                        draw(net.parameter(i + ".weight").value(), rng, 0.5, 1.5);
+                        draw(net.parameter(i + ".bias").value(), rng, -0.5, 0.5);
+                    }
+                }
+                for (Buffer b : net.buffers()) {
+                    if (!b.isCounter()) {
+                        draw(b.value(), rng, b.name().endsWith("running_var") ? 0.5 : -0.5, b.name().endsWith("running_var") ? 2 : 0.5);
+                    }
+                }
+                float[] gradus = net.predict(compared.features()).toArray();
+                try (OnnxRuntime rt = new OnnxRuntime(OnnxExport.toBytes(net, Map.of()))) {
+                    float[] ort = rt.run(OnnxExport.INPUT, compared.features().toArray(), new long[] {COMPARED, 1, 28, 28})
+                            .get(OnnxExport.LOGITS);
+                    double worst = maxDifference(gradus, ort);
+                    System.out.printf(Locale.ROOT, "[onnx] norms with drawn statistics, %s backend: max |ONNX Runtime - Gradus| %.3g"
+                            + " over %d x 10 logits (largest |logit| %.3g)%n", backend, worst, COMPARED, largest(gradus));
+                    assertTrue(worst <= TOLERANCE, backend + ": logits differ by " + worst);
+                }
+            }
+        }
+    }
+
+    private static void draw(Tensor t, SplittableRandom rng, double from, double to) {
+        float[] v = new float[t.size()];
+        for (int k = 0; k < v.length; k++) {
+            v[k] = (float) rng.nextDouble(from, to);
+        }
+        t.copyFrom(v);
+    }
+
+    private static float[] ones(int n) {
+        float[] a = new float[n];
+        Arrays.fill(a, 1f);
+        return a;
     }
 
     static Stream<Arguments> geometries() {

@@ -10,19 +10,27 @@ import java.util.List;
  * An independent, plain double-precision evaluation of a network's loss (no backend, no Tensor): the
  * function that finite differences differentiate in {@link GradientCheckTest}. Parameters are read from a
  * flat array laid out as {@link Network#parameterBuffer()}; each layer computes by its own
- * {@link LayerSpec#evaluate}; dropout layers multiply by given masks (null: none).
+ * {@link LayerSpec#evaluate} (training mode) or {@link LayerSpec#evaluateInference} (eval mode, with the
+ * network's buffers); dropout layers multiply by given masks (null: none).
  */
 final class DoubleEvaluator {
     private final Shape input;
     private final List<LayerSpec> specs;
     private final Loss loss;
     private final double[][] masks;   // per layer, null for non-dropout layers
+    private final List<List<double[]>> buffers;   // per layer, in eval mode; null in training mode
 
     DoubleEvaluator(Shape input, List<LayerSpec> specs, Loss loss, double[][] masks) {
+        this(input, specs, loss, masks, null);
+    }
+
+    /** In eval mode when {@code buffers} (each layer's, in bufferShapes order) is not null: batchnorm's running statistics. */
+    DoubleEvaluator(Shape input, List<LayerSpec> specs, Loss loss, double[][] masks, List<List<double[]>> buffers) {
         this.input = input;
         this.specs = specs;
         this.loss = loss;
         this.masks = masks;
+        this.buffers = buffers;
     }
 
     /** The mean loss for x (n rows) against target (float loss) or labels (cross-entropy). */
@@ -38,7 +46,8 @@ final class DoubleEvaluator {
                 params.add(Arrays.copyOfRange(p, offset, offset + size));
                 offset += size;
             }
-            a = s.evaluate(a, n, shape, params, masks[i]);
+            a = buffers == null ? s.evaluate(a, n, shape, params, masks[i])
+                    : s.evaluateInference(a, n, shape, params, buffers.get(i));
             shape = s.outputShape(shape);
         }
         return lossOf(a, n, shape.size(), target, labels);

@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Back-propagation against central finite differences of the loss, for the whole network: every
  * activation, every loss, dense layers (fused and unfused bias), dropout with its mask held fixed,
- * conv2d (stride, padding, dilation, no bias), max and average pooling (both divisors), flatten.
+ * conv2d (stride, padding, dilation, no bias), max and average pooling (both divisors), flatten,
+ * batchnorm (1d and 2d, training and eval mode) and layernorm (flat and image trailing shapes).
  * The differences are taken in double precision on an independent double evaluation of the same
  * network ({@link DoubleEvaluator}), which first must agree with the network's own float loss.
  */
@@ -76,18 +77,56 @@ class GradientCheckTest {
         return all.stream();
     }
 
+    /** Normalization layers, in training mode (batch statistics) and eval mode (running statistics as constants). */
+    static Stream<Arguments> normNetworks() {
+        List<Arguments> all = new ArrayList<>();
+        List<LayerSpec> bn1d = List.of(new DenseSpec(4, 5), BatchNormSpec.of1d(5), new ActivationSpec(Activation.TANH),
+                new DenseSpec(5, 3));
+        List<LayerSpec> bn2d = List.of(new Conv2dSpec(2, 3, 3, 1, 1), new BatchNormSpec(true, 3, 1e-3, 0.3),
+                new ActivationSpec(Activation.RELU), Pool2dSpec.max(2), new FlattenSpec(), new DenseSpec(18, 4));
+        List<LayerSpec> bnFirst = List.of(BatchNormSpec.of2d(2), new Conv2dSpec(2, 2, 2), BatchNormSpec.of2d(2),
+                new FlattenSpec(), new DenseSpec(18, 2));
+        List<LayerSpec> ln = List.of(new DenseSpec(4, 6), LayerNormSpec.of(6), new ActivationSpec(Activation.GELU),
+                new DenseSpec(6, 3));
+        List<LayerSpec> lnImage = List.of(new Conv2dSpec(2, 3, 3, 1, 1), new LayerNormSpec(List.of(3, 6, 4), 1e-4),
+                new ActivationSpec(Activation.TANH), LayerNormSpec.of(4), new FlattenSpec(), new DenseSpec(72, 2));
+        for (boolean training : new boolean[] {true, false}) {
+            String mode = training ? " (training)" : " (eval)";
+            all.add(Arguments.of("dense, batchnorm1d, tanh, dense" + mode, bn1d, Loss.CROSS_ENTROPY, null, training));
+            all.add(Arguments.of("conv2d, batchnorm2d (eps, momentum), relu, maxpool, dense" + mode, bn2d, Loss.MSE,
+                    Shape.image(2, 6, 4), training));
+            all.add(Arguments.of("batchnorm2d first, conv2d, batchnorm2d on 3x3 planes" + mode, bnFirst, Loss.huber(0.5f),
+                    Shape.image(2, 4, 4), training));
+        }
+        all.add(Arguments.of("dense, layernorm [6], gelu, dense", ln, Loss.MSE, null, true));
+        all.add(Arguments.of("conv2d, layernorm [C, H, W], tanh, layernorm [W], dense", lnImage, Loss.BCE_WITH_LOGITS,
+                Shape.image(2, 6, 4), true));
+        return all.stream();
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("networks")
     void backpropMatchesFiniteDifferences(String name, List<LayerSpec> specs, Loss loss, Shape input) {
         for (Backend backend : TestBackends.all()) {
-            check(backend, specs, loss, input);
+            check(backend, specs, loss, input, true);
         }
     }
 
-    private static void check(Backend backend, List<LayerSpec> specs, Loss loss, Shape input) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("normNetworks")
+    void normalizationBackpropMatchesFiniteDifferences(String name, List<LayerSpec> specs, Loss loss, Shape input,
+                                                       boolean training) {
+        for (Backend backend : TestBackends.all()) {
+            check(backend, specs, loss, input, training);
+        }
+    }
+
+    private static void check(Backend backend, List<LayerSpec> specs, Loss loss, Shape input, boolean training) {
         SplittableRandom rng = new SplittableRandom(7);
         try (Network net = input == null ? new Network(backend, specs, loss, 11)
                 : new Network(backend, input, specs, loss, 11)) {
+            net.train(training);
+            List<List<double[]>> buffers = training ? null : randomRunningStatistics(net, rng);
             int in = net.inFeatures();
             int out = net.outFeatures();
             double[] x = uniform(rng, N * in, -1.5, 1.5);
@@ -112,7 +151,7 @@ class GradientCheckTest {
                     Tensor mask = net.dropoutMask(i);
                     masks[i] = mask == null ? null : toDouble(mask.toArray());
                 }
-                DoubleEvaluator eval = new DoubleEvaluator(net.inputShape(), specs, loss, masks);
+                DoubleEvaluator eval = new DoubleEvaluator(net.inputShape(), specs, loss, masks, buffers);
                 double[] p = toDouble(net.parameterBuffer().toArray());
                 double base = eval.loss(p, xUsed, N, targetUsed, labels);
                 assertTrue(Math.abs(base - netLoss) <= LOSS_RTOL * Math.abs(base) + 1e-7,
@@ -120,6 +159,26 @@ class GradientCheckTest {
                 compare(backend, net, analytic, numeric(eval, p, xUsed, targetUsed, labels));
             }
         }
+    }
+
+    /** Sets every running statistic to a random value (not PyTorch's 0 and 1); returns them per layer, for the evaluator. */
+    private static List<List<double[]>> randomRunningStatistics(Network net, SplittableRandom rng) {
+        List<List<double[]>> perLayer = new ArrayList<>();
+        for (int i = 0; i < net.layers().size(); i++) {
+            perLayer.add(new ArrayList<>());
+        }
+        for (Buffer b : net.buffers()) {
+            int layer = Integer.parseInt(b.name().substring(0, b.name().indexOf('.')));
+            if (b.isCounter()) {
+                perLayer.get(layer).add(new double[] {b.count()});
+                continue;
+            }
+            boolean var = b.name().endsWith("running_var");
+            double[] v = uniform(rng, b.value().size(), var ? 0.3 : -0.5, var ? 2 : 0.5);
+            b.value().copyFrom(floats(v));
+            perLayer.get(layer).add(toDouble(b.value().toArray()));
+        }
+        return perLayer;
     }
 
     private static double[] numeric(DoubleEvaluator eval, double[] p, double[] x, double[] t, int[] labels) {

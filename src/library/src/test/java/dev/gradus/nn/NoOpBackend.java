@@ -84,6 +84,29 @@ class NoOpBackend implements Backend {
     }
 
     @Override
+    public void batchNormForward(Tensor out, Tensor stats, Tensor runningMean, Tensor runningVar, Tensor inp,
+                                 Tensor gamma, Tensor beta, double eps, double momentum, boolean training) {
+        Checks.batchNorm("batchNormForward", inp, out, stats, gamma, beta, runningMean, runningVar, training);
+    }
+
+    @Override
+    public void batchNormBackward(Tensor dinp, Tensor dgamma, Tensor dbeta, Tensor dout, Tensor inp, Tensor stats,
+                                  Tensor gamma, boolean training) {
+        Checks.batchNorm("batchNormBackward", inp, dout, stats, gamma, dbeta, null, null, training);
+    }
+
+    @Override
+    public void layerNormForward(Tensor out, Tensor stats, Tensor inp, Tensor gamma, Tensor beta, double eps) {
+        Checks.layerNorm("layerNormForward", inp, out, stats, gamma, beta);
+    }
+
+    @Override
+    public void layerNormBackward(Tensor dinp, Tensor dgamma, Tensor dbeta, Tensor dout, Tensor inp, Tensor stats,
+                                  Tensor gamma) {
+        Checks.layerNorm("layerNormBackward", inp, dout, stats, gamma, dbeta);
+    }
+
+    @Override
     public void avgPool2dForward(Tensor out, Tensor inp, Window2d g, boolean countIncludePad) {
         Checks.pool2d("avgPool2dForward", inp, out, null, g);
     }

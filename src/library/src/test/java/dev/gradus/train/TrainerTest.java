@@ -289,6 +289,31 @@ class TrainerTest {
         }
     }
 
+    /** The best epoch's weights come back with the batchnorm statistics they were trained with. */
+    @Test
+    void earlyStoppingRestoresTheBestEpochsBatchnormStatistics() {
+        Backend b = backend("java");
+        List<float[]> means = new ArrayList<>();
+        List<Long> counts = new ArrayList<>();
+        try (Dataset data = blobs(1);
+             Network n = new Network(b, List.of(new DenseSpec(4, 16), dev.gradus.nn.BatchNormSpec.of1d(16),
+                     new ActivationSpec(Activation.RELU), new DenseSpec(16, 3)), Loss.CROSS_ENTROPY, 7);
+             Optimizer opt = new Adam(n, AdamConfig.adam(0.01f))) {
+            TrainConfig c = TrainConfig.of(10, 16, 3).withValidation(0.2).withEarlyStopping(new EarlyStopping(2, 1e9));
+            History h = new Trainer(n, opt, c).addListener(new TrainingListener() {
+                @Override
+                public void onEpochEnd(EpochResult r) {
+                    means.add(n.buffer("1.running_mean").value().toArray());
+                    counts.add(n.buffer("1.num_batches_tracked").count());
+                }
+            }).fit(data);
+            assertEquals(3, h.size());
+            assertEquals(8, counts.get(0), "one count per training batch (120 samples in batches of 16)");
+            assertArrayEquals(means.get(0), n.buffer("1.running_mean").value().toArray(), "the first epoch's statistics");
+            assertEquals(counts.get(0), n.buffer("1.num_batches_tracked").count());
+        }
+    }
+
     @Test
     void earlyStoppingOnAccuracyKeepsTheEpochWithTheHighest() {
         Backend b = backend("java");

@@ -79,6 +79,21 @@ final class NnKernels {
     static native void avgpool2d_backward(@Cast("float*") long dinp, @Cast("const float*") long dout,
             int countIncludePad, int N, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw);
 
+    // ---- normalization
+    static native void batchnorm_forward(@Cast("float*") long out, @Cast("float*") long stats,
+            @Cast("float*") long runningMean, @Cast("float*") long runningVar, @Cast("const float*") long inp,
+            @Cast("const float*") long gamma, @Cast("const float*") long beta, double eps, double momentum,
+            int training, int N, int C, int S);
+    static native void batchnorm_backward(@Cast("float*") long dinp, @Cast("float*") long dgamma,
+            @Cast("float*") long dbeta, @Cast("const float*") long dout, @Cast("const float*") long inp,
+            @Cast("const float*") long stats, @Cast("const float*") long gamma, int training, int N, int C, int S);
+    static native void layernorm_forward(@Cast("float*") long out, @Cast("float*") long stats,
+            @Cast("const float*") long inp, @Cast("const float*") long gamma, @Cast("const float*") long beta,
+            double eps, @Cast("int64_t") long G, int D);
+    static native void layernorm_backward(@Cast("float*") long dinp, @Cast("float*") long dgamma,
+            @Cast("float*") long dbeta, @Cast("const float*") long dout, @Cast("const float*") long inp,
+            @Cast("const float*") long stats, @Cast("const float*") long gamma, @Cast("int64_t") long G, int D);
+
     // ---- dropout
     static native void dropout_forward(@Cast("float*") long out, @Cast("float*") long mask,
             @Cast("const float*") long inp, float p, float scale, @Cast("int64_t") long seed, @Cast("int64_t") long n);

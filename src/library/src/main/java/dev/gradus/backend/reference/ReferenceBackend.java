@@ -259,6 +259,83 @@ public final class ReferenceBackend implements Backend {
         }
     }
 
+    // ---- normalization ------------------------------------------------------------------
+
+    @Override
+    public void batchNormForward(Tensor out, Tensor stats, Tensor runningMean, Tensor runningVar, Tensor inp,
+                                 Tensor gamma, Tensor beta, double eps, double momentum, boolean training) {
+        Checks.nonNull("running_mean", runningMean);
+        Checks.nonNull("running_var", runningVar);
+        int s = Checks.batchNorm("batchNormForward", inp, out, stats, gamma, beta, runningMean, runningVar, training);
+        InUse.acquire(out, stats, runningMean, runningVar, inp);
+        try {
+            InUse.acquire(gamma, beta);
+            try {
+                Norms.batchForward(InUse.buffer(out), InUse.buffer(stats), InUse.buffer(runningMean),
+                        InUse.buffer(runningVar), InUse.buffer(inp), InUse.buffer(gamma), InUse.buffer(beta), eps,
+                        momentum, training, inp.rows(), gamma.size(), s);
+            } finally {
+                InUse.release(gamma, beta);
+            }
+        } finally {
+            InUse.release(out, stats, runningMean, runningVar, inp);
+        }
+    }
+
+    @Override
+    public void batchNormBackward(Tensor dinp, Tensor dgamma, Tensor dbeta, Tensor dout, Tensor inp, Tensor stats,
+                                  Tensor gamma, boolean training) {
+        Checks.nonNull("dbeta", dbeta);
+        int s = Checks.batchNorm("batchNormBackward", inp, dout, stats, gamma, dbeta, null, null, training);
+        Checks.normGradients("batchNormBackward", dinp, dgamma, dbeta, dout, inp, stats, gamma);
+        InUse.acquire(dinp, dgamma, dbeta, dout, inp);
+        try {
+            InUse.acquire(stats, gamma);
+            try {
+                Norms.batchBackward(dinp == null ? null : InUse.buffer(dinp), InUse.buffer(dgamma), InUse.buffer(dbeta),
+                        InUse.buffer(dout), InUse.buffer(inp), InUse.buffer(stats), InUse.buffer(gamma), training,
+                        inp.rows(), gamma.size(), s);
+            } finally {
+                InUse.release(stats, gamma);
+            }
+        } finally {
+            InUse.release(dinp, dgamma, dbeta, dout, inp);
+        }
+    }
+
+    @Override
+    public void layerNormForward(Tensor out, Tensor stats, Tensor inp, Tensor gamma, Tensor beta, double eps) {
+        Checks.layerNorm("layerNormForward", inp, out, stats, gamma, beta);
+        InUse.acquire(out, stats, inp, gamma, beta);
+        try {
+            Norms.layerForward(InUse.buffer(out), InUse.buffer(stats), InUse.buffer(inp), InUse.buffer(gamma),
+                    InUse.buffer(beta), eps, stats.cols(), gamma.size());
+        } finally {
+            InUse.release(out, stats, inp, gamma, beta);
+        }
+    }
+
+    @Override
+    public void layerNormBackward(Tensor dinp, Tensor dgamma, Tensor dbeta, Tensor dout, Tensor inp, Tensor stats,
+                                  Tensor gamma) {
+        Checks.nonNull("dbeta", dbeta);
+        Checks.layerNorm("layerNormBackward", inp, dout, stats, gamma, dbeta);
+        Checks.normGradients("layerNormBackward", dinp, dgamma, dbeta, dout, inp, stats, gamma);
+        InUse.acquire(dinp, dgamma, dbeta, dout, inp);
+        try {
+            InUse.acquire(stats, gamma);
+            try {
+                Norms.layerBackward(dinp == null ? null : InUse.buffer(dinp), InUse.buffer(dgamma), InUse.buffer(dbeta),
+                        InUse.buffer(dout), InUse.buffer(inp), InUse.buffer(stats), InUse.buffer(gamma), stats.cols(),
+                        gamma.size());
+            } finally {
+                InUse.release(stats, gamma);
+            }
+        } finally {
+            InUse.release(dinp, dgamma, dbeta, dout, inp);
+        }
+    }
+
     // ---- dropout -------------------------------------------------------------------------
 
     /** mask[i] = keep ? 1/(1−p) : 0 with {@link DropoutHash}; the scale rounded as torch: 1f / (float)(1 − p). */

@@ -12,6 +12,10 @@ Each network is built by torch with a fixed seed, its state dict is saved as saf
 - wrapped.safetensors (+ wrapped_io.safetensors): a module holding nn.Sequential(Linear(5, 12), ReLU(),
   Linear(12, 12), ReLU(), Linear(12, 4)) as self.model -- names model.0.* ... model.4.*, the architecture
   `--layers 5,12,12,4 --activation relu`;
+- norms.safetensors (+ norms_io.safetensors, x [32, 2, 4, 5]): nn.Sequential(Conv2d(2, 3, 3,
+  padding=1), BatchNorm2d(3), ReLU(), Flatten(), Linear(60, 6), BatchNorm1d(6), Tanh(), LayerNorm(6),
+  Linear(6, 3)) on [2, 4, 5] images, its affine weights drawn and 3 training-mode batches run first, so the
+  buffers (running_mean, running_var, num_batches_tracked: an int64 scalar) are not their initial values.
 - cnn.safetensors (+ cnn_io.safetensors, x [16, 1, 8, 8]): nn.Sequential(Conv2d(1, 4, 3, padding=1), ReLU(),
   MaxPool2d(2), Conv2d(4, 6, (2, 3), padding=1, bias=False), Tanh(), AvgPool2d(2, stride=1, padding=1,
   count_include_pad=False), Flatten(), Linear(180, 10), ReLU(), Linear(10, 3)) -- a conv weight is
@@ -35,9 +39,11 @@ except ImportError:
         if metadata:
             header["__metadata__"] = metadata
         for name in sorted(tensors):
-            t = tensors[name].detach().contiguous().to(torch.float32)
-            blob = t.numpy().astype("<f4").tobytes()
-            header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(blob)]}
+            t = tensors[name].detach().contiguous()
+            i64 = t.dtype == torch.int64
+            blob = t.numpy().astype("<i8" if i64 else "<f4").tobytes()
+            header[name] = {"dtype": "I64" if i64 else "F32", "shape": list(t.shape),
+                            "data_offsets": [offset, offset + len(blob)]}
             blobs.append(blob)
             offset += len(blob)
         text = json.dumps(header, separators=(",", ":")).encode("utf-8")
@@ -76,6 +82,18 @@ write("sequential", torch.nn.Sequential(torch.nn.Linear(6, 16), torch.nn.GELU(),
                                         torch.nn.Dropout(0.3), torch.nn.Linear(8, 3)), 6, 2)
 torch.manual_seed(3)
 write("wrapped", Wrapped(), 5, 4)
+torch.manual_seed(5)
+norms = torch.nn.Sequential(torch.nn.Conv2d(2, 3, 3, padding=1), torch.nn.BatchNorm2d(3), torch.nn.ReLU(),
+                            torch.nn.Flatten(), torch.nn.Linear(60, 6), torch.nn.BatchNorm1d(6), torch.nn.Tanh(),
+                            torch.nn.LayerNorm(6), torch.nn.Linear(6, 3))
+with torch.no_grad():
+    for k in (1, 5, 7):
+        norms[k].weight.uniform_(0.5, 1.5)
+        norms[k].bias.uniform_(-0.5, 0.5)
+    norms.train()
+    for _ in range(3):
+        norms(torch.randn(16, 2, 4, 5) * 2 + 0.5)
+write("norms", norms, (2, 4, 5), 6)
 torch.manual_seed(5)
 cnn = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
                           torch.nn.Conv2d(4, 6, (2, 3), padding=1, bias=False), torch.nn.Tanh(),
