@@ -110,11 +110,14 @@ struct Conv {
     int count(int64_t grp) const { int n0 = first(grp); return N - n0 < group ? N - n0 : group; }
 };
 
-// wide (OC, m·S) ← dout's samples n0..n0+m: sample j's (OC, S) block goes to columns j·S..
-void gather_dout(float* wide, const Conv& c, int n0, int m) {
+// wide (OC, m·S) ← dout's samples n0..n0+m: sample j's (OC, S) block goes to columns j·S.. Returns
+// where that layout is: a single sample's block is it already.
+const float* gather_dout(float* wide, const Conv& c, int n0, int m) {
+    if (c.group == 1) return c.dout + (int64_t) n0 * c.OC * c.S;
     for (int j = 0; j < m; j++)
         for (int o = 0; o < c.OC; o++)
             memcpy(wide + o * c.ld() + j * c.S, c.dout + ((int64_t) (n0 + j) * c.OC + o) * c.S, sizeof(float) * c.S);
+    return wide;
 }
 
 void conv_forward_task(void* ctx, int64_t begin, int64_t end, int part) {
@@ -124,6 +127,14 @@ void conv_forward_task(void* ctx, int64_t begin, int64_t end, int part) {
     for (int64_t grp = begin; grp < end; grp++) {
         int n0 = c.first(grp), m = c.count(grp);
         for (int j = 0; j < m; j++) im2col(cols + j * c.S, c.ld(), c.inp + (int64_t) (n0 + j) * c.g.C * c.g.H * c.g.W, c.g);
+        if (c.group == 1) {   // one sample: its output is the GEMM's layout already, bias first
+            float* y = c.out + (int64_t) n0 * c.OC * c.S;
+            for (int o = 0; o < c.OC; o++)
+                for (int64_t k = 0; k < c.S; k++) y[o * c.S + k] = c.bias ? c.bias[o] : 0.0f;
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, c.OC, (int) c.S, (int) c.K, 1.0f, c.weight,
+                        (int) c.K, cols, (int) c.S, 1.0f, y, (int) c.S);
+            continue;
+        }
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, c.OC, (int) (m * c.S), (int) c.K, 1.0f, c.weight,
                     (int) c.K, cols, (int) c.ld(), 0.0f, wide, (int) c.ld());
         for (int j = 0; j < m; j++)
@@ -142,9 +153,9 @@ void conv_backward_input_task(void* ctx, int64_t begin, int64_t end, int part) {
     float* wide = c.wide(part);
     for (int64_t grp = begin; grp < end; grp++) {
         int n0 = c.first(grp), m = c.count(grp);
-        gather_dout(wide, c, n0, m);
+        const float* dy = gather_dout(wide, c, n0, m);
         cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int) c.K, (int) (m * c.S), c.OC, 1.0f, c.weight,
-                    (int) c.K, wide, (int) c.ld(), 0.0f, cols, (int) c.ld());   // Wᵀ·dy
+                    (int) c.K, dy, (int) c.ld(), 0.0f, cols, (int) c.ld());   // Wᵀ·dy
         for (int j = 0; j < m; j++) col2im(c.dinp + (int64_t) (n0 + j) * c.g.C * c.g.H * c.g.W, cols + j * c.S, c.ld(), c.g);
     }
 }
@@ -157,8 +168,8 @@ void conv_backward_weight_task(void* ctx, int64_t begin, int64_t end, int part) 
     for (int64_t grp = begin; grp < end; grp++) {
         int n0 = c.first(grp), m = c.count(grp);
         for (int j = 0; j < m; j++) im2col(cols + j * c.S, c.ld(), c.inp + (int64_t) (n0 + j) * c.g.C * c.g.H * c.g.W, c.g);
-        gather_dout(wide, c, n0, m);
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, c.OC, (int) c.K, (int) (m * c.S), 1.0f, wide,
+        const float* dy = gather_dout(wide, c, n0, m);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, c.OC, (int) c.K, (int) (m * c.S), 1.0f, dy,
                     (int) c.ld(), cols, (int) c.ld(), 1.0f, partial, (int) c.K);   // partial += dy·colsᵀ
     }
 }

@@ -133,16 +133,18 @@ class NativeLibraryTest {
     @Test
     void convolutionAndPoolingAreTheSameForEveryThreadCount() {
         // a small patch (the direct kernels) and a large one (im2col + GEMM)
-        sameForEveryThreadCount(new Window2d(3, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1));
-        sameForEveryThreadCount(new Window2d(20, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1));
+        sameForEveryThreadCount(new Window2d(3, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1), 100);
+        sameForEveryThreadCount(new Window2d(20, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1), 100);
+        sameForEveryThreadCount(new Window2d(4, 120, 120, 3, 3, 1, 1, 1, 1, 1, 1), 9);   // a group per sample
     }
 
-    private static void sameForEveryThreadCount(Window2d g) {
+    private static void sameForEveryThreadCount(Window2d g, int n) {
+        Window2d p = new Window2d(g.channels(), g.height(), g.width(), 2, 2, 2, 2, 0, 0, 1, 1);
         Backend b = new NativeBackend();
         int before = Threads.get();
         long threshold = PoolThresholds.parallel();
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(9);
-        int n = 100, oc = 8, out = oc * g.outPlane();
+        int oc = 8, out = oc * g.outPlane();
         try (Tensor x = Agreement.uniform(rnd, n, g.inSize(), -1, 1); Tensor w = Agreement.uniform(rnd, oc, g.patchSize(), -1, 1);
              Tensor bias = Agreement.uniform(rnd, 1, oc, -1, 1); Tensor dy = Agreement.uniform(rnd, n, out, -1, 1);
              Tensor cols = Tensor.allocate(1, (int) g.convScratch(oc, n))) {
@@ -153,12 +155,11 @@ class NativeLibraryTest {
                 Threads.set(threads);
                 try (Tensor y = Tensor.allocate(n, out); Tensor dx = Tensor.allocate(n, g.inSize());
                      Tensor dw = Tensor.allocate(oc, g.patchSize()); Tensor db = Tensor.allocate(1, oc);
-                     Tensor py = Tensor.allocate(n, g.channels() * 64); Tensor arg = Tensor.allocate(n, g.channels() * 64);
+                     Tensor py = Tensor.allocate(n, p.channels() * p.outPlane()); Tensor arg = Tensor.allocate(n, p.channels() * p.outPlane());
                      Tensor pdx = Tensor.allocate(n, g.inSize())) {
                     b.conv2dForward(y, x, w, bias, cols, g);
                     b.conv2dBackwardInput(dx, dy, w, cols, g);
                     b.conv2dBackwardWeight(dw, db, dy, x, cols, g);
-                    Window2d p = new Window2d(g.channels(), 16, 16, 2, 2, 2, 2, 0, 0, 1, 1);
                     b.maxPool2dForward(py, arg, x, p);
                     b.maxPool2dBackward(pdx, py, arg, p);
                     float[][] now = {y.toArray(), dx.toArray(), dw.toArray(), db.toArray(), py.toArray(), pdx.toArray()};
