@@ -4,18 +4,12 @@ package dev.gradus.bench;
 import dev.gradus.Activation;
 import dev.gradus.Loss;
 import dev.gradus.backend.Backend;
-import dev.gradus.nn.ActivationSpec;
-import dev.gradus.nn.Conv2dSpec;
-import dev.gradus.nn.DenseSpec;
-import dev.gradus.nn.FlattenSpec;
-import dev.gradus.nn.LayerSpec;
+import dev.gradus.io.ModelNotation;
 import dev.gradus.nn.Network;
-import dev.gradus.nn.Pool2dSpec;
 import dev.gradus.nn.Shape;
 import dev.gradus.optim.Optimizer;
 import dev.gradus.optim.Sgd;
 import dev.gradus.optim.SgdConfig;
-import java.util.List;
 
 /**
  * The four benchmark networks of ../shared/bench/README.md and their optimizer: A = 784-128-10 (batch 32,
@@ -25,8 +19,6 @@ import java.util.List;
  */
 final class BenchNetworks {
     private BenchNetworks() {}
-
-    private static final ActivationSpec RELU = new ActivationSpec(Activation.RELU);
 
     /** The dense layers' widths, input first (for an MLP, the whole network). */
     static int[] sizes(String net) {
@@ -52,14 +44,9 @@ final class BenchNetworks {
         Shape mnist = Shape.image(1, 28, 28);
         return switch (net) {
             case "A", "B" -> Network.mlp(backend, sizes(net), Activation.RELU, Loss.CROSS_ENTROPY, seed);
-            case "C" -> new Network(backend, mnist, List.<LayerSpec>of(
-                    new Conv2dSpec(1, 6, 5, 1, 2), RELU, Pool2dSpec.max(2),
-                    new Conv2dSpec(6, 16, 5), RELU, Pool2dSpec.max(2), new FlattenSpec(),
-                    new DenseSpec(400, 120), RELU, new DenseSpec(120, 84), RELU, new DenseSpec(84, 10)),
-                    Loss.CROSS_ENTROPY, seed);
-            case "D" -> new Network(backend, mnist, List.<LayerSpec>of(
-                    new Conv2dSpec(1, 32, 3), RELU, new Conv2dSpec(32, 64, 3), RELU, Pool2dSpec.max(2),
-                    new FlattenSpec(), new DenseSpec(9216, 128), RELU, new DenseSpec(128, 10)),
+            case "C" -> new Network(backend, mnist, ModelNotation.parse("lenet5", mnist), Loss.CROSS_ENTROPY, seed);
+            case "D" -> new Network(backend, mnist, ModelNotation.parse(
+                    "conv2d(32, 3) relu conv2d(64, 3) relu maxpool2d(2) flatten dense(128) relu dense(10)", mnist),
                     Loss.CROSS_ENTROPY, seed);
             default -> throw unknown(net);
         };

@@ -90,9 +90,7 @@ class OnnxConvolutionExportTest {
 
     /** LeNet-5 as in the issue: conv(6, 5, padding 2) relu maxpool(2) conv(16, 5) relu maxpool(2) flatten 120-84-10. */
     static List<LayerSpec> lenet5() {
-        return List.of(new Conv2dSpec(1, 6, 5, 1, 2), relu(), Pool2dSpec.max(2),
-                new Conv2dSpec(6, 16, 5), relu(), Pool2dSpec.max(2), new FlattenSpec(),
-                new DenseSpec(400, 120), relu(), new DenseSpec(120, 84), relu(), new DenseSpec(84, 10));
+        return ModelNotation.parse("lenet5", MNIST);
     }
 
     private static ActivationSpec relu() {
