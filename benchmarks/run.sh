@@ -2,8 +2,11 @@
 # SPDX-License-Identifier: Apache-2.0
 # Measures Gradus and writes benchmarks/report/REPORT.md with SVG charts. See benchmarks/README.md.
 #
-#   benchmarks/run.sh --quick     a subset of shapes and kernels, short iterations: about 5 minutes on 2 cores
+#   benchmarks/run.sh --quick     a subset of shapes and kernels, short iterations, whole epochs: ~8 minutes on 2 cores
 #   benchmarks/run.sh --full      every shape, kernel and size, longer iterations: about an hour on 2 cores
+#
+# OpenBLAS obeys OPENBLAS_CORETYPE (ours and PyTorch's alike); the report names the kernel that ran and warns when
+# it is below the CPU's best. To measure the CPU's best: env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE benchmarks/run.sh
 #
 # Options: --threads N (default 2), --no-torch (skip the PyTorch baseline), --out DIR (default benchmarks/report),
 #          --skip-build (reuse benchmarks/target/benchmarks.jar).
@@ -22,7 +25,7 @@ while [ $# -gt 0 ]; do
     --no-torch) TORCH=no ;;
     --out) OUT="$2"; shift ;;
     --skip-build) BUILD=no ;;
-    -h|--help) sed -n '3,9p' "$0" | cut -c3-; exit 0 ;;
+    -h|--help) sed -n '3,12p' "$0" | cut -c3-; exit 0 ;;
     *) echo "run.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -45,9 +48,10 @@ if [ -z "$SHARED" ] || [ ! -d "$SHARED/data/mnist" ]; then
   echo "run.sh: no shared/data/mnist beside the checkout; set GRADUS_SHARED=DIR" >&2
   exit 2
 fi
-RAW="$OUT/raw"
-mkdir -p "$RAW"
-rm -f "$RAW"/*.json "$RAW"/*.txt
+RAW="$OUT/raw"        # what the report reads, committed: compact (see benchmarks/README.md)
+LOGS="$OUT/logs"      # JMH's and the runners' full output, for reading by hand; not committed
+mkdir -p "$RAW" "$LOGS"
+rm -f "$RAW"/*.json "$RAW"/*.txt "$LOGS"/*
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [ "$COMMIT" != unknown ] && ! git diff --quiet HEAD -- src native cmake pom.xml benchmarks/src 2>/dev/null; then
   COMMIT="$COMMIT-dirty"
@@ -58,6 +62,10 @@ LOAD=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)
 CORES=$(nproc 2>/dev/null || echo 1)
 if awk -v l="$LOAD" -v c="$CORES" 'BEGIN { exit !(l > c) }'; then
   say "warning: load average $LOAD on $CORES cores; multi-threaded BLAS figures will be far too low (try --threads 1)"
+fi
+if [ -n "${OPENBLAS_CORETYPE:-}" ]; then
+  say "note: OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE holds OpenBLAS (ours and PyTorch's) to that kernel; the report says so" \
+      "(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE benchmarks/run.sh measures the CPU's best)"
 fi
 
 if [ "$BUILD" = yes ]; then
@@ -74,14 +82,15 @@ if [ "$MODE" = quick ]; then
   SIZES='262144,16777216'
   STEP=(-f 1 -wi 1 -w 1s -i 3 -r 2s -p threads="$THREADS")   # 2 s: B's ~160 ops amortize JMH's own allocation
   STEP_JAVA_B=(-f 1 -wi 0 -i 1 -r 1ms -p threads="$THREADS")   # one ~15 s step: no error bar, no warm-up
-  # partial epochs, the same for Gradus and PyTorch: A 600 steps (19,200 samples), B 40 steps (10,240)
-  PROFILE=(--steps-a 1000 --steps-b 20 --rounds 3)
-  EPOCH_NATIVE_A=(--trials 3 --max-steps 600)
-  EPOCH_NATIVE_B=(--trials 3 --warmup-steps 10 --max-steps 40)
+  CONV=(-f 1 -wi 1 -w 300ms -i 3 -r 300ms -p threads="$THREADS" -p backend=native)
+  PROFILE=(--steps-a 600 --steps-b 20 --rounds 3)
+  # whole epochs for Gradus and PyTorch alike; D (~35 s an epoch) with one trial
+  EPOCH_NATIVE=(--trials 3)
+  EPOCH_NATIVE_D=(--trials 1)
   EPOCH_JAVA_A=(--trials 3 --warmup-steps 5 --max-steps 20 --test-samples 0)
   EPOCH_JAVA_B=()                                               # skipped: ~15 s per step
-  TORCH_A=(--trials 3 --max-steps 600)
-  TORCH_B=(--trials 3 --warmup-steps 10 --max-steps 40)
+  TORCH=(--trials 3)
+  TORCH_D=(--trials 1)
 else
   JMH_RUN=(-f 1 -wi 2 -w 1s -i 5 -r 1s)
   GEMM_FAST=''        # every shape of GemmBenchmark
@@ -91,55 +100,71 @@ else
   SIZES='4096,262144,16777216'
   STEP=(-f 1 -wi 3 -w 1s -i 5 -r 2s -p threads="$THREADS")
   STEP_JAVA_B=(-f 1 -wi 1 -w 1ms -i 3 -r 1ms -p threads="$THREADS")
+  CONV=(-f 1 -wi 2 -w 1s -i 5 -r 1s -p threads="$THREADS")   # native and the Java reference
   PROFILE=(--steps-a 4000 --steps-b 80 --rounds 3)
-  EPOCH_NATIVE_A=(--trials 3)
-  EPOCH_NATIVE_B=(--trials 3)
+  EPOCH_NATIVE=(--trials 3)
+  EPOCH_NATIVE_D=(--trials 3)
   EPOCH_JAVA_A=(--trials 3 --warmup-steps 20 --max-steps 200 --test-samples 1000)
   EPOCH_JAVA_B=(--trials 3 --warmup-steps 2 --max-steps 5 --test-samples 0)
-  TORCH_A=(--trials 3)
-  TORCH_B=(--trials 3)
+  TORCH=(--trials 3)
+  TORCH_D=(--trials 3)
 fi
 
 JMH=("${JMH_RUN[@]}" -p threads="$THREADS")
+VECTOR=(--add-modules jdk.incubator.vector)
+
+say "FMA peak: the yardstick of the report's \"% of the limit\""
+java "${VECTOR[@]}" -cp "$JAR" -Dgradus.commit="$COMMIT" dev.gradus.bench.FmaPeak --threads "$THREADS" \
+  2> "$LOGS/fma-peak.log" | tee "$LOGS/fma-peak.out" | grep -E '^(FMA_PEAK|MACHINE) ' > "$RAW/fma-peak.txt"
 
 say "JMH: GEMM, native and direct cblas_sgemm"
 java -jar "$JAR" 'GemmBenchmark' "${JMH[@]}" -p backend=native,direct ${GEMM_FAST:+-p shape=$GEMM_FAST} \
-  -rf json -rff "$RAW/gemm-native.json" > "$RAW/gemm-native.log"
+  -rf json -rff "$RAW/gemm-native.json" > "$LOGS/gemm-native.log"
 GEMM_1T=()
 if [ "$THREADS" != 1 ]; then
   say "JMH: GEMM on 1 thread, native and direct: the wrapper's own cost"
   java -jar "$JAR" 'GemmBenchmark' "${JMH_RUN[@]}" -p threads=1 -p backend=native,direct ${GEMM_FAST:+-p shape=$GEMM_FAST} \
-    -rf json -rff "$RAW/gemm-native-1t.json" > "$RAW/gemm-native-1t.log"
+    -rf json -rff "$RAW/gemm-native-1t.json" > "$LOGS/gemm-native-1t.log"
   GEMM_1T=(--jmh "$RAW/gemm-native-1t.json")
 fi
 say "JMH: GEMM, Java reference (shapes up to ~0.6 GFLOP)"
 java -jar "$JAR" 'GemmBenchmark' "${JMH[@]}" -p backend=java -p shape="$GEMM_JAVA" \
-  -rf json -rff "$RAW/gemm-java.json" > "$RAW/gemm-java.log"
+  -rf json -rff "$RAW/gemm-java.json" > "$LOGS/gemm-java.log"
 say "JMH: elementwise kernels"
 java -jar "$JAR" 'KernelBenchmark' "${JMH[@]}" -p size="$SIZES" ${KERNELS:+-p kernel=$KERNELS} \
-  -rf json -rff "$RAW/kernels.json" > "$RAW/kernels.log"
+  -rf json -rff "$RAW/kernels.json" > "$LOGS/kernels.log"
 say "JMH: training step with the gc profiler"
 java -jar "$JAR" 'TrainStepBenchmark' "${STEP[@]}" -p net=A,B -p backend=native -prof gc \
-  -rf json -rff "$RAW/trainstep.json" > "$RAW/trainstep.log"
+  -rf json -rff "$RAW/trainstep.json" > "$LOGS/trainstep.log"
 java -jar "$JAR" 'TrainStepBenchmark' "${STEP[@]}" -p net=A -p backend=java -prof gc \
-  -rf json -rff "$RAW/trainstep-java-a.json" > "$RAW/trainstep-java-a.log"
+  -rf json -rff "$RAW/trainstep-java-a.json" > "$LOGS/trainstep-java-a.log"
 say "JMH: training step of B on the Java reference (slow: few iterations)"
 java -jar "$JAR" 'TrainStepBenchmark' "${STEP_JAVA_B[@]}" -p net=B -p backend=java -prof gc \
-  -rf json -rff "$RAW/trainstep-java-b.json" > "$RAW/trainstep-java-b.log"
+  -rf json -rff "$RAW/trainstep-java-b.json" > "$LOGS/trainstep-java-b.log"
 
-say "step profile: where a training step's time goes (A and B, native)"
-java -cp "$JAR" -Dgradus.commit="$COMMIT" dev.gradus.bench.StepProfile --threads "$THREADS" "${PROFILE[@]}" > "$RAW/profile.txt"
+say "JMH: convolution products and pooling of C and D"
+java -jar "$JAR" 'ConvBenchmark' "${CONV[@]}" -rf json -rff "$RAW/conv.json" > "$LOGS/conv.log"
 
-epochs() {   # epochs NET BACKEND ARGS...: appends RESULT/MACHINE lines to raw/epochs.txt
+# JMH's JSON spends ~100 lines per result on percentiles the report never reads: keep what it reads
+java -cp "$JAR" dev.gradus.report.JmhCompact "$RAW"/*.json
+
+say "step profile: where a training step's time goes (A, B, C, D, native)"
+java -cp "$JAR" -Dgradus.commit="$COMMIT" dev.gradus.bench.StepProfile --nets A,B,C,D --threads "$THREADS" \
+  "${PROFILE[@]}" | tee "$LOGS/profile.log" | grep -E '^(PROFILE|MACHINE) ' > "$RAW/profile.txt"
+
+epochs() {   # epochs NET BACKEND ARGS...: appends RESULT/MACHINE lines to raw/epochs.txt (each RESULT holds its trials)
   local net=$1 backend=$2
   shift 2
   say "epoch runner: network $net, $backend backend"
   java -Xmx4g -cp "$JAR" dev.gradus.bench.EpochThroughput --nets "$net" --backends "$backend" --threads "$THREADS" \
-    --commit "$COMMIT" --data "$SHARED/data/mnist" "$@" >> "$RAW/epochs.txt"
+    --commit "$COMMIT" --data "$SHARED/data/mnist" "$@" | tee -a "$LOGS/epochs.log" \
+    | grep -E '^(RESULT|MACHINE) ' >> "$RAW/epochs.txt"
 }
 : > "$RAW/epochs.txt"
-epochs A native "${EPOCH_NATIVE_A[@]}"
-epochs B native "${EPOCH_NATIVE_B[@]}"
+epochs A native "${EPOCH_NATIVE[@]}"
+epochs B native "${EPOCH_NATIVE[@]}"
+epochs C native "${EPOCH_NATIVE[@]}"
+epochs D native "${EPOCH_NATIVE_D[@]}"
 epochs A java "${EPOCH_JAVA_A[@]}"
 if [ ${#EPOCH_JAVA_B[@]} -gt 0 ]; then
   epochs B java "${EPOCH_JAVA_B[@]}"
@@ -155,10 +180,13 @@ if [ "$TORCH" = auto ] && LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-ope
     shift
     say "PyTorch baseline: network $net (OpenMP OpenBLAS, $THREADS threads)"
     LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp MNIST_DIR="$SHARED/data/mnist" \
-      /usr/bin/python3 "$SHARED/bench/torch_mlp.py" "$net" --threads "$THREADS" "$@" >> "$RAW/torch.txt"
+      /usr/bin/python3 "$SHARED/bench/torch_mlp.py" "$net" --threads "$THREADS" "$@" | tee -a "$LOGS/torch.log" \
+      | grep -E '^RESULT ' >> "$RAW/torch.txt"
   }
-  torch A "${TORCH_A[@]}"
-  torch B "${TORCH_B[@]}"
+  torch A "${TORCH[@]}"
+  torch B "${TORCH[@]}"
+  torch C "${TORCH[@]}"
+  torch D "${TORCH_D[@]}"
   TORCH_FILES=(--torch "$RAW/torch.txt")
 elif [ "$TORCH" = auto ]; then
   say "PyTorch baseline skipped: /usr/bin/python3 cannot import torch"
@@ -167,7 +195,8 @@ fi
 say "writing the report"
 java -cp "$JAR" dev.gradus.report.ReportMain --out "$OUT" \
   --jmh "$RAW/gemm-native.json" "${GEMM_1T[@]}" --jmh "$RAW/gemm-java.json" --jmh "$RAW/kernels.json" --jmh "$RAW/trainstep.json" \
-  --jmh "$RAW/trainstep-java-a.json" --jmh "$RAW/trainstep-java-b.json" \
-  --results "$RAW/epochs.txt" "${TORCH_FILES[@]}" --profile "$RAW/profile.txt" --commit "$COMMIT" \
+  --jmh "$RAW/trainstep-java-a.json" --jmh "$RAW/trainstep-java-b.json" --jmh "$RAW/conv.json" \
+  --results "$RAW/epochs.txt" "${TORCH_FILES[@]}" --profile "$RAW/profile.txt" --fma-peak "$RAW/fma-peak.txt" \
+  --commit "$COMMIT" \
   --command "benchmarks/run.sh --$MODE --threads $THREADS (took $(( $(date +%s) - START )) s)"
 say "done: $OUT/REPORT.md"

@@ -57,13 +57,8 @@ public class ConvBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         b = Backends.named(backend, threads);
-        switch (layer) {
-            case "C1" -> { g = new Window2d(1, 28, 28, 5, 5, 1, 1, 2, 2, 1, 1); oc = 6; }
-            case "C2" -> { g = new Window2d(6, 14, 14, 5, 5, 1, 1, 0, 0, 1, 1); oc = 16; }
-            case "D1" -> { g = new Window2d(1, 28, 28, 3, 3, 1, 1, 0, 0, 1, 1); oc = 32; }
-            case "D2" -> { g = new Window2d(32, 26, 26, 3, 3, 1, 1, 0, 0, 1, 1); oc = 64; }
-            default -> throw new IllegalArgumentException("unknown layer " + layer + " (C1, C2, D1, D2)");
-        }
+        g = geometry(layer);
+        oc = outChannels(layer);
         int oh = g.outHeight(), ow = g.outWidth(), out = oc * oh * ow;
         pool = layer.equals("D1") ? new Window2d(6, 28, 28, 2, 2, 2, 2, 0, 0, 1, 1)
                 : new Window2d(oc, oh, ow, 2, 2, 2, 2, 0, 0, 1, 1);
@@ -83,6 +78,36 @@ public class ConvBenchmark {
         dpool = Tensor.allocate(N, pool.inSize());
         poolIn = random(N, pool.inSize(), r);
         b.maxPool2dForward(pooled, argmax, poolIn, pool);
+    }
+
+    /** The input geometry of a benchmarked layer. */
+    static Window2d geometry(String layer) {
+        return switch (layer) {
+            case "C1" -> new Window2d(1, 28, 28, 5, 5, 1, 1, 2, 2, 1, 1);
+            case "C2" -> new Window2d(6, 14, 14, 5, 5, 1, 1, 0, 0, 1, 1);
+            case "D1" -> new Window2d(1, 28, 28, 3, 3, 1, 1, 0, 0, 1, 1);
+            case "D2" -> new Window2d(32, 26, 26, 3, 3, 1, 1, 0, 0, 1, 1);
+            default -> throw new IllegalArgumentException("unknown layer " + layer + " (C1, C2, D1, D2)");
+        };
+    }
+
+    static int outChannels(String layer) {
+        return switch (layer) {
+            case "C1" -> 6;
+            case "C2" -> 16;
+            case "D1" -> 32;
+            case "D2" -> 64;
+            default -> throw new IllegalArgumentException("unknown layer " + layer + " (C1, C2, D1, D2)");
+        };
+    }
+
+    /**
+     * Flops of one convolution product of {@code layer} over the batch: 2·N·OC·OH·OW·C·kh·kw, the same for the
+     * forward product and both gradients.
+     */
+    public static double flops(String layer) {
+        Window2d w = geometry(layer);
+        return 2.0 * N * outChannels(layer) * w.outHeight() * w.outWidth() * w.patchSize();
     }
 
     private static Tensor random(int rows, int cols, SplittableRandom r) {

@@ -28,9 +28,11 @@ import java.util.List;
  * @param testAcc   median test accuracy after the trials, NaN if not given
  * @param offHeapGrowth the largest growth of off-heap memory within a trial, in bytes (Gradus only; NaN if not
  *                  given): what the training steps after the first one allocated and kept
+ * @param blasCoretype {@code OPENBLAS_CORETYPE} as torch_mlp.py saw it (its {@code env}), null when unset or
+ *                  not recorded: PyTorch's OpenBLAS obeys it as ours does
  */
 public record EpochResult(String net, String backend, String version, int threads, int batch, double[] perTrial,
-                          int steps, boolean partial, double testAcc, double offHeapGrowth) {
+                          int steps, boolean partial, double testAcc, double offHeapGrowth, String blasCoretype) {
 
     public EpochResult {
         perTrial = perTrial.clone();
@@ -98,9 +100,14 @@ public record EpochResult(String net, String backend, String version, int thread
         int epoch = o.has("epoch_samples") ? o.get("epoch_samples").getAsInt() : 60000;
         boolean partial = samples < epoch;
         double acc = o.has("test_acc_median") ? o.get("test_acc_median").getAsDouble() : Double.NaN;
+        String coretype = null;
+        if (o.has("env") && o.get("env").isJsonObject() && o.getAsJsonObject("env").has("OPENBLAS_CORETYPE")
+                && !o.getAsJsonObject("env").get("OPENBLAS_CORETYPE").isJsonNull()) {
+            coretype = o.getAsJsonObject("env").get("OPENBLAS_CORETYPE").getAsString();
+        }
         return new EpochResult(o.get("net").getAsString(), backend, version,
                 o.has("threads") ? o.get("threads").getAsInt() : 0, o.get("batch").getAsInt(),
-                sps.stream().mapToDouble(Double::doubleValue).toArray(), steps, partial, acc, growth);
+                sps.stream().mapToDouble(Double::doubleValue).toArray(), steps, partial, acc, growth, coretype);
     }
 
     private static String string(JsonObject o, String key, String otherwise) {

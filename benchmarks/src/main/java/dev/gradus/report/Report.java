@@ -10,19 +10,24 @@ import java.util.regex.Pattern;
 
 /**
  * The measurements of one benchmark run, grouped into the rows the report shows, with the derived figures
- * (GFLOP/s, GB/s, samples/s, native/Java speed-up, percentage of the direct OpenBLAS call, Gradus/PyTorch).
- * {@link ReportWriter} renders it; {@link ReportMain} is the command.
+ * (GFLOP/s, GB/s, samples/s, native/Java speed-up, percentage of the direct OpenBLAS call, Gradus/PyTorch,
+ * percentage of the FMA peak). {@link ReportWriter} renders it; {@link ReportMain} is the command.
  *
- * @param jmh     every JMH result (from one or more JSON files)
- * @param epochs  every whole-epoch result (Gradus and PyTorch)
- * @param machine where it ran, or null if unknown
+ * @param jmh      every JMH result (from one or more JSON files)
+ * @param epochs   every whole-epoch result (Gradus and PyTorch)
+ * @param machine  where it ran, or null if unknown
  * @param profiles per-call breakdowns of one training step ({@code dev.gradus.bench.StepProfile})
+ * @param fmaPeaks the CPU's measured FMA peak per thread count ({@code dev.gradus.bench.FmaPeak})
  */
-public record Report(List<JmhResult> jmh, List<EpochResult> epochs, Machine machine, List<StepProfileResult> profiles) {
+public record Report(List<JmhResult> jmh, List<EpochResult> epochs, Machine machine, List<StepProfileResult> profiles,
+                     List<FmaPeakResult> fmaPeaks) {
 
     static final String GEMM = "GemmBenchmark.gemm";
     static final String KERNEL = "KernelBenchmark.run";
     static final String TRAIN_STEP = "TrainStepBenchmark.step";
+    static final String CONV = "ConvBenchmark.";
+    /** The open targets for Gradus native over PyTorch, per network (speed issue: A, B; CNN issue: C, D). */
+    static final Map<String, Double> TORCH_TARGET = Map.of("A", 3.0, "B", 1.5, "C", 2.5, "D", 3.0);
     /** Batch sizes of the benchmark networks (../shared/bench/README.md). */
     static final Map<String, Integer> BATCH = Map.of("A", 32, "B", 256, "C", 64, "D", 64);
     private static final Pattern SHAPE = Pattern.compile("(\\d+)x(\\d+)x(\\d+):([NT])([NT])$");
@@ -31,11 +36,28 @@ public record Report(List<JmhResult> jmh, List<EpochResult> epochs, Machine mach
         jmh = List.copyOf(jmh);
         epochs = List.copyOf(epochs);
         profiles = List.copyOf(profiles);
+        fmaPeaks = List.copyOf(fmaPeaks);
     }
 
-    /** A report without step profiles. */
+    /** A report without step profiles or FMA peak. */
     public Report(List<JmhResult> jmh, List<EpochResult> epochs, Machine machine) {
-        this(jmh, epochs, machine, List.of());
+        this(jmh, epochs, machine, List.of(), List.of());
+    }
+
+    /** A report without FMA peak. */
+    public Report(List<JmhResult> jmh, List<EpochResult> epochs, Machine machine, List<StepProfileResult> profiles) {
+        this(jmh, epochs, machine, profiles, List.of());
+    }
+
+    /** The measured FMA peak at {@code threads} (the best if measured more than once), or null. */
+    public FmaPeakResult fmaPeak(int threads) {
+        FmaPeakResult best = null;
+        for (FmaPeakResult p : fmaPeaks) {
+            if (p.threads() == threads && (best == null || p.gflops() > best.gflops())) {
+                best = p;
+            }
+        }
+        return best;
     }
 
     /** {@code perOp} units per operation turned into units per second by a result's time (NaN if null). */
@@ -71,6 +93,11 @@ public record Report(List<JmhResult> jmh, List<EpochResult> epochs, Machine mach
             return nativeResult == null || javaResult == null ? Double.NaN
                     : javaResult.micros() / nativeResult.micros();
         }
+    }
+
+    /** The thread counts of the GEMM rows, in run order. */
+    public List<String> gemmThreadCounts() {
+        return gemmRows().stream().map(GemmRow::threads).distinct().toList();
     }
 
     /** GEMM rows in the order the shapes were run. */
@@ -232,6 +259,98 @@ public record Report(List<JmhResult> jmh, List<EpochResult> epochs, Machine mach
         byNet.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> rows.add(
                 new EpochRow(e.getKey(), e.getValue().get("native"), e.getValue().get("java"),
                         e.getValue().get("pytorch"))));
+        return rows;
+    }
+
+    // ---- convolution layers (ConvBenchmark) ----------------------------------------------------
+
+    /**
+     * One ConvBenchmark method on one layer: a convolution product (forward, inputGradient, weightGradient) or a
+     * pooling kernel, native and Java (either may be null).
+     */
+    public record ConvRow(String layer, String method, String threads, JmhResult nativeResult, JmhResult javaResult) {
+        /** True for the three convolution products, false for pooling. */
+        public boolean product() {
+            return !method.startsWith("maxPool");
+        }
+
+        /** GFLOP/s of one backend's result on a product (NaN for pooling or a null result). */
+        public double gflops(JmhResult r) {
+            return product() ? perSecond(dev.gradus.bench.ConvBenchmark.flops(layer), r) / 1e9 : Double.NaN;
+        }
+
+        /** Java time / native time. */
+        public double speedup() {
+            return nativeResult == null || javaResult == null ? Double.NaN
+                    : javaResult.micros() / nativeResult.micros();
+        }
+    }
+
+    /** ConvBenchmark rows by layer, then method, in run order. */
+    public List<ConvRow> convRows() {
+        Map<String, Map<String, JmhResult>> byKey = new LinkedHashMap<>();
+        for (JmhResult r : jmh) {
+            if (r.benchmark().startsWith(CONV)) {
+                String key = r.params().getOrDefault("threads", "") + '\u0000' + r.param("layer") + '\u0000'
+                        + r.benchmark();
+                byKey.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(r.param("backend"), r);
+            }
+        }
+        List<ConvRow> rows = new ArrayList<>();
+        for (Map<String, JmhResult> b : byKey.values()) {
+            JmhResult any = b.values().iterator().next();
+            rows.add(new ConvRow(any.param("layer"), any.benchmark().substring(CONV.length()),
+                    any.params().getOrDefault("threads", "?"), b.get("native"), b.get("java")));
+        }
+        rows.sort((x, y) -> x.layer().equals(y.layer()) ? 0 : x.layer().compareTo(y.layer()));
+        return rows;
+    }
+
+    // ---- the headline: whole epochs against PyTorch and the FMA peak --------------------------
+
+    /**
+     * One network's whole-epoch result against PyTorch and the FMA peak; a partial epoch is never here.
+     *
+     * @param net            A, B, C or D
+     * @param gradus         the native backend's whole epochs
+     * @param pytorch        PyTorch's whole epochs, or null when not run (or only partial)
+     * @param flopsPerSample the network's GEMM flops per sample of a training step ({@link GemmWork})
+     * @param peak           the FMA peak at the thread count Gradus ran with, or null when not measured
+     */
+    public record HeadlineRow(String net, EpochResult gradus, EpochResult pytorch, double flopsPerSample,
+                              FmaPeakResult peak) {
+        /** Median Gradus samples/s over median PyTorch samples/s (NaN without PyTorch). */
+        public double ratio() {
+            return pytorch == null ? Double.NaN
+                    : gradus.samplesPerSecond().median() / pytorch.samplesPerSecond().median();
+        }
+
+        /** The open target for the ratio, NaN if none. */
+        public double target() {
+            return TORCH_TARGET.getOrDefault(net, Double.NaN);
+        }
+
+        /**
+         * The share of the FMA peak that {@code result}'s median samples/s makes of the GEMM work, in %: flops per
+         * sample × samples/s ÷ peak. NaN without a peak or a result.
+         */
+        public double percentOfLimit(EpochResult result) {
+            return result == null || peak == null ? Double.NaN
+                    : 100 * flopsPerSample * result.samplesPerSecond().median() / (peak.gflops() * 1e9);
+        }
+    }
+
+    /** One row per network with a whole native epoch, by network name. */
+    public List<HeadlineRow> headlineRows() {
+        List<HeadlineRow> rows = new ArrayList<>();
+        for (EpochRow r : epochRows()) {
+            EpochResult n = r.nativeResult();
+            if (n == null || n.partial()) {
+                continue;
+            }
+            EpochResult t = r.pytorch() == null || r.pytorch().partial() ? null : r.pytorch();
+            rows.add(new HeadlineRow(r.net(), n, t, GemmWork.perSample(r.net()), fmaPeak(n.threads())));
+        }
         return rows;
     }
 

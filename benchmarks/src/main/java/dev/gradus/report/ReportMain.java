@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 @Command(name = "report",
         description = "Writes a Markdown benchmark report with SVG charts from JMH JSON results (-rf json), the "
                 + "RESULT/MACHINE lines of dev.gradus.bench.EpochThroughput and, optionally, the RESULT lines of "
-                + "torch_mlp.py.")
+                + "torch_mlp.py, the PROFILE lines of StepProfile and the FMA_PEAK lines of FmaPeak.")
 public final class ReportMain implements Callable<Integer> {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
@@ -38,6 +38,10 @@ public final class ReportMain implements Callable<Integer> {
     @Option(names = "--profile", paramLabel = "FILE",
             description = "PROFILE {...} lines of dev.gradus.bench.StepProfile (repeatable)")
     List<Path> profile = new ArrayList<>();
+
+    @Option(names = "--fma-peak", paramLabel = "FILE",
+            description = "FMA_PEAK {...} lines of dev.gradus.bench.FmaPeak: the yardstick of \"% of the limit\"")
+    List<Path> fmaPeak = new ArrayList<>();
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "benchmarks/report",
             description = "where REPORT.md and the charts go (default: ${DEFAULT-VALUE})")
@@ -66,9 +70,9 @@ public final class ReportMain implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter outWriter = spec.commandLine().getOut();
         try {
-            if (jmh.isEmpty() && results.isEmpty() && torch.isEmpty() && profile.isEmpty()) {
+            if (jmh.isEmpty() && results.isEmpty() && torch.isEmpty() && profile.isEmpty() && fmaPeak.isEmpty()) {
                 throw new IllegalArgumentException(
-                        "nothing to report: give at least one --jmh, --results, --torch or --profile file");
+                        "nothing to report: give at least one --jmh, --results, --torch, --profile or --fma-peak file");
             }
             List<JmhResult> measured = new ArrayList<>();
             List<EpochResult> epochs = new ArrayList<>();
@@ -95,10 +99,17 @@ public final class ReportMain implements Callable<Integer> {
                 machine = machine == null ? m : machine;
                 inputs.add(f.toString());
             }
+            List<FmaPeakResult> peaks = new ArrayList<>();
+            for (Path f : fmaPeak) {
+                peaks.addAll(FmaPeakResult.read(f));
+                Machine m = Machine.read(f);
+                machine = machine == null ? m : machine;
+                inputs.add(f.toString());
+            }
             if (machine == null) {
                 machine = Machine.probe(commit);
             }
-            Report report = new Report(measured, epochs, machine, profiles);
+            Report report = new Report(measured, epochs, machine, profiles, peaks);
             List<Path> written = new ReportWriter(report, command, inputs).write(out);
             for (Path p : written) {
                 outWriter.println("wrote " + p);

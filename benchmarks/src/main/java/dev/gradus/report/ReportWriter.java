@@ -57,17 +57,20 @@ public final class ReportWriter {
         if (command != null) {
             md.append("Produced by `").append(command).append("`.\n");
         }
-        md.append("\nTimes are JMH scores ± JMH's error (99.9% confidence interval), with the median [min–max] of the "
+        md.append('\n');
+        Headline.write(md, report);
+        md.append("Times are JMH scores ± JMH's error (99.9% confidence interval), with the median [min–max] of the "
                 + "measurement iterations; whole-epoch throughput is the median [min–max] over trials. "
                 + "⚠ marks a noisy result (iterations, or epoch trials, spread over more than 20% of their median; "
                 + "JMH's 99.9% error is wide by construction with few iterations): "
                 + "the machine is shared, so compare ratios measured in one sitting rather than absolute figures.\n\n");
-        Headline.write(md, report);
+        // sections that compare with PyTorch come next, before the machine's details
         machine(md);
         written.addAll(epochs(md, dir));
         trainSteps(md);
         stepProfiles(md);
         written.addAll(gemm(md, dir));
+        conv(md);
         written.addAll(kernels(md, dir));
         md.append("## Inputs\n\n");
         for (String in : inputs) {
@@ -99,6 +102,11 @@ public final class ReportWriter {
         row(md, "Gradus kernels ISA", m.kernelIsa());
         row(md, "Gradus kernel threads", m.kernelThreads() == 0 ? "unknown" : Integer.toString(m.kernelThreads()));
         row(md, "Gradus", m.gradus() + ", commit " + m.commit());
+        for (FmaPeakResult p : report.fmaPeaks()) {
+            row(md, "FMA peak, " + p.threads() + (p.threads() == 1 ? " thread" : " threads"),
+                    Format.number(p.gflops()) + " GFLOP/s (FmaPeak, " + p.vectorBits() + "-bit vectors, load average "
+                            + p.loadavg() + ")");
+        }
         java.util.Map<String, Set<String>> settings = new java.util.TreeMap<>();
         for (JmhResult r : report.jmh()) {
             settings.computeIfAbsent(r.benchmark(), k -> new LinkedHashSet<>()).add(r.settings());
@@ -153,50 +161,92 @@ public final class ReportWriter {
         if (rows.isEmpty()) {
             return List.of();
         }
-        md.append("## Whole-epoch training throughput\n\n")
+        md.append("## Whole-epoch training throughput\n\n").append(where(null))
                 .append("One epoch of MNIST (60,000 images) with SGD (momentum 0.9, lr 0.01) and softmax cross-entropy, "
                         + "after a warm-up; samples/s of the training loop only. A: 784-128-10, batch 32; "
-                        + "B: 784-1024-1024-10, batch 256 (../shared/bench/README.md). "
-                        + "\"partial\" = each trial stopped after a fixed number of steps (slow backend).\n\n")
+                        + "B: 784-1024-1024-10, batch 256; C: LeNet-5, batch 64; D: conv(32, 3) conv(64, 3) maxpool(2) "
+                        + "dense(128) dense(10), batch 64 (../shared/bench/README.md).\n\n")
                 .append("\"off-heap growth\" = the most off-heap memory (JavaCPP's total) that any trial gained between the "
-                        + "end of its first step and its end: a steady-state step allocates nothing.\n\n")
-                .append("| network | backend | version | threads | samples/s median [min–max] | trials | steps/trial | "
-                        + "test acc | off-heap growth (B) | vs PyTorch |\n|---|---|---|---|---|---|---|---|---|---|\n");
+                        + "end of its first step and its end: a steady-state step allocates nothing.\n\n");
+        String header = "| network | backend | version | threads | samples/s median [min–max] | trials | steps/trial | "
+                + "test acc | off-heap growth (B) | vs PyTorch |\n|---|---|---|---|---|---|---|---|---|---|\n";
         List<String> nets = new ArrayList<>();
         List<double[]> values = new ArrayList<>();
         List<double[][]> ranges = new ArrayList<>();
+        StringBuilder whole = new StringBuilder();
+        StringBuilder partial = new StringBuilder();
         for (Report.EpochRow r : rows) {
-            EpochResult[] all = {r.nativeResult(), r.javaResult(), r.pytorch()};
-            double[] v = new double[3];
-            double[][] range = new double[3][];
-            for (int i = 0; i < 3; i++) {
+            EpochResult[] all = {r.nativeResult(), r.pytorch(), r.javaResult()};
+            double[] v = {Double.NaN, Double.NaN};
+            double[][] range = new double[2][];
+            EpochResult torch = r.pytorch() == null || r.pytorch().partial() ? null : r.pytorch();
+            for (int i = 0; i < all.length; i++) {
                 EpochResult e = all[i];
-                v[i] = e == null ? Double.NaN : e.samplesPerSecond().median();
                 if (e == null) {
                     continue;
                 }
-                range[i] = new double[] {e.samplesPerSecond().min(), e.samplesPerSecond().max()};
-                double vs = r.pytorch() == null ? Double.NaN
-                        : e.samplesPerSecond().median() / r.pytorch().samplesPerSecond().median();
-                md.append("| ").append(r.net()).append(" | ").append(e.backend()).append(" | ").append(e.version())
-                        .append(" | ").append(e.threads()).append(" | ").append(Format.spread(e.samplesPerSecond()))
-                        .append(noisy(e.samplesPerSecond().relativeRange(), 0.2)).append(" | ").append(e.perTrial().length)
-                        .append(" | ").append(e.steps()).append(e.partial() ? " (partial)" : "").append(" | ")
-                        .append(Double.isNaN(e.testAcc()) ? "" : Format.number(e.testAcc())).append(" | ")
-                        .append(Double.isNaN(e.offHeapGrowth()) ? "" : Format.number(e.offHeapGrowth())).append(" | ")
-                        .append(e.backend().equals("pytorch") ? "1×"
-                                : Format.ratio(vs) + (r.pytorch() == null ? "" : Headline.caveat(e, r.pytorch()))).append(" |\n");
+                if (i < 2 && !e.partial()) {
+                    v[i] = e.samplesPerSecond().median();
+                    range[i] = new double[] {e.samplesPerSecond().min(), e.samplesPerSecond().max()};
+                }
+                epochRow(e.partial() ? partial : whole, r.net(), e, e.partial() ? r.pytorch() : torch);
             }
-            nets.add("network " + r.net());
-            values.add(v);
-            ranges.add(range);
+            if (!Double.isNaN(v[0]) || !Double.isNaN(v[1])) {
+                nets.add("network " + r.net());
+                values.add(v);
+                ranges.add(range);
+            }
         }
-        md.append('\n');
-        BarChart chart = new BarChart("Training throughput on MNIST (training loop only)",
-                "samples/s (median of trials; whiskers: min–max)", nets,
-                List.of("Gradus native", "Gradus java", "PyTorch"), values.toArray(new double[0][]),
-                ranges.toArray(new double[0][][]), true, Double.NaN);
+        if (whole.length() > 0) {
+            md.append(header).append(whole).append('\n');
+        }
+        if (partial.length() > 0) {
+            md.append("### Partial epochs (not in the headline)\n\n")
+                    .append("Each trial stopped after a fixed number of steps (`--max-steps`: the Java reference's plain "
+                            + "loops are far too slow for a whole epoch); samples/s is the training loop's throughput "
+                            + "over the steps that ran, so it is not comparable with a whole epoch.\n\n")
+                    .append(header).append(partial).append('\n');
+        }
+        if (nets.isEmpty()) {
+            return List.of();
+        }
+        BarChart chart = new BarChart("Training throughput on MNIST, whole epochs (training loop only)",
+                "samples/s (median of trials; whiskers: min–max)", nets, List.of("Gradus native", "PyTorch"),
+                values.toArray(new double[0][]), ranges.toArray(new double[0][][]), true, Double.NaN);
         return List.of(chart(md, dir, EPOCH_CHART, chart));
+    }
+
+    /** One epoch table row; {@code pytorch} is what "vs PyTorch" compares with (null: nothing). */
+    private static void epochRow(StringBuilder md, String net, EpochResult e, EpochResult pytorch) {
+        String vs;
+        if (e.backend().equals("pytorch")) {
+            vs = "1×";
+        } else if (pytorch == null) {
+            vs = "";
+        } else {
+            vs = Format.ratio(e.samplesPerSecond().median() / pytorch.samplesPerSecond().median())
+                    + Headline.caveat(e, pytorch);
+        }
+        md.append("| ").append(net).append(" | ").append(e.backend()).append(" | ").append(e.version())
+                .append(" | ").append(e.threads()).append(" | ").append(Format.spread(e.samplesPerSecond()))
+                .append(noisy(e.samplesPerSecond().relativeRange(), 0.2)).append(" | ").append(e.perTrial().length)
+                .append(" | ").append(e.steps()).append(e.partial() ? " (partial)" : "").append(" | ")
+                .append(Double.isNaN(e.testAcc()) ? "" : Format.number(e.testAcc())).append(" | ")
+                .append(Double.isNaN(e.offHeapGrowth()) ? "" : Format.number(e.offHeapGrowth())).append(" | ")
+                .append(vs).append(" |\n");
+    }
+
+    /**
+     * The CPU and OpenBLAS kernel a group of figures ran on (the run's MACHINE line), and its thread count when
+     * the whole group shares one: a line of its own under a section's heading.
+     */
+    private String where(String threads) {
+        Machine m = report.machine();
+        if (m == null) {
+            return threads == null ? "" : "*" + threads + (threads.equals("1") ? " thread" : " threads") + ".*\n\n";
+        }
+        return "*" + m.cpu() + ", OpenBLAS kernel " + (m.blasCore() == null ? "not recorded" : m.blasCore())
+                + (threads == null ? "" : ", " + threads + (threads.equals("1") ? " thread" : " threads")) + ".*\n\n";
     }
 
     private void trainSteps(StringBuilder md) {
@@ -204,7 +254,7 @@ public final class ReportWriter {
         if (rows.isEmpty()) {
             return;
         }
-        md.append("## Training step (JMH)\n\n")
+        md.append("## Training step (JMH)\n\n").append(where(null))
                 .append("zeroGrad, forward, loss, backward and an SGD-momentum step on a fixed batch; allocation from "
                         + "JMH's gc profiler (`gc.alloc.rate.norm`).\n\n")
                 .append("JMH's B/op also counts its own per-iteration allocations divided by the operations of an iteration, "
@@ -236,31 +286,99 @@ public final class ReportWriter {
         md.append("## GEMM\n\n")
                 .append("`c(M,N) = op(a)·op(b)`; a shape is `net.layer.product:MxNxK:TT` (T = transposed operand; "
                         + "fwd = `inp·Wᵀ`, dinp = `dout·W`, dW = `doutᵀ·inp` accumulated with beta 1). "
-                        + "GFLOP/s = 2·M·N·K / time. \"% of direct\" = direct `cblas_sgemm` time / NativeBackend time "
-                        + "(100% = the wrapper costs nothing). Blank = not run (the Java reference skips large shapes).\n\n")
-                .append("| shape | native µs (± error) | median [min–max] | GFLOP/s | direct µs (± error) | GFLOP/s | "
-                        + "% of direct | java µs (± error) | GFLOP/s | native/java |\n"
-                        + "|---|---|---|---|---|---|---|---|---|---|\n");
-        List<String> names = new ArrayList<>();
-        List<double[]> values = new ArrayList<>();
-        List<double[][]> ranges = new ArrayList<>();
-        for (Report.GemmRow g : rows) {
-            md.append("| ").append(g.shape()).append(" | ").append(time(g.nativeResult())).append(" | ")
-                    .append(g.nativeResult() == null ? "" : Format.spread(g.nativeResult().spreadMicros())).append(" | ")
-                    .append(rate(g.gflops(g.nativeResult()))).append(" | ").append(time(g.direct())).append(" | ")
-                    .append(rate(g.gflops(g.direct()))).append(" | ").append(Format.percent(g.percentOfDirect()))
-                    .append(" | ").append(time(g.javaResult())).append(" | ").append(rate(g.gflops(g.javaResult())))
-                    .append(" | ").append(Format.ratio(g.speedup())).append(" |\n");
-            names.add(g.shape());
-            values.add(new double[] {g.gflops(g.direct()), g.gflops(g.nativeResult()), g.gflops(g.javaResult())});
-            ranges.add(new double[][] {gflopsRange(g, g.direct()), gflopsRange(g, g.nativeResult()),
-                    gflopsRange(g, g.javaResult())});
+                        + "GFLOP/s = 2·M·N·K / time; \"% of peak\" = NativeBackend's GFLOP/s over the FMA peak measured at "
+                        + "the table's thread count. \"% of direct\" = direct `cblas_sgemm` time / NativeBackend time "
+                        + "(100% = the wrapper costs nothing; with more than one thread, NativeBackend's split over its "
+                        + "pool against OpenBLAS's own threads). Blank = not run (the Java reference skips large "
+                        + "shapes).\n\n");
+        List<Path> written = new ArrayList<>();
+        for (String threads : report.gemmThreadCounts()) {
+            md.append("### GEMM, ").append(threads).append(threads.equals("1") ? " thread" : " threads").append("\n\n")
+                    .append(where(threads))
+                    .append("| shape | native µs (± error) | median [min–max] | GFLOP/s | % of peak | direct µs (± error) | "
+                            + "GFLOP/s | % of direct | java µs (± error) | GFLOP/s | native/java |\n"
+                            + "|---|---|---|---|---|---|---|---|---|---|---|\n");
+            FmaPeakResult peak = report.fmaPeak(parseThreads(threads));
+            List<String> names = new ArrayList<>();
+            List<double[]> values = new ArrayList<>();
+            List<double[][]> ranges = new ArrayList<>();
+            for (Report.GemmRow g : rows) {
+                if (!g.threads().equals(threads)) {
+                    continue;
+                }
+                double gflops = g.gflops(g.nativeResult());
+                md.append("| ").append(g.shape()).append(" | ").append(time(g.nativeResult())).append(" | ")
+                        .append(g.nativeResult() == null ? "" : Format.spread(g.nativeResult().spreadMicros()))
+                        .append(" | ").append(rate(gflops)).append(" | ")
+                        .append(peak == null || Double.isNaN(gflops) ? "" : Format.percent(100 * gflops / peak.gflops()))
+                        .append(" | ").append(time(g.direct())).append(" | ")
+                        .append(rate(g.gflops(g.direct()))).append(" | ").append(Format.percent(g.percentOfDirect()))
+                        .append(" | ").append(time(g.javaResult())).append(" | ").append(rate(g.gflops(g.javaResult())))
+                        .append(" | ").append(Format.ratio(g.speedup())).append(" |\n");
+                names.add(g.shape());
+                values.add(new double[] {g.gflops(g.direct()), gflops, g.gflops(g.javaResult())});
+                ranges.add(new double[][] {gflopsRange(g.flops(), g.direct()), gflopsRange(g.flops(), g.nativeResult()),
+                        gflopsRange(g.flops(), g.javaResult())});
+            }
+            md.append('\n');
+            if (written.isEmpty()) {   // one chart: the first thread count (the run's own)
+                BarChart chart = new BarChart("GEMM throughput per shape, " + threads
+                        + (threads.equals("1") ? " thread" : " threads"), "GFLOP/s (JMH score; whiskers: iteration min–max)",
+                        names, List.of("direct cblas_sgemm", "NativeBackend", "ReferenceBackend (java)"),
+                        values.toArray(new double[0][]), ranges.toArray(new double[0][][]), false, Double.NaN);
+                written.add(chart(md, dir, GEMM_CHART, chart));
+            }
         }
-        md.append('\n');
-        BarChart chart = new BarChart("GEMM throughput per shape", "GFLOP/s (JMH score; whiskers: iteration min–max)",
-                names, List.of("direct cblas_sgemm", "NativeBackend", "ReferenceBackend (java)"),
-                values.toArray(new double[0][]), ranges.toArray(new double[0][][]), false, Double.NaN);
-        return List.of(chart(md, dir, GEMM_CHART, chart));
+        return written;
+    }
+
+    /** The convolution products and pooling of networks C and D (ConvBenchmark), one table per thread count. */
+    private void conv(StringBuilder md) {
+        List<Report.ConvRow> rows = report.convRows();
+        if (rows.isEmpty()) {
+            return;
+        }
+        md.append("## Convolution layers (JMH)\n\n")
+                .append("`ConvBenchmark` at batch 64 on the layers of C and D: C1 = [1, 28, 28] → 6, 5×5, padding 2; "
+                        + "C2 = [6, 14, 14] → 16, 5×5; D1 = [1, 28, 28] → 32, 3×3; D2 = [32, 26, 26] → 64, 3×3; pooling = "
+                        + "the 2×2 max pooling after the layer (D1 has none: it times C1's). GFLOP/s of a product = "
+                        + "2·N·OC·OH·OW·C·kh·kw / time; \"% of peak\" = over the FMA peak at that thread count.\n\n");
+        for (String threads : rows.stream().map(Report.ConvRow::threads).distinct().toList()) {
+            FmaPeakResult peak = report.fmaPeak(parseThreads(threads));
+            md.append("### Convolution, ").append(threads).append(threads.equals("1") ? " thread" : " threads")
+                    .append("\n\n").append(where(threads))
+                    .append("| layer | what | native µs (± error) | median [min–max] | GFLOP/s | % of peak | "
+                            + "java µs (± error) | GFLOP/s | native/java |\n|---|---|---|---|---|---|---|---|---|\n");
+            for (Report.ConvRow c : rows) {
+                if (!c.threads().equals(threads)) {
+                    continue;
+                }
+                double gflops = c.gflops(c.nativeResult());
+                md.append("| ").append(c.layer()).append(" | ").append(c.method()).append(" | ")
+                        .append(time(c.nativeResult())).append(" | ")
+                        .append(c.nativeResult() == null ? "" : Format.spread(c.nativeResult().spreadMicros()))
+                        .append(" | ").append(rate(gflops)).append(" | ")
+                        .append(peak == null || Double.isNaN(gflops) ? "" : Format.percent(100 * gflops / peak.gflops()))
+                        .append(" | ").append(time(c.javaResult())).append(" | ").append(rate(c.gflops(c.javaResult())))
+                        .append(" | ").append(Format.ratio(c.speedup())).append(" |\n");
+            }
+            md.append('\n');
+        }
+    }
+
+    /** The kernels' thread count when all rows share one, else null. */
+    private static String kernelThreads(List<Report.KernelRow> rows) {
+        List<String> t = rows.stream().map(Report.KernelRow::threads).distinct().toList();
+        return t.size() == 1 ? t.get(0) : null;
+    }
+
+    /** A JMH "threads" parameter as a number, 0 when it is not one ("?"). */
+    private static int parseThreads(String threads) {
+        try {
+            return Integer.parseInt(threads);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private List<Path> kernels(StringBuilder md, Path dir) throws IOException {
@@ -268,7 +386,7 @@ public final class ReportWriter {
         if (rows.isEmpty()) {
             return List.of();
         }
-        md.append("## Elementwise kernels\n\n")
+        md.append("## Elementwise kernels\n\n").append(where(kernelThreads(rows)))
                 .append("Tensors of (size/1024, 1024) floats. GB/s = bytes the kernel must move / time, the bytes per "
                         + "element listed below (write-allocate traffic not counted). For scale: a STREAM-like triad on "
                         + "these 2 cores reaches about 40 GB/s from DRAM (16 Mi floats = 64 MiB per array) and 150–190 "
@@ -321,12 +439,12 @@ public final class ReportWriter {
     }
 
     /** GFLOP/s at the slowest and the fastest iteration, or null. */
-    private static double[] gflopsRange(Report.GemmRow g, JmhResult r) {
+    private static double[] gflopsRange(double flops, JmhResult r) {
         if (r == null || r.iterations().length < 2) {
             return null;
         }
         Spread s = r.spreadMicros();
-        return new double[] {g.flops() / (s.max() * 1e3), g.flops() / (s.min() * 1e3)};
+        return new double[] {flops / (s.max() * 1e3), flops / (s.min() * 1e3)};
     }
 
     private static Path chart(StringBuilder md, Path dir, String name, BarChart chart) throws IOException {
