@@ -14,13 +14,13 @@ import picocli.CommandLine.Option;
 
 /**
  * How {@code train} fits, beyond the network and the optimizer: the validation split, early stopping,
- * the learning-rate schedule and gradient clipping. A checkpoint stores them ({@link #toInfo}) and a
+ * the learning-rate schedule, gradient clipping and whether the last partial batch is dropped. A checkpoint stores them ({@link #toInfo}) and a
  * resumed run takes them from it ({@link #fromInfo}).
  */
 final class FitOptions {
     /** The flags a resumed run takes from its checkpoint. */
     static final String[] FLAGS = {"--val-split", "--early-stopping", "--early-stopping-metric", "--min-delta",
-            "--schedule", "--warmup", "--clip-norm", "--clip-value"};
+            "--schedule", "--warmup", "--clip-norm", "--clip-value", "--drop-last"};
     private static final String KEY = "fit";
 
     @Option(names = "--val-split", paramLabel = "F", defaultValue = "0",
@@ -64,6 +64,11 @@ final class FitOptions {
             description = "Clamp every gradient element to [-V, V] (clip_grad_value_). Default: off.")
     Float clipValue;
 
+    @Option(names = "--drop-last",
+            description = "Skip each epoch's last batch when it is smaller than --batch (PyTorch's drop_last; batchnorm "
+                    + "cannot train on a batch of one sample). Validation and test see every sample. Default: off.")
+    boolean dropLast;
+
     /** The training config for {@code epochs} epochs of {@code batch} from {@code seed} with {@code loss}, checked. */
     TrainConfig config(int epochs, int batch, long seed, Loss loss) {
         if (!(valSplit >= 0 && valSplit < 1)) {
@@ -94,7 +99,7 @@ final class FitOptions {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--early-stopping-metric: " + e.getMessage(), e);
         }
-        TrainConfig c = TrainConfig.of(epochs, batch, seed);
+        TrainConfig c = TrainConfig.of(epochs, batch, seed).withDropLast(dropLast);
         if (patience > 0) {
             c = c.withEarlyStopping(new EarlyStopping(patience, minDelta, m));
         }
@@ -158,6 +163,7 @@ final class FitOptions {
         m.put("warmup", Integer.toString(warmup));
         m.put("clip_norm", clipNorm == null ? "" : Float.toString(clipNorm));
         m.put("clip_value", clipValue == null ? "" : Float.toString(clipValue));
+        m.put("drop_last", Boolean.toString(dropLast));
         StringBuilder sb = new StringBuilder();
         m.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ";").append(k).append('=').append(v));
         info.put(KEY, sb.toString());
@@ -186,6 +192,7 @@ final class FitOptions {
                     case "warmup" -> warmup = Integer.parseInt(v);
                     case "clip_norm" -> clipNorm = v.isEmpty() ? null : Float.parseFloat(v);
                     case "clip_value" -> clipValue = v.isEmpty() ? null : Float.parseFloat(v);
+                    case "drop_last" -> dropLast = parseBoolean(v);
                     default -> throw new IllegalArgumentException("unknown setting '" + k + "'");
                 }
             }
@@ -194,5 +201,13 @@ final class FitOptions {
             throw new IllegalArgumentException(checkpoint + ": metadata '" + KEY + "' is unreadable ('" + text + "'): "
                     + e.getMessage());
         }
+    }
+
+    private static boolean parseBoolean(String v) {
+        return switch (v) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("'" + v + "' is not true or false");
+        };
     }
 }

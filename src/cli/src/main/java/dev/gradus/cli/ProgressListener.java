@@ -42,8 +42,10 @@ final class ProgressListener implements TrainingListener {
     public void onStart(Plan plan) {
         epochs = plan.epochs();
         batches = plan.batchesPerEpoch();
-        out.printf(Locale.ROOT, "training on %,d samples (%,d batches of %d per epoch)%s%n", plan.trainSamples(),
-                batches, plan.batchSize(), plan.validationSamples() > 0
+        long dropped = plan.trainSamples() - (long) batches * plan.batchSize();
+        out.printf(Locale.ROOT, "training on %,d samples (%,d batches of %d per epoch%s)%s%n", plan.trainSamples(),
+                batches, plan.batchSize(), dropped > 0 ? String.format(Locale.ROOT, ", %,d dropped", dropped) : "",
+                plan.validationSamples() > 0
                         ? String.format(Locale.ROOT, ", validating on %,d after each epoch", plan.validationSamples()) : "");
         out.flush();
     }

@@ -101,7 +101,8 @@ class CliTest {
 
     /**
      * Train 4 epochs at once, or 2 then resume to 4: the same parameters, bit for bit, and the same history,
-     * with dropout, weight decay, a validation split, a schedule with warm-up, clipping and early stopping.
+     * with dropout, weight decay, a validation split, a schedule with warm-up, clipping, early stopping and
+     * the last partial batch dropped.
      */
     @ParameterizedTest
     @ValueSource(strings = {"java", "native"})
@@ -110,7 +111,7 @@ class CliTest {
         String[] common = {"--csv", csv.toString(), "--label", "species", "--backend", backend};
         String[] net = {"--layers", "4,8,3", "--batch", "7", "--optimizer", "adam", "--lr", "0.01", "--seed", "5",
                 "--dropout", "0.1", "--weight-decay", "0.001", "--val-split", "0.2", "--schedule", "cosine", "--warmup", "1",
-                "--clip-norm", "1", "--early-stopping", "10"};   // the resumed run takes them all from the checkpoint
+                "--clip-norm", "1", "--early-stopping", "10", "--drop-last"};   // the resumed run takes them all from the checkpoint
         Path whole = dir.resolve("whole");
         Path half = dir.resolve("half");
         Path resumed = dir.resolve("resumed");

@@ -96,6 +96,19 @@ class TrainFlagsTest {
     }
 
     @Test
+    void dropLastSkipsThePartialBatchAndSaysSo() throws IOException {
+        Path csv = TinyData.gradesCsv(dir);   // 400 rows: 320 train
+        Cli r = Cli.run("train", "--csv", csv.toString(), "--label", "grade", "--batch", "100", "--drop-last", "--epochs",
+                "1", "--backend", "java", "--out", dir.resolve("drop").toString());
+        assertEquals(0, r.exit(), r::transcript);
+        assertTrue(r.out().contains("training on 320 samples (3 batches of 100 per epoch, 20 dropped)"), r::transcript);
+        assertTrue(dev.gradus.io.SafetensorsFile.read(dir.resolve("drop").resolve(RunFiles.CHECKPOINT)).metadata().get("fit").contains("drop_last=true"), "a resumed run drops it too");
+        Cli all = Cli.run("train", "--csv", csv.toString(), "--label", "grade", "--batch", "100", "--epochs", "1",
+                "--backend", "java", "--out", dir.resolve("all").toString());
+        assertTrue(all.out().contains("training on 320 samples (4 batches of 100 per epoch)"), all::transcript);
+    }
+
+    @Test
     void badFlagsAreClearErrors() {
         String[][] cases = {
                 {"--beta1", "0.8", "--beta1 applies to adam, adamw, not sgd"},

@@ -31,6 +31,7 @@ public final class Batches implements AutoCloseable {
     private final Dataset data;
     private final int batchSize;
     private final long seed;
+    private final boolean dropLast;
     private final int[] order;
     private final Batch full;
     private final Batch last;      // the smaller final batch, or null when batchSize divides n
@@ -41,10 +42,21 @@ public final class Batches implements AutoCloseable {
     private boolean started;
 
     /**
+     * Every sample in every epoch: the last batch is smaller when {@code batchSize} does not divide the dataset.
      * @param batchSize samples per batch, at least 1; capped at the dataset's size
      * @param seed      the shuffling seed
      */
     public Batches(Dataset data, int batchSize, long seed) {
+        this(data, batchSize, seed, false);
+    }
+
+    /**
+     * @param batchSize samples per batch, at least 1; capped at the dataset's size
+     * @param seed      the shuffling seed
+     * @param dropLast  every batch full: an epoch skips the {@code n % batchSize} samples its order puts last
+     *                  (PyTorch's {@code drop_last}); shuffled epochs skip different samples each time
+     */
+    public Batches(Dataset data, int batchSize, long seed, boolean dropLast) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
@@ -54,6 +66,7 @@ public final class Batches implements AutoCloseable {
         this.data = data;
         this.batchSize = Math.min(batchSize, data.size());
         this.seed = seed;
+        this.dropLast = dropLast;
         this.order = new int[data.size()];
         int b = this.batchSize;
         batchFeatures = Tensor.allocate(b, data.featureCount());
@@ -61,7 +74,7 @@ public final class Batches implements AutoCloseable {
         batchTargets = data.hasLabels() ? null : Tensor.allocate(b, data.targetCount());
         full = new Batch(batchFeatures, batchLabels, batchTargets);
         int rest = data.size() % b;
-        last = rest == 0 ? null : new Batch(batchFeatures.rows(0, rest),
+        last = rest == 0 || dropLast ? null : new Batch(batchFeatures.rows(0, rest),
                 batchLabels == null ? null : batchLabels.range(0, rest),
                 batchTargets == null ? null : batchTargets.rows(0, rest));
     }
@@ -69,8 +82,11 @@ public final class Batches implements AutoCloseable {
     /** Samples per full batch (the requested size, capped at the dataset's size). */
     public int batchSize() { return batchSize; }
 
-    /** Batches per epoch: {@code ceil(n / batchSize)}. */
-    public int count() { return (data.size() + batchSize - 1) / batchSize; }
+    /** Batches per epoch: {@code ceil(n / batchSize)}, or {@code floor(n / batchSize)} when the last is dropped. */
+    public int count() { return dropLast ? data.size() / batchSize : (data.size() + batchSize - 1) / batchSize; }
+
+    /** Whether an epoch drops its last batch when it would be smaller than the others. */
+    public boolean dropsLast() { return dropLast; }
 
     /** The shuffling seed. */
     public long seed() { return seed; }

@@ -27,6 +27,8 @@ final class ActivationLayer implements Layer {
     @Override public int outFeatures() { return features; }
     @Override public int[] scratchShape(int rows, boolean training) { return null; }
     @Override public boolean needsInputGrad() { return inputGrad; }
+    @Override public boolean ownsOutput(boolean training) { return true; }
+    @Override public boolean writesInputGrad() { return true; }
 
     @Override
     public void forward(Backend b, Workspace ws, int i, Tensor in, boolean training, long seed) {

@@ -42,12 +42,15 @@ final class BatchNormLayer implements Layer {
     @Override public int outFeatures() { return features; }
     @Override public int[] scratchShape(int rows, boolean training) { return new int[] {2, gamma.size()}; }
     @Override public boolean needsInputGrad() { return inputGrad; }
+    @Override public boolean ownsOutput(boolean training) { return true; }
+    @Override public boolean writesInputGrad() { return true; }
 
     @Override
     public void forward(Backend b, Workspace ws, int i, Tensor in, boolean training, long seed) {
         if (training && (long) in.rows() * (in.cols() / gamma.size()) <= 1) {
             throw new IllegalArgumentException("layer " + i + " " + name + ": expected more than 1 value per channel "
-                    + "when training, got input " + in.shape() + " (train(false) normalizes with the running statistics)");
+                    + "when training, got input " + in.shape() + " (train(false) normalizes with the running statistics; "
+                    + "a last partial batch of one sample can be dropped: TrainConfig.withDropLast)");
         }
         b.batchNormForward(ws.out[i], ws.scratch[i], runningMean, runningVar, in, gamma, beta, eps, momentum, training);
         if (training) {

@@ -40,6 +40,8 @@ final class Conv2dLayer implements Layer {
         return new int[] {1, (int) floats};
     }
     @Override public boolean needsInputGrad() { return inputGrad; }
+    @Override public boolean ownsOutput(boolean training) { return true; }
+    @Override public boolean writesInputGrad() { return true; }
 
     @Override
     public void forward(Backend b, Workspace ws, int i, Tensor in, boolean training, long seed) {

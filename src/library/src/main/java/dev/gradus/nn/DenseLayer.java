@@ -30,6 +30,8 @@ final class DenseLayer implements Layer {
     @Override public int outFeatures() { return weight.rows(); }
     @Override public int[] scratchShape(int rows, boolean training) { return null; }
     @Override public boolean needsInputGrad() { return inputGrad; }
+    @Override public boolean ownsOutput(boolean training) { return true; }
+    @Override public boolean writesInputGrad() { return true; }
 
     @Override
     public void forward(Backend b, Workspace ws, int i, Tensor in, boolean training, long seed) {

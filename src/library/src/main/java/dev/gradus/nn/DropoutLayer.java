@@ -19,6 +19,8 @@ final class DropoutLayer implements Layer {
     @Override public int outFeatures() { return features; }
     @Override public int[] scratchShape(int rows, boolean training) { return training ? new int[] {rows, features} : null; }
     @Override public boolean needsInputGrad() { return inputGrad; }
+    @Override public boolean ownsOutput(boolean training) { return training && p > 0; }
+    @Override public boolean writesInputGrad() { return p > 0; }
 
     @Override
     public void forward(Backend b, Workspace ws, int i, Tensor in, boolean training, long seed) {

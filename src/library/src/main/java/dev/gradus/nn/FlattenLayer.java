@@ -17,6 +17,8 @@ final class FlattenLayer implements Layer {
     @Override public int outFeatures() { return features; }
     @Override public int[] scratchShape(int rows, boolean training) { return null; }
     @Override public boolean needsInputGrad() { return inputGrad; }
+    @Override public boolean ownsOutput(boolean training) { return false; }
+    @Override public boolean writesInputGrad() { return false; }
 
     @Override
     public void forward(Backend b, Workspace ws, int i, Tensor in, boolean training, long seed) {

@@ -25,6 +25,19 @@ sealed interface Layer permits DenseLayer, ActivationLayer, DropoutLayer, Conv2d
     /** Whether a layer before this one has parameters, so that the gradient w.r.t. this layer's input is needed. */
     boolean needsInputGrad();
 
+    /**
+     * Whether forward can write an output tensor of its own ({@code ws.out[i]}), in a workspace for training
+     * forwards ({@code training}) or for inference only; false for a layer whose output is always its input
+     * (flatten; dropout when it drops nothing): the workspace then allocates none.
+     */
+    boolean ownsOutput(boolean training);
+
+    /**
+     * Whether backward writes the gradient w.r.t. its input into {@code ws.grad[i - 1]} (when it is needed),
+     * rather than passing {@code ws.dcur[i]} through: the workspace allocates {@code grad[i - 1]} only then.
+     */
+    boolean writesInputGrad();
+
     void forward(Backend b, Workspace ws, int i, Tensor in, boolean training, long seed);
 
     void backward(Backend b, Workspace ws, int i, Tensor in);

@@ -28,6 +28,8 @@ final class LayerNormLayer implements Layer {
     @Override public int outFeatures() { return features; }
     @Override public int[] scratchShape(int rows, boolean training) { return new int[] {2, rows * (features / gamma.size())}; }
     @Override public boolean needsInputGrad() { return inputGrad; }
+    @Override public boolean ownsOutput(boolean training) { return true; }
+    @Override public boolean writesInputGrad() { return true; }
 
     @Override
     public void forward(Backend b, Workspace ws, int i, Tensor in, boolean training, long seed) {

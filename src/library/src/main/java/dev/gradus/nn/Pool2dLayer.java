@@ -22,6 +22,8 @@ final class Pool2dLayer implements Layer {
     @Override public int outFeatures() { return g.channels() * g.outPlane(); }
     @Override public int[] scratchShape(int rows, boolean training) { return max ? new int[] {rows, outFeatures()} : null; }
     @Override public boolean needsInputGrad() { return inputGrad; }
+    @Override public boolean ownsOutput(boolean training) { return true; }
+    @Override public boolean writesInputGrad() { return true; }
 
     @Override
     public void forward(Backend b, Workspace ws, int i, Tensor in, boolean training, long seed) {

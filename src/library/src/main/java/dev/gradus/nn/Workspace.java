@@ -11,9 +11,9 @@ import dev.gradus.Tensor;
  */
 final class Workspace implements AutoCloseable {
     final int rows;
-    final Tensor[] out;        // (rows, width of layer i), owned
+    final Tensor[] out;        // (rows, width of layer i), owned; null for a layer that passes its input on
     final Tensor[] scratch;    // per layer, owned (see Layer#scratchShape), or null
-    final Tensor[] grad;       // ∂loss/∂(output of layer i), owned, allocated on the first backward
+    final Tensor[] grad;       // ∂loss/∂(output of layer i), owned, allocated on the first backward where written
     final Tensor[] cur;
     final Tensor[] dcur;
     final boolean[] dropped;   // whether dropout layer i applied its mask in the last forward
@@ -35,7 +35,9 @@ final class Workspace implements AutoCloseable {
         batchStats = new boolean[n];
         try {
             for (int i = 0; i < n; i++) {
-                out[i] = Tensor.allocate(rows, layers[i].outFeatures());
+                if (layers[i].ownsOutput(masks)) {
+                    out[i] = Tensor.allocate(rows, layers[i].outFeatures());
+                }
                 int[] s = layers[i].scratchShape(rows, masks);
                 if (s != null) {
                     scratch[i] = Tensor.allocate(s[0], s[1]);
@@ -54,7 +56,7 @@ final class Workspace implements AutoCloseable {
         }
         int n = layers.length;
         for (int j = 0; j < n; j++) {
-            if (j == n - 1 || layers[j + 1].needsInputGrad()) {
+            if (j == n - 1 || layers[j + 1].needsInputGrad() && layers[j + 1].writesInputGrad()) {
                 grad[j] = Tensor.allocate(rows, layers[j].outFeatures());
             }
         }

@@ -17,10 +17,13 @@ import dev.gradus.optim.LrSchedule;
  * @param clipping           applied to the gradient buffer between backward and the step; null = none
  * @param schedule           sets the optimizer's rate from its rate at the start of {@code fit}; null = constant
  * @param scheduleUnit       what the schedule's step counts; ignored without a schedule
+ * @param dropLast           skip each epoch's last batch when it is smaller than {@code batchSize} (PyTorch's
+ *                           {@code drop_last}: batchnorm cannot train on a batch of one sample); validation and
+ *                           evaluation always see every sample
  */
 public record TrainConfig(int epochs, int batchSize, long seed, double validationFraction,
                           EarlyStopping earlyStopping, GradientClipping clipping,
-                          LrSchedule schedule, ScheduleUnit scheduleUnit) {
+                          LrSchedule schedule, ScheduleUnit scheduleUnit, boolean dropLast) {
     public TrainConfig {
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
@@ -38,26 +41,36 @@ public record TrainConfig(int epochs, int batchSize, long seed, double validatio
 
     /** {@code epochs} epochs of {@code batchSize}, shuffled from {@code seed}; no validation, no extras. */
     public static TrainConfig of(int epochs, int batchSize, long seed) {
-        return new TrainConfig(epochs, batchSize, seed, 0, null, null, null, ScheduleUnit.EPOCH);
+        return new TrainConfig(epochs, batchSize, seed, 0, null, null, null, ScheduleUnit.EPOCH, false);
     }
 
     public TrainConfig withEpochs(int e) {
-        return new TrainConfig(e, batchSize, seed, validationFraction, earlyStopping, clipping, schedule, scheduleUnit);
+        return new TrainConfig(e, batchSize, seed, validationFraction, earlyStopping, clipping, schedule, scheduleUnit,
+                dropLast);
     }
 
     public TrainConfig withValidation(double fraction) {
-        return new TrainConfig(epochs, batchSize, seed, fraction, earlyStopping, clipping, schedule, scheduleUnit);
+        return new TrainConfig(epochs, batchSize, seed, fraction, earlyStopping, clipping, schedule, scheduleUnit,
+                dropLast);
     }
 
     public TrainConfig withEarlyStopping(EarlyStopping e) {
-        return new TrainConfig(epochs, batchSize, seed, validationFraction, e, clipping, schedule, scheduleUnit);
+        return new TrainConfig(epochs, batchSize, seed, validationFraction, e, clipping, schedule, scheduleUnit,
+                dropLast);
     }
 
     public TrainConfig withClipping(GradientClipping c) {
-        return new TrainConfig(epochs, batchSize, seed, validationFraction, earlyStopping, c, schedule, scheduleUnit);
+        return new TrainConfig(epochs, batchSize, seed, validationFraction, earlyStopping, c, schedule, scheduleUnit,
+                dropLast);
     }
 
     public TrainConfig withSchedule(LrSchedule s, ScheduleUnit unit) {
-        return new TrainConfig(epochs, batchSize, seed, validationFraction, earlyStopping, clipping, s, unit);
+        return new TrainConfig(epochs, batchSize, seed, validationFraction, earlyStopping, clipping, s, unit,
+                dropLast);
+    }
+
+    public TrainConfig withDropLast(boolean drop) {
+        return new TrainConfig(epochs, batchSize, seed, validationFraction, earlyStopping, clipping, schedule, scheduleUnit,
+                drop);
     }
 }

@@ -163,7 +163,7 @@ public final class Trainer {
             config.earlyStopping().check(network.loss());
         }
         stopRequested = false;
-        try (Batches batches = new Batches(train, config.batchSize(), config.seed());
+        try (Batches batches = new Batches(train, config.batchSize(), config.seed(), config.dropLast());
              Batches valBatches = validation == null ? null : new Batches(validation, config.batchSize(), config.seed());
              Tensor best = config.earlyStopping() == null ? null : Tensor.allocate(1, network.parameterCount())) {
             return loop(train, validation, batches, valBatches, best);

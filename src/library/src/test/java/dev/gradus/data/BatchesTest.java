@@ -59,6 +59,28 @@ class BatchesTest {
     }
 
     @Test
+    void dropLastKeepsOnlyFullBatchesInTheSameOrder() {
+        try (Dataset d = DatasetTest.numbered(10); Batches all = new Batches(d, 4, 1);
+             Batches full = new Batches(d, 4, 1, true); Batches exact = new Batches(d, 5, 1, true)) {
+            assertEquals(2, full.count());
+            assertTrue(full.dropsLast());
+            assertFalse(all.dropsLast());
+            for (int e = 0; e < 3; e++) {
+                List<Integer> kept = epoch(full, e);
+                assertEquals(epoch(all, e).subList(0, 8), kept, "the same order, without its last 2 samples");
+            }
+            full.startEpoch(0);
+            while (full.hasNext()) {
+                assertEquals(4, full.next().size());
+            }
+            assertTrue(!epoch(full, 0).containsAll(epoch(full, 1)) || !epoch(full, 1).containsAll(epoch(full, 0))
+                    || !epoch(full, 0).containsAll(epoch(full, 2)), "shuffled epochs drop different samples");
+            assertEquals(2, exact.count(), "a batch size that divides the data drops nothing");
+            assertEquals(10, epoch(exact, 0).size());
+        }
+    }
+
+    @Test
     void orderDependsOnlyOnSeedAndEpoch() {
         try (Dataset d = DatasetTest.numbered(50); Batches a = new Batches(d, 8, 5); Batches b = new Batches(d, 8, 5);
              Batches c = new Batches(d, 8, 6)) {

@@ -244,4 +244,26 @@ class NetworkTest {
             assertEquals(randomBias, anyNonZero, init + ": bias random only for torch_default");
         }
     }
+
+    /** Flatten, and dropout where it drops nothing, pass their input on: the workspace holds no tensor for them. */
+    @Test
+    void passThroughLayersGetNoOutputOrGradientTensors() {
+        try (Network net = new Network(Backend.named("java"), Shape.image(2, 6, 6), List.of(new Conv2dSpec(2, 3, 3, 1, 0),
+                Pool2dSpec.max(2), new FlattenSpec(), new DropoutSpec(0.5f), new DenseSpec(12, 4), new DropoutSpec(0f),
+                new ActivationSpec(Activation.RELU), new DenseSpec(4, 3)), Loss.CROSS_ENTROPY, 1)) {
+            Layer[] layers = net.inferenceLayers();
+            try (Workspace training = new Workspace(5, layers, true); Workspace inference = new Workspace(5, layers, false)) {
+                training.ensureGrads(layers);
+                boolean[] trainingOut = {true, true, false, true, true, false, true, true};
+                boolean[] inferenceOut = {true, true, false, false, true, false, true, true};
+                // grad[j] is written by layer j + 1: grad[1] and grad[4] would be flatten's and dropout(0)'s to write
+                boolean[] grads = {true, false, true, true, false, true, true, true};
+                for (int i = 0; i < layers.length; i++) {
+                    assertEquals(trainingOut[i], training.out[i] != null, "training output of layer " + i);
+                    assertEquals(inferenceOut[i], inference.out[i] != null, "inference output of layer " + i);
+                    assertEquals(grads[i], training.grad[i] != null, "gradient of layer " + i + "'s output");
+                }
+            }
+        }
+    }
 }

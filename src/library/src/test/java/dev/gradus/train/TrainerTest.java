@@ -136,7 +136,7 @@ class TrainerTest {
                     "parameter " + i + ": " + first[i] + " vs " + second[i]);
         }
         float[] other = run(b, new TrainConfig(6, 16, 4, 0.2, null, config().clipping(), config().schedule(),
-                ScheduleUnit.ITERATION));
+                ScheduleUnit.ITERATION, false));
         assertTrue(!java.util.Arrays.equals(first, other), "another shuffling seed should give other parameters");
     }
 
@@ -311,6 +311,32 @@ class TrainerTest {
             assertEquals(8, counts.get(0), "one count per training batch (120 samples in batches of 16)");
             assertArrayEquals(means.get(0), n.buffer("1.running_mean").value().toArray(), "the first epoch's statistics");
             assertEquals(counts.get(0), n.buffer("1.num_batches_tracked").count());
+        }
+    }
+
+    /** 150 samples in batches of 149 leave a batch of one, which batchnorm cannot train on; dropLast skips it. */
+    @Test
+    void dropLastSkipsTheBatchOfOneThatBatchnormRefuses() {
+        Backend b = backend("java");
+        try (Dataset data = blobs(1);
+             Network n = new Network(b, List.of(new DenseSpec(4, 16), dev.gradus.nn.BatchNormSpec.of1d(16),
+                     new ActivationSpec(Activation.RELU), new DenseSpec(16, 3)), Loss.CROSS_ENTROPY, 7);
+             Optimizer opt = new Adam(n, AdamConfig.adam(0.01f))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new Trainer(n, opt, TrainConfig.of(1, 149, 3)).fit(data));
+            assertTrue(e.getMessage().contains("more than 1 value per channel") && e.getMessage().contains("withDropLast"),
+                    e.getMessage());
+            List<Integer> steps = new ArrayList<>();
+            History h = new Trainer(n, opt, TrainConfig.of(3, 149, 3).withDropLast(true)).addListener(new TrainingListener() {
+                @Override
+                public void onStep(int epoch, int iteration, long step, float loss, int samples) {
+                    steps.add(samples);
+                }
+            }).fit(data);
+            assertEquals(3, h.size());
+            assertEquals(List.of(149, 149, 149), steps, "one full batch per epoch, the sample left over skipped");
+            assertEquals(4, n.buffer("1.num_batches_tracked").count(), "the refused batch counted before the error, "
+                    + "then one per epoch");
         }
     }
 
