@@ -89,8 +89,8 @@ if [ "$MODE" = quick ]; then
   EPOCH_NATIVE_D=(--trials 1)
   EPOCH_JAVA_A=(--trials 3 --warmup-steps 5 --max-steps 20 --test-samples 0)
   EPOCH_JAVA_B=()                                               # skipped: ~15 s per step
-  TORCH=(--trials 3)
-  TORCH_D=(--trials 1)
+  TORCH_ARGS=(--trials 3)
+  TORCH_ARGS_D=(--trials 1)
 else
   JMH_RUN=(-f 1 -wi 2 -w 1s -i 5 -r 1s)
   GEMM_FAST=''        # every shape of GemmBenchmark
@@ -106,8 +106,8 @@ else
   EPOCH_NATIVE_D=(--trials 3)
   EPOCH_JAVA_A=(--trials 3 --warmup-steps 20 --max-steps 200 --test-samples 1000)
   EPOCH_JAVA_B=(--trials 3 --warmup-steps 2 --max-steps 5 --test-samples 0)
-  TORCH=(--trials 3)
-  TORCH_D=(--trials 3)
+  TORCH_ARGS=(--trials 3)
+  TORCH_ARGS_D=(--trials 3)
 fi
 
 JMH=("${JMH_RUN[@]}" -p threads="$THREADS")
@@ -183,10 +183,10 @@ if [ "$TORCH" = auto ] && LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-ope
       /usr/bin/python3 "$SHARED/bench/torch_mlp.py" "$net" --threads "$THREADS" "$@" | tee -a "$LOGS/torch.log" \
       | grep -E '^RESULT ' >> "$RAW/torch.txt"
   }
-  torch A "${TORCH[@]}"
-  torch B "${TORCH[@]}"
-  torch C "${TORCH[@]}"
-  torch D "${TORCH_D[@]}"
+  torch A "${TORCH_ARGS[@]}"
+  torch B "${TORCH_ARGS[@]}"
+  torch C "${TORCH_ARGS[@]}"
+  torch D "${TORCH_ARGS_D[@]}"
   TORCH_FILES=(--torch "$RAW/torch.txt")
 elif [ "$TORCH" = auto ]; then
   say "PyTorch baseline skipped: /usr/bin/python3 cannot import torch"
