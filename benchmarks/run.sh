@@ -91,7 +91,7 @@ if [ "$MODE" = quick ]; then
   EPOCH_JAVA_B=()                                               # skipped: ~15 s per step
   TORCH_ARGS=(--trials 3)
   TORCH_ARGS_D=(--trials 1)
-  # inference, ~1 minute: one fork per network × batch; the two-caller scaling at batch 1 only
+  # inference, ~80 s: one fork per network × batch; the two-caller scaling at batch 1 only
   INFER=(-f 1 -wi 1 -w 300ms -i 3 -r 300ms)
   SCALING_BATCHES=1
   TORCH_INFER_ARGS=(--seconds 0.3 --warmup 0.2 --trials 3)
@@ -161,6 +161,11 @@ java -jar "$JAR" 'PredictBenchmark.throughput' "${INFER[@]}" -p threads=1 -prof 
   -rf json -rff "$RAW/predict.json" > "$LOGS/predict.log"
 java -jar "$JAR" 'PredictBenchmark.twoCallers' "${INFER[@]}" -p threads=1 -p batch="$SCALING_BATCHES" -prof gc \
   -rf json -rff "$RAW/predict-scaling.json" > "$LOGS/predict-scaling.log"
+say "JMH: ONNX Runtime on the exported models, as PredictBenchmark"
+java -jar "$JAR" 'OnnxPredictBenchmark.latency' "${INFER[@]}" -p threads=1 -p batch=1 -prof gc \
+  -rf json -rff "$RAW/onnx-latency.json" > "$LOGS/onnx-latency.log"
+java -jar "$JAR" 'OnnxPredictBenchmark.throughput' "${INFER[@]}" -p threads=1 -prof gc \
+  -rf json -rff "$RAW/onnx.json" > "$LOGS/onnx.log"
 
 # JMH's JSON spends ~100 lines per result on percentiles the report never reads: keep what it reads
 java -cp "$JAR" dev.gradus.report.JmhCompact "$RAW"/*.json
@@ -218,6 +223,7 @@ java -cp "$JAR" dev.gradus.report.ReportMain --out "$OUT" \
   --jmh "$RAW/gemm-native.json" "${GEMM_1T[@]}" --jmh "$RAW/gemm-java.json" --jmh "$RAW/kernels.json" --jmh "$RAW/trainstep.json" \
   --jmh "$RAW/trainstep-java-a.json" --jmh "$RAW/trainstep-java-b.json" --jmh "$RAW/conv.json" \
   --jmh "$RAW/predict-latency.json" --jmh "$RAW/predict.json" --jmh "$RAW/predict-scaling.json" \
+  --jmh "$RAW/onnx-latency.json" --jmh "$RAW/onnx.json" \
   --results "$RAW/epochs.txt" "${TORCH_FILES[@]}" --profile "$RAW/profile.txt" --fma-peak "$RAW/fma-peak.txt" \
   --commit "$COMMIT" \
   --command "benchmarks/run.sh --$MODE --threads $THREADS (took $(( $(date +%s) - START )) s)"

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.report;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The report's "Inference" section: per pool size, a table network × batch with Gradus's and PyTorch's p50/p99
- * latency and samples/s, their ratio and what a call allocates; then one line per measured 1-vs-2-caller scaling.
+ * latency and samples/s, their ratio and what a call allocates, then Gradus against ONNX Runtime when it ran; then one
+ * line per measured 1-vs-2-caller scaling.
  */
 final class InferenceSection {
     private InferenceSection() {}
@@ -26,19 +30,23 @@ final class InferenceSection {
                         + "subtracts what the returned arrays must take (batch × float[10] and the outer array, "
                         + "compressed oops): the predictor's own allocation plus JMH's noise, ~0 when it allocates "
                         + "nothing.\n\n");
-        String threads = null;
+        Map<String, List<Report.InferenceRow>> byThreads = new LinkedHashMap<>();
         for (Report.InferenceRow r : rows) {
-            if (!r.threads().equals(threads)) {
-                threads = r.threads();
-                md.append(threads.equals(rows.get(0).threads()) ? "" : "\n").append("### Inference, pool of ")
-                        .append(threads).append(threads.equals("1") ? " thread" : " threads").append("\n\n")
-                        .append("| network | batch | Gradus p50 / p99 µs | PyTorch p50 / p99 µs | Gradus samples/s | "
-                                + "PyTorch samples/s | ratio | alloc B/call | beyond the arrays |\n"
-                                + "|---|---|---|---|---|---|---|---|---|\n");
-            }
-            row(md, r);
+            byThreads.computeIfAbsent(r.threads(), t -> new ArrayList<>()).add(r);
         }
-        md.append('\n');
+        for (Map.Entry<String, List<Report.InferenceRow>> e : byThreads.entrySet()) {
+            String threads = e.getKey();
+            md.append("### Inference, pool of ").append(threads).append(threads.equals("1") ? " thread" : " threads")
+                    .append("\n\n")
+                    .append("| network | batch | Gradus p50 / p99 µs | PyTorch p50 / p99 µs | Gradus samples/s | "
+                            + "PyTorch samples/s | ratio | alloc B/call | beyond the arrays |\n"
+                            + "|---|---|---|---|---|---|---|---|---|\n");
+            for (Report.InferenceRow r : e.getValue()) {
+                row(md, r);
+            }
+            md.append('\n');
+            onnx(md, e.getValue());
+        }
         List<Report.ScalingRow> scaling = report.scalingRows();
         if (!scaling.isEmpty()) {
             md.append("Scaling with callers (each its own `Predictor`, one shared network; calls/s of all callers "
@@ -61,13 +69,46 @@ final class InferenceSection {
                 : " (threads " + r.threads() + " vs " + tt.threads() + ")";
         md.append("| ").append(r.net()).append(' ').append(Headline.NAMES.getOrDefault(r.net(), "")).append(" | ")
                 .append(r.batch()).append(" | ")
-                .append(r.latency() == null ? "" : latency(r.latency().percentileMicros(50), r.latency().percentileMicros(99)))
+                .append(latency(r.latency()))
                 .append(" | ").append(tl == null ? "" : latency(tl.p50(), tl.p99())).append(" | ")
                 .append(r.throughput() == null ? "" : Format.number(r.samplesPerSecond()) + noisy(r.throughput()))
                 .append(" | ").append(tt == null ? "not run" : Format.number(r.torchSamplesPerSecond())).append(" | ")
                 .append(Double.isNaN(r.ratio()) ? "" : "**" + Format.ratio(r.ratio()) + "**" + caveat).append(" | ")
                 .append(r.throughput() == null ? "" : Format.number(r.throughput().allocBytes())).append(" | ")
                 .append(r.throughput() == null ? "" : Format.number(r.extraBytes())).append(" |\n");
+    }
+
+    /**
+     * Gradus against ONNX Runtime (Java API) on the model OnnxExport writes, when it ran: its allocation is the
+     * Java API's own per run (input and output tensors are made once, the output pinned).
+     */
+    private static void onnx(StringBuilder md, List<Report.InferenceRow> rows) {
+        if (rows.stream().allMatch(r -> r.onnxLatency() == null && r.onnxThroughput() == null)) {
+            return;
+        }
+        md.append("ONNX Runtime (Java API, `OnnxPredictBenchmark`) on the model `OnnxExport` writes, its probabilities "
+                        + "output; intra-op pool as above, inter-op 1, all graph optimizations; input and output tensors "
+                        + "made once (the output pinned), so its B/call is the Java API's own per run.\n\n")
+                .append("| network | batch | Gradus p50 / p99 µs | ONNX Runtime p50 / p99 µs | Gradus samples/s | "
+                        + "ONNX Runtime samples/s | Gradus ÷ ONNX Runtime | ONNX Runtime B/call |\n"
+                        + "|---|---|---|---|---|---|---|---|\n");
+        for (Report.InferenceRow r : rows) {
+            md.append("| ").append(r.net()).append(' ').append(Headline.NAMES.getOrDefault(r.net(), "")).append(" | ")
+                    .append(r.batch()).append(" | ").append(latency(r.latency())).append(" | ")
+                    .append(latency(r.onnxLatency())).append(" | ")
+                    .append(r.throughput() == null ? "" : Format.number(r.samplesPerSecond()) + noisy(r.throughput()))
+                    .append(" | ").append(r.onnxThroughput() == null ? "not run"
+                            : Format.number(r.onnxSamplesPerSecond()) + noisy(r.onnxThroughput()))
+                    .append(" | ").append(Double.isNaN(r.onnxRatio()) ? "" : "**" + Format.ratio(r.onnxRatio()) + "**")
+                    .append(" | ").append(r.onnxThroughput() == null ? "" : Format.number(r.onnxThroughput().allocBytes()))
+                    .append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    /** A sample-time result's p50 / p99, "" for null. */
+    private static String latency(JmhResult r) {
+        return r == null ? "" : latency(r.percentileMicros(50), r.percentileMicros(99));
     }
 
     private static String latency(double p50, double p99) {

@@ -28,6 +28,7 @@ public record Report(List<JmhResult> jmh, List<EpochResult> epochs, Machine mach
     static final String TRAIN_STEP = "TrainStepBenchmark.step";
     static final String CONV = "ConvBenchmark.";
     static final String PREDICT = "PredictBenchmark.";
+    static final String ONNX_PREDICT = "OnnxPredictBenchmark.";
     /** Outputs per sample of every benchmark network (10 classes): what a batch's returned arrays hold. */
     static final int CLASSES = 10;
     /** The open targets for Gradus native over PyTorch, per network (speed issue: A, B; CNN issue: C, D). */
@@ -320,11 +321,12 @@ public record Report(List<JmhResult> jmh, List<EpochResult> epochs, Machine mach
     // ---- inference (PredictBenchmark against torch_infer.py) -----------------------------------
 
     /**
-     * One network at one batch size and pool size: Gradus's latency and throughput results (either may be null) and
-     * PyTorch's (null when not run).
+     * One network at one batch size and pool size: Gradus's latency and throughput results, ONNX Runtime's on the
+     * exported model and PyTorch's (any may be null: not run).
      */
     public record InferenceRow(String net, int batch, String threads, JmhResult latency, JmhResult throughput,
-                               TorchInference torchLatency, TorchInference torchThroughput) {
+                               JmhResult onnxLatency, JmhResult onnxThroughput, TorchInference torchLatency,
+                               TorchInference torchThroughput) {
         /** Gradus samples/s: one caller's calls/s × batch (NaN without a throughput result). */
         public double samplesPerSecond() {
             return throughput == null ? Double.NaN : throughput.opsPerSecond() * batch;
@@ -340,6 +342,16 @@ public record Report(List<JmhResult> jmh, List<EpochResult> epochs, Machine mach
             return samplesPerSecond() / torchSamplesPerSecond();
         }
 
+        /** ONNX Runtime's samples/s, NaN when not run. */
+        public double onnxSamplesPerSecond() {
+            return onnxThroughput == null ? Double.NaN : onnxThroughput.opsPerSecond() * batch;
+        }
+
+        /** Gradus samples/s over ONNX Runtime's. */
+        public double onnxRatio() {
+            return samplesPerSecond() / onnxSamplesPerSecond();
+        }
+
         /**
          * B/call that the gc profiler saw beyond the arrays a call returns
          * ({@link dev.gradus.bench.PredictBenchmark#resultBytes}): what the predictor itself allocates, plus JMH's
@@ -351,16 +363,20 @@ public record Report(List<JmhResult> jmh, List<EpochResult> epochs, Machine mach
         }
     }
 
-    /** Inference rows by pool size, network, then batch; PyTorch's last measurement per (network, batch) joins. */
+    /**
+     * Inference rows by pool size, network, then batch: Gradus's and ONNX Runtime's results (its intra-op pool as
+     * the pool size); PyTorch's last measurement per (network, batch) joins.
+     */
     public List<InferenceRow> inferenceRows() {
+        List<String> slots = List.of(PREDICT + "latency", PREDICT + "throughput", ONNX_PREDICT + "latency",
+                ONNX_PREDICT + "throughput");
         Map<String, JmhResult[]> byKey = new java.util.TreeMap<>();
         for (JmhResult r : jmh) {
-            String method = r.benchmark().startsWith(PREDICT) ? r.benchmark().substring(PREDICT.length()) : "";
-            int slot = method.equals("latency") ? 0 : method.equals("throughput") ? 1 : -1;
+            int slot = slots.indexOf(r.benchmark());
             if (slot >= 0) {
                 String key = String.format("%s\u0000%s\u0000%06d", r.params().getOrDefault("threads", "?"),
                         r.param("net"), Integer.parseInt(r.param("batch")));
-                byKey.computeIfAbsent(key, k -> new JmhResult[2])[slot] = r;
+                byKey.computeIfAbsent(key, k -> new JmhResult[slots.size()])[slot] = r;
             }
         }
         Map<String, TorchInference> torch = new LinkedHashMap<>();
@@ -368,11 +384,11 @@ public record Report(List<JmhResult> jmh, List<EpochResult> epochs, Machine mach
             torch.put(t.net() + '\u0000' + t.batch() + '\u0000' + t.latency(), t);
         }
         List<InferenceRow> rows = new ArrayList<>();
-        for (JmhResult[] pair : byKey.values()) {
-            JmhResult any = pair[0] != null ? pair[0] : pair[1];
+        for (JmhResult[] r : byKey.values()) {
+            JmhResult any = java.util.Arrays.stream(r).filter(java.util.Objects::nonNull).findFirst().orElseThrow();
             String net = any.param("net");
             int batch = Integer.parseInt(any.param("batch"));
-            rows.add(new InferenceRow(net, batch, any.params().getOrDefault("threads", "?"), pair[0], pair[1],
+            rows.add(new InferenceRow(net, batch, any.params().getOrDefault("threads", "?"), r[0], r[1], r[2], r[3],
                     torch.get(net + '\u0000' + batch + '\u0000' + true),
                     torch.get(net + '\u0000' + batch + '\u0000' + false)));
         }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The Inference section on recorded inputs: {@code predict-fixture.json} (PredictBenchmark smoke runs with -prof gc,
  * compacted: A latency and throughput at batch 1 and 32, B throughput and twoCallers at batch 1 and 256, pool of 1)
- * and {@code torch-infer-AB.txt} (torch_infer.py on A and B, 1 thread). Expected numbers are copied from them.
+ * and {@code torch-infer-AB.txt} (torch_infer.py on A and B, 1 thread); {@code onnx-fixture.json} adds
+ * OnnxPredictBenchmark on A at batch 1 and 256. Expected numbers are copied from them.
  */
 class InferenceSectionTest {
     @TempDir
@@ -95,6 +96,28 @@ class InferenceSectionTest {
     }
 
     @Test
+    void onnxRuntimeJoinsTheRowsAndGetsItsOwnTable() throws IOException {
+        List<JmhResult> jmh = new java.util.ArrayList<>(JmhResult.read(ReportTest.fixture("predict-fixture.json")));
+        jmh.addAll(JmhResult.read(ReportTest.fixture("onnx-fixture.json")));
+        Report r = new Report(jmh, List.of(), null, List.of(), List.of(), List.of());
+        List<Report.InferenceRow> rows = r.inferenceRows();
+        assertEquals(List.of("A 1", "A 32", "A 256", "B 1", "B 256"),
+                rows.stream().map(x -> x.net() + " " + x.batch()).toList());
+        Report.InferenceRow a1 = rows.get(0);
+        assertEquals(5.656, a1.onnxLatency().percentileMicros(50));
+        assertEquals(154962.08538225657 / 162651.14454393435, a1.onnxRatio(), 1e-12);
+        Report.InferenceRow a256 = rows.get(2);
+        assertNull(a256.throughput(), "ONNX Runtime only");
+        assertEquals(4056.1065000965987 * 256, a256.onnxSamplesPerSecond(), 1e-6);
+        assertTrue(Double.isNaN(a256.onnxRatio()));
+        new ReportWriter(r, null, List.of()).write(dir);
+        String md = Files.readString(dir.resolve(ReportWriter.MARKDOWN));
+        assertTrue(md.contains("| A 784-128-10 | 1 | 5.43 / 11.1 | 5.66 / 16.3 | 154,962 | 162,651 | **0.953×** | 416 |"), md);
+        assertTrue(md.contains("| A 784-128-10 | 256 |  | 240 / 340 |  | 1,038,363 |  | 565 |"), md);
+        assertTrue(md.contains("| B 784-1024-1024-10 | 1 |  |  | 1,606 | not run |  |  |"), md);
+    }
+
+    @Test
     void sectionShowsTheTableAndTheScalingLines() throws IOException {
         new ReportWriter(report(), null, List.of()).write(dir);
         String md = Files.readString(dir.resolve(ReportWriter.MARKDOWN));
@@ -109,5 +132,6 @@ class InferenceSectionTest {
                 md);
         assertFalse(md.contains("(threads 1 vs"), "PyTorch ran with 1 thread too");
         assertTrue(md.indexOf("## Inference") < md.indexOf("## Inputs"));
+        assertFalse(md.contains("ONNX Runtime (Java API"), "no ONNX Runtime table when it did not run");
     }
 }
