@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Measures Gradus and writes benchmarks/report/REPORT.md with SVG charts. See benchmarks/README.md.
 #
-#   benchmarks/run.sh --quick     a subset of shapes and kernels, short iterations, whole epochs: ~8 minutes on 2 cores
+#   benchmarks/run.sh --quick     a subset of shapes and kernels, short iterations, whole epochs: ~9 minutes on 2 cores
 #   benchmarks/run.sh --full      every shape, kernel and size, longer iterations: about an hour on 2 cores
 #
 # OpenBLAS obeys OPENBLAS_CORETYPE (ours and PyTorch's alike); the report names the kernel that ran and warns when
@@ -91,6 +91,10 @@ if [ "$MODE" = quick ]; then
   EPOCH_JAVA_B=()                                               # skipped: ~15 s per step
   TORCH_ARGS=(--trials 3)
   TORCH_ARGS_D=(--trials 1)
+  # inference, ~1 minute: one fork per network × batch; the two-caller scaling at batch 1 only
+  INFER=(-f 1 -wi 1 -w 300ms -i 3 -r 300ms)
+  SCALING_BATCHES=1
+  TORCH_INFER_ARGS=(--seconds 0.3 --warmup 0.2 --trials 3)
 else
   JMH_RUN=(-f 1 -wi 2 -w 1s -i 5 -r 1s)
   GEMM_FAST=''        # every shape of GemmBenchmark
@@ -108,6 +112,9 @@ else
   EPOCH_JAVA_B=(--trials 3 --warmup-steps 2 --max-steps 5 --test-samples 0)
   TORCH_ARGS=(--trials 3)
   TORCH_ARGS_D=(--trials 3)
+  INFER=(-f 1 -wi 2 -w 1s -i 5 -r 1s)
+  SCALING_BATCHES=1,32,256
+  TORCH_INFER_ARGS=(--seconds 1 --warmup 0.5 --trials 5)
 fi
 
 JMH=("${JMH_RUN[@]}" -p threads="$THREADS")
@@ -144,6 +151,16 @@ java -jar "$JAR" 'TrainStepBenchmark' "${STEP_JAVA_B[@]}" -p net=B -p backend=ja
 
 say "JMH: convolution products and pooling of C and D"
 java -jar "$JAR" 'ConvBenchmark' "${CONV[@]}" -rf json -rff "$RAW/conv.json" > "$LOGS/conv.log"
+
+# Inference runs one thread per caller whatever --threads says (a pool of 1, PyTorch on 1 thread): a server scales
+# by callers, each with its own Predictor, and the two-caller run shows what the second core adds
+say "JMH: inference through Predictor (A, B, C; latency at batch 1, throughput at 1, 32, 256, two callers)"
+java -jar "$JAR" 'PredictBenchmark.latency' "${INFER[@]}" -p threads=1 -p batch=1 -prof gc \
+  -rf json -rff "$RAW/predict-latency.json" > "$LOGS/predict-latency.log"
+java -jar "$JAR" 'PredictBenchmark.throughput' "${INFER[@]}" -p threads=1 -prof gc \
+  -rf json -rff "$RAW/predict.json" > "$LOGS/predict.log"
+java -jar "$JAR" 'PredictBenchmark.twoCallers' "${INFER[@]}" -p threads=1 -p batch="$SCALING_BATCHES" -prof gc \
+  -rf json -rff "$RAW/predict-scaling.json" > "$LOGS/predict-scaling.log"
 
 # JMH's JSON spends ~100 lines per result on percentiles the report never reads: keep what it reads
 java -cp "$JAR" dev.gradus.report.JmhCompact "$RAW"/*.json
@@ -188,6 +205,10 @@ if [ "$TORCH" = auto ] && LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-ope
   torch C "${TORCH_ARGS[@]}"
   torch D "${TORCH_ARGS_D[@]}"
   TORCH_FILES=(--torch "$RAW/torch.txt")
+  say "PyTorch inference: A, B, C (OpenMP OpenBLAS, 1 thread, as Gradus's callers)"
+  LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 benchmarks/torch_infer.py --threads 1 \
+    "${TORCH_INFER_ARGS[@]}" | tee "$LOGS/torch-infer.log" | grep -E '^INFER ' > "$RAW/torch-infer.txt"
+  TORCH_FILES+=(--torch-infer "$RAW/torch-infer.txt")
 elif [ "$TORCH" = auto ]; then
   say "PyTorch baseline skipped: /usr/bin/python3 cannot import torch"
 fi
@@ -196,6 +217,7 @@ say "writing the report"
 java -cp "$JAR" dev.gradus.report.ReportMain --out "$OUT" \
   --jmh "$RAW/gemm-native.json" "${GEMM_1T[@]}" --jmh "$RAW/gemm-java.json" --jmh "$RAW/kernels.json" --jmh "$RAW/trainstep.json" \
   --jmh "$RAW/trainstep-java-a.json" --jmh "$RAW/trainstep-java-b.json" --jmh "$RAW/conv.json" \
+  --jmh "$RAW/predict-latency.json" --jmh "$RAW/predict.json" --jmh "$RAW/predict-scaling.json" \
   --results "$RAW/epochs.txt" "${TORCH_FILES[@]}" --profile "$RAW/profile.txt" --fma-peak "$RAW/fma-peak.txt" \
   --commit "$COMMIT" \
   --command "benchmarks/run.sh --$MODE --threads $THREADS (took $(( $(date +%s) - START )) s)"

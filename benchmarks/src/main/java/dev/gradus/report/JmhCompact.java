@@ -16,8 +16,8 @@ import java.util.List;
 
 /**
  * Rewrites JMH JSON result files ({@code -rf json}) in place, keeping only what {@link JmhResult} reads: the
- * benchmark, its parameters, the run settings, the primary metric's score, error, unit and raw iterations, and
- * {@code gc.alloc.rate.norm}'s score; one result per line. JMH's own file spends ~100 lines per result on
+ * benchmark, its parameters, the run settings, the primary metric's score, error, unit and raw iterations (for
+ * sample time, p50 and p99 instead of the histogram), and {@code gc.alloc.rate.norm}'s score; one result per line. JMH's own file spends ~100 lines per result on
  * percentiles and histograms that the report never shows. The output is still a JMH-shaped JSON array.
  *
  * <pre>
@@ -25,9 +25,11 @@ import java.util.List;
  * </pre>
  */
 public final class JmhCompact {
-    private static final List<String> RUN_FIELDS = List.of("benchmark", "jmhVersion", "forks", "jvmArgs",
+    private static final List<String> RUN_FIELDS = List.of("benchmark", "jmhVersion", "forks", "threads", "jvmArgs",
             "warmupIterations", "warmupTime", "measurementIterations", "measurementTime", "params");
     private static final List<String> METRIC_FIELDS = List.of("score", "scoreError", "scoreUnit", "rawData");
+    /** The sample-time percentiles the report shows (p50, p99); JMH writes ten. */
+    private static final List<String> PERCENTILES = List.of("50.0", "99.0");
     private static final List<String> ALLOC = List.of("gc.alloc.rate.norm", "\u00b7gc.alloc.rate.norm");
 
     private JmhCompact() {}
@@ -68,7 +70,13 @@ public final class JmhCompact {
         copy(o, c, RUN_FIELDS);
         if (o.has("primaryMetric")) {
             JsonObject pm = new JsonObject();
-            copy(o.getAsJsonObject("primaryMetric"), pm, METRIC_FIELDS);
+            JsonObject from = o.getAsJsonObject("primaryMetric");
+            copy(from, pm, METRIC_FIELDS);
+            if (from.has("scorePercentiles") && from.has("rawDataHistogram")) {   // sample time only
+                JsonObject kept = new JsonObject();
+                copy(from.getAsJsonObject("scorePercentiles"), kept, PERCENTILES);
+                pm.add("scorePercentiles", kept);
+            }
             c.add("primaryMetric", pm);
         }
         if (o.has("secondaryMetrics")) {

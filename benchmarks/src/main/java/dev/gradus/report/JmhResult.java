@@ -32,13 +32,16 @@ import java.util.Map;
  * @param allocBytes  {@code gc.alloc.rate.norm} in B/op, NaN without the gc profiler
  * @param iterationSeconds the length of a measurement iteration ({@code -r}), NaN if unknown
  * @param settings    how JMH ran it, e.g. "JMH 1.37, 1 fork, warm-up 1 × 300 ms, 3 × 300 ms measured, -Xmx1g"
+ * @param percentiles sample-time percentiles in {@code unit} by percent (50.0, 99.0), empty for other modes
  */
 public record JmhResult(String benchmark, Map<String, String> params, double score, double error, String unit,
-                        double[] iterations, double allocBytes, double iterationSeconds, String settings) {
+                        double[] iterations, double allocBytes, double iterationSeconds, String settings,
+                        Map<Double, Double> percentiles) {
 
     public JmhResult {
         params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
         iterations = iterations.clone();
+        percentiles = Map.copyOf(percentiles);
     }
 
     /** A parameter's value, or throws naming the benchmark and what it has. */
@@ -56,7 +59,27 @@ public record JmhResult(String benchmark, Map<String, String> params, double sco
      * its own per-iteration allocations divided by this, so B/op means little when it is small.
      */
     public double opsPerIteration() {
-        return Math.max(1, iterationSeconds * 1e6 / micros());
+        return Math.max(1, iterationSeconds * opsPerSecond());
+    }
+
+    /**
+     * Operations per second: a throughput score as it is (every thread's together, for {@code @Threads}), a time
+     * per operation inverted.
+     */
+    public double opsPerSecond() {
+        return switch (unit) {
+            case "ops/s" -> score;
+            case "ops/ms" -> score * 1e3;
+            case "ops/us" -> score * 1e6;
+            case "ops/ns" -> score * 1e9;
+            default -> 1e6 / micros();
+        };
+    }
+
+    /** A sample-time percentile (50.0 for the median) in microseconds, NaN when JMH did not give it. */
+    public double percentileMicros(double percent) {
+        Double v = percentiles.get(percent);
+        return v == null ? Double.NaN : toMicros(v);
     }
 
     /** The score converted to microseconds per operation. */
@@ -138,7 +161,18 @@ public record JmhResult(String benchmark, Map<String, String> params, double sco
         }
         return new JmhResult(name, params, number(pm.get("score")), number(pm.get("scoreError")),
                 pm.get("scoreUnit").getAsString(), raw(pm), alloc,
-                o.has("measurementTime") ? seconds(o.get("measurementTime").getAsString()) : Double.NaN, settings(o));
+                o.has("measurementTime") ? seconds(o.get("measurementTime").getAsString()) : Double.NaN, settings(o),
+                percentiles(pm));
+    }
+
+    private static Map<Double, Double> percentiles(JsonObject metric) {
+        Map<Double, Double> out = new LinkedHashMap<>();
+        if (metric.has("scorePercentiles")) {
+            for (Map.Entry<String, JsonElement> p : metric.getAsJsonObject("scorePercentiles").entrySet()) {
+                out.put(Double.parseDouble(p.getKey()), number(p.getValue()));
+            }
+        }
+        return out;
     }
 
     private static double[] raw(JsonObject metric) {

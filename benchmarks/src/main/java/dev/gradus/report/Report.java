@@ -18,14 +18,18 @@ import java.util.regex.Pattern;
  * @param machine  where it ran, or null if unknown
  * @param profiles per-call breakdowns of one training step ({@code dev.gradus.bench.StepProfile})
  * @param fmaPeaks the CPU's measured FMA peak per thread count ({@code dev.gradus.bench.FmaPeak})
+ * @param torchInference PyTorch's inference measurements ({@code benchmarks/torch_infer.py})
  */
 public record Report(List<JmhResult> jmh, List<EpochResult> epochs, Machine machine, List<StepProfileResult> profiles,
-                     List<FmaPeakResult> fmaPeaks) {
+                     List<FmaPeakResult> fmaPeaks, List<TorchInference> torchInference) {
 
     static final String GEMM = "GemmBenchmark.gemm";
     static final String KERNEL = "KernelBenchmark.run";
     static final String TRAIN_STEP = "TrainStepBenchmark.step";
     static final String CONV = "ConvBenchmark.";
+    static final String PREDICT = "PredictBenchmark.";
+    /** Outputs per sample of every benchmark network (10 classes): what a batch's returned arrays hold. */
+    static final int CLASSES = 10;
     /** The open targets for Gradus native over PyTorch, per network (speed issue: A, B; CNN issue: C, D). */
     static final Map<String, Double> TORCH_TARGET = Map.of("A", 3.0, "B", 1.5, "C", 2.5, "D", 3.0);
     /** Batch sizes of the benchmark networks (../shared/bench/README.md). */
@@ -37,6 +41,13 @@ public record Report(List<JmhResult> jmh, List<EpochResult> epochs, Machine mach
         epochs = List.copyOf(epochs);
         profiles = List.copyOf(profiles);
         fmaPeaks = List.copyOf(fmaPeaks);
+        torchInference = List.copyOf(torchInference);
+    }
+
+    /** A report without PyTorch inference. */
+    public Report(List<JmhResult> jmh, List<EpochResult> epochs, Machine machine, List<StepProfileResult> profiles,
+                  List<FmaPeakResult> fmaPeaks) {
+        this(jmh, epochs, machine, profiles, fmaPeaks, List.of());
     }
 
     /** A report without step profiles or FMA peak. */
@@ -303,6 +314,93 @@ public record Report(List<JmhResult> jmh, List<EpochResult> epochs, Machine mach
                     any.params().getOrDefault("threads", "?"), b.get("native"), b.get("java")));
         }
         rows.sort((x, y) -> x.layer().equals(y.layer()) ? 0 : x.layer().compareTo(y.layer()));
+        return rows;
+    }
+
+    // ---- inference (PredictBenchmark against torch_infer.py) -----------------------------------
+
+    /**
+     * One network at one batch size and pool size: Gradus's latency and throughput results (either may be null) and
+     * PyTorch's (null when not run).
+     */
+    public record InferenceRow(String net, int batch, String threads, JmhResult latency, JmhResult throughput,
+                               TorchInference torchLatency, TorchInference torchThroughput) {
+        /** Gradus samples/s: one caller's calls/s × batch (NaN without a throughput result). */
+        public double samplesPerSecond() {
+            return throughput == null ? Double.NaN : throughput.opsPerSecond() * batch;
+        }
+
+        /** PyTorch's median samples/s, NaN when not run. */
+        public double torchSamplesPerSecond() {
+            return torchThroughput == null ? Double.NaN : torchThroughput.samplesPerSecond().median();
+        }
+
+        /** Gradus samples/s over PyTorch's. */
+        public double ratio() {
+            return samplesPerSecond() / torchSamplesPerSecond();
+        }
+
+        /**
+         * B/call that the gc profiler saw beyond the arrays a call returns
+         * ({@link dev.gradus.bench.PredictBenchmark#resultBytes}): what the predictor itself allocates, plus JMH's
+         * noise. NaN without {@code -prof gc}.
+         */
+        public double extraBytes() {
+            return throughput == null ? Double.NaN
+                    : throughput.allocBytes() - dev.gradus.bench.PredictBenchmark.resultBytes(batch, CLASSES);
+        }
+    }
+
+    /** Inference rows by pool size, network, then batch; PyTorch's last measurement per (network, batch) joins. */
+    public List<InferenceRow> inferenceRows() {
+        Map<String, JmhResult[]> byKey = new java.util.TreeMap<>();
+        for (JmhResult r : jmh) {
+            String method = r.benchmark().startsWith(PREDICT) ? r.benchmark().substring(PREDICT.length()) : "";
+            int slot = method.equals("latency") ? 0 : method.equals("throughput") ? 1 : -1;
+            if (slot >= 0) {
+                String key = String.format("%s\u0000%s\u0000%06d", r.params().getOrDefault("threads", "?"),
+                        r.param("net"), Integer.parseInt(r.param("batch")));
+                byKey.computeIfAbsent(key, k -> new JmhResult[2])[slot] = r;
+            }
+        }
+        Map<String, TorchInference> torch = new LinkedHashMap<>();
+        for (TorchInference t : torchInference) {
+            torch.put(t.net() + '\u0000' + t.batch() + '\u0000' + t.latency(), t);
+        }
+        List<InferenceRow> rows = new ArrayList<>();
+        for (JmhResult[] pair : byKey.values()) {
+            JmhResult any = pair[0] != null ? pair[0] : pair[1];
+            String net = any.param("net");
+            int batch = Integer.parseInt(any.param("batch"));
+            rows.add(new InferenceRow(net, batch, any.params().getOrDefault("threads", "?"), pair[0], pair[1],
+                    torch.get(net + '\u0000' + batch + '\u0000' + true),
+                    torch.get(net + '\u0000' + batch + '\u0000' + false)));
+        }
+        return rows;
+    }
+
+    /** One caller against two, each with its own predictor on one network, at one batch and pool size. */
+    public record ScalingRow(String net, int batch, String threads, JmhResult one, JmhResult two) {
+        /** Two callers' calls/s over one caller's: 2 is perfect scaling. */
+        public double speedup() {
+            return two.opsPerSecond() / one.opsPerSecond();
+        }
+    }
+
+    /** Every {@code twoCallers} result with the one-caller throughput of the same network, batch and pool size. */
+    public List<ScalingRow> scalingRows() {
+        List<ScalingRow> rows = new ArrayList<>();
+        for (JmhResult r : jmh) {
+            if (r.benchmark().equals(PREDICT + "twoCallers")) {
+                for (InferenceRow i : inferenceRows()) {
+                    if (i.throughput() != null && i.net().equals(r.param("net"))
+                            && i.batch() == Integer.parseInt(r.param("batch"))
+                            && i.threads().equals(r.params().getOrDefault("threads", "?"))) {
+                        rows.add(new ScalingRow(i.net(), i.batch(), i.threads(), i.throughput(), r));
+                    }
+                }
+            }
+        }
         return rows;
     }
 

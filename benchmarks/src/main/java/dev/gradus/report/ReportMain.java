@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 @Command(name = "report",
         description = "Writes a Markdown benchmark report with SVG charts from JMH JSON results (-rf json), the "
                 + "RESULT/MACHINE lines of dev.gradus.bench.EpochThroughput and, optionally, the RESULT lines of "
-                + "torch_mlp.py, the PROFILE lines of StepProfile and the FMA_PEAK lines of FmaPeak.")
+                + "torch_mlp.py, the INFER lines of torch_infer.py, the PROFILE lines of StepProfile and the FMA_PEAK lines of FmaPeak.")
 public final class ReportMain implements Callable<Integer> {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
@@ -34,6 +34,10 @@ public final class ReportMain implements Callable<Integer> {
 
     @Option(names = "--torch", paramLabel = "FILE", description = "RESULT {...} lines of torch_mlp.py (repeatable)")
     List<Path> torch = new ArrayList<>();
+
+    @Option(names = "--torch-infer", paramLabel = "FILE",
+            description = "INFER {...} lines of benchmarks/torch_infer.py (repeatable)")
+    List<Path> torchInfer = new ArrayList<>();
 
     @Option(names = "--profile", paramLabel = "FILE",
             description = "PROFILE {...} lines of dev.gradus.bench.StepProfile (repeatable)")
@@ -70,9 +74,10 @@ public final class ReportMain implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter outWriter = spec.commandLine().getOut();
         try {
-            if (jmh.isEmpty() && results.isEmpty() && torch.isEmpty() && profile.isEmpty() && fmaPeak.isEmpty()) {
-                throw new IllegalArgumentException(
-                        "nothing to report: give at least one --jmh, --results, --torch, --profile or --fma-peak file");
+            if (jmh.isEmpty() && results.isEmpty() && torch.isEmpty() && torchInfer.isEmpty() && profile.isEmpty()
+                    && fmaPeak.isEmpty()) {
+                throw new IllegalArgumentException("nothing to report: give at least one --jmh, --results, --torch, "
+                        + "--torch-infer, --profile or --fma-peak file");
             }
             List<JmhResult> measured = new ArrayList<>();
             List<EpochResult> epochs = new ArrayList<>();
@@ -92,6 +97,11 @@ public final class ReportMain implements Callable<Integer> {
                 epochs.addAll(EpochResult.read(f));
                 inputs.add(f.toString());
             }
+            List<TorchInference> inference = new ArrayList<>();
+            for (Path f : torchInfer) {
+                inference.addAll(TorchInference.read(f));
+                inputs.add(f.toString());
+            }
             List<StepProfileResult> profiles = new ArrayList<>();
             for (Path f : profile) {
                 profiles.addAll(StepProfileResult.read(f));
@@ -109,7 +119,7 @@ public final class ReportMain implements Callable<Integer> {
             if (machine == null) {
                 machine = Machine.probe(commit);
             }
-            Report report = new Report(measured, epochs, machine, profiles, peaks);
+            Report report = new Report(measured, epochs, machine, profiles, peaks, inference);
             List<Path> written = new ReportWriter(report, command, inputs).write(out);
             for (Path p : written) {
                 outWriter.println("wrote " + p);

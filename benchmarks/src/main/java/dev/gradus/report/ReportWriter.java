@@ -67,6 +67,7 @@ public final class ReportWriter {
         // sections that compare with PyTorch come next, before the machine's details
         machine(md);
         written.addAll(epochs(md, dir));
+        InferenceSection.write(md, report, where(null));
         trainSteps(md);
         stepProfiles(md);
         written.addAll(gemm(md, dir));

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.gradus.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gradus.bench.PredictBenchmark;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Inference section on recorded inputs: {@code predict-fixture.json} (PredictBenchmark smoke runs with -prof gc,
+ * compacted: A latency and throughput at batch 1 and 32, B throughput and twoCallers at batch 1 and 256, pool of 1)
+ * and {@code torch-infer-AB.txt} (torch_infer.py on A and B, 1 thread). Expected numbers are copied from them.
+ */
+class InferenceSectionTest {
+    @TempDir
+    Path dir;
+
+    private static Report report() throws IOException {
+        return new Report(JmhResult.read(ReportTest.fixture("predict-fixture.json")), List.of(), null, List.of(),
+                List.of(), TorchInference.read(ReportTest.fixture("torch-infer-AB.txt")));
+    }
+
+    @Test
+    void compactJsonKeepsSampleTimePercentilesAndThroughputReadsAsOpsPerSecond() throws IOException {
+        List<JmhResult> all = JmhResult.read(ReportTest.fixture("predict-fixture.json"));
+        JmhResult latency = all.get(2);
+        assertEquals("PredictBenchmark.latency", latency.benchmark());
+        assertEquals(5.432, latency.percentileMicros(50));
+        assertEquals(11.096800000000004, latency.percentileMicros(99));
+        assertTrue(Double.isNaN(latency.percentileMicros(90)), "p90 is not kept");
+        JmhResult throughput = all.get(0);
+        assertEquals(154962.08538225657, throughput.opsPerSecond());
+        assertEquals(154962.08538225657 * 0.3, throughput.opsPerIteration(), 1e-6);
+        assertTrue(throughput.percentiles().isEmpty());
+        // a time per op still inverts
+        assertEquals(1e6 / latency.micros(), latency.opsPerSecond(), 1e-9);
+    }
+
+    @Test
+    void torchInferLinesParseAndBadOnesAreRejected() throws IOException {
+        List<TorchInference> t = TorchInference.read(ReportTest.fixture("torch-infer-AB.txt"));
+        assertEquals(6, t.size());
+        assertTrue(t.get(0).latency());
+        assertEquals(13.067, t.get(0).p50());
+        assertEquals(31.221, t.get(0).p99());
+        assertEquals(59089.991333344624, t.get(1).samplesPerSecond().median());
+        assertEquals(1, t.get(1).threads());
+        assertThrows(IllegalArgumentException.class, () -> TorchInference.parse("{\"net\": \"A\", \"batch\": 1, "
+                + "\"kind\": \"throughput\", \"trials\": []}", "test"));
+        assertThrows(IllegalArgumentException.class, () -> TorchInference.parse("{\"net\": \"A\", \"batch\": 1, "
+                + "\"kind\": \"median\"}", "test"));
+        Path bad = Files.writeString(dir.resolve("bad.txt"), "INFER {\"net\": \"A\", \"kind\": \"latency\"}\n");
+        assertEquals(2, ReportMain.run("--torch-infer", bad.toString(), "--out", dir.toString()));
+    }
+
+    @Test
+    void resultBytesCountTheReturnedArrays() {
+        assertEquals(0, PredictBenchmark.resultBytes(1, 10), "predictInto returns nothing new");
+        // 32 × float[10] (16 + 40 bytes) + float[32][] (16 + 32 × 4 bytes)
+        assertEquals(32 * 56 + 144, PredictBenchmark.resultBytes(32, 10));
+        assertEquals(3 * 32 + 32, PredictBenchmark.resultBytes(3, 3), "16 + 12 and 16 + 12 round up to 32");
+    }
+
+    @Test
+    void rowsJoinLatencyThroughputAndPytorch() throws IOException {
+        Report r = report();
+        List<Report.InferenceRow> rows = r.inferenceRows();
+        assertEquals(List.of("A 1", "A 32", "B 1", "B 256"), rows.stream().map(x -> x.net() + " " + x.batch()).toList());
+        Report.InferenceRow a1 = rows.get(0);
+        assertEquals(5.432, a1.latency().percentileMicros(50));
+        assertEquals(154962.08538225657, a1.samplesPerSecond());
+        assertEquals(154962.08538225657 / 59089.991333344624, a1.ratio(), 1e-12);
+        assertEquals(0.16065362287680068, a1.extraBytes(), 1e-12, "predictInto: all of it is JMH's noise");
+        assertEquals(13.067, a1.torchLatency().p50());
+        Report.InferenceRow a32 = rows.get(1);
+        assertEquals(8568.156213515536 * 32, a32.samplesPerSecond(), 1e-9);
+        assertEquals(2975.195995379284 - 1936, a32.extraBytes(), 1e-9);
+        assertNull(a32.torchLatency(), "PyTorch times single calls at batch 1 only");
+        Report.InferenceRow b256 = rows.get(3);
+        assertNull(b256.latency());
+        assertEquals(159.55855625660894 * 256 / 35127.912369451056, b256.ratio(), 1e-12);
+        List<Report.ScalingRow> scaling = r.scalingRows();
+        assertEquals(2, scaling.size());
+        assertEquals(1852.9467363683634 / 1606.2228052625396, scaling.get(0).speedup(), 1e-12);
+        assertEquals(256, scaling.get(1).batch());
+    }
+
+    @Test
+    void sectionShowsTheTableAndTheScalingLines() throws IOException {
+        new ReportWriter(report(), null, List.of()).write(dir);
+        String md = Files.readString(dir.resolve(ReportWriter.MARKDOWN));
+        assertTrue(md.contains("## Inference\n"), md);
+        assertTrue(md.contains("### Inference, pool of 1 thread\n"), md);
+        assertTrue(md.contains("| A 784-128-10 | 1 | 5.43 / 11.1 | 13.1 / 31.2 | 154,962 | 59,090 | **2.62×** | 0.161 | "
+                + "0.161 |"), md);
+        assertTrue(md.contains("| A 784-128-10 | 32 | 75.8 / 4,162 |  | 274,181 | 265,262 | **1.03×** | 2,975 | 1,039 |"),
+                md);
+        assertTrue(md.contains("| B 784-1024-1024-10 | 256 |  |  | 40,847 | 35,128 | **1.16×** | 27,820 | 12,444 |"), md);
+        assertTrue(md.contains("- B, batch 1, pool of 1: 1 caller 1,606 samples/s, 2 callers 1,853 samples/s (**1.15×**)."),
+                md);
+        assertFalse(md.contains("(threads 1 vs"), "PyTorch ran with 1 thread too");
+        assertTrue(md.indexOf("## Inference") < md.indexOf("## Inputs"));
+    }
+}
