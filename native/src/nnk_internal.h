@@ -27,5 +27,11 @@ int nnk_parallel(nnk_task task, void* ctx, int64_t n, int64_t work, int64_t alig
 // by the caller and the pool's workers; with one thread, the caller runs them all in order.
 int nnk_run_parts(nnk_task task, void* ctx, int64_t n, int parts, int64_t align);
 
+// Runs task over [0, n) in exactly `parts` pieces, as nnk_run_parts cuts them, all on the caller in order.
+int nnk_run_serial(nnk_task task, void* ctx, int64_t n, int parts, int64_t align);
+
+// Where piece `part` of `parts` starts when [0, n) is cut with boundaries multiples of align.
+int64_t nnk_part_bound(int64_t n, int64_t align, int part, int parts);
+
 // The pool's thread count (1 = the caller alone).
 int nnk_threads(void);

@@ -209,20 +209,28 @@ int nnk_parallel(nnk_task task, void* ctx, int64_t n, int64_t work, int64_t alig
     return nnk_run_parts(task, ctx, n, (int) (want < 1 ? 1 : want), align);
 }
 
-int nnk_run_parts(nnk_task task, void* ctx, int64_t n, int parts, int64_t align) {
-    Pool& p = pool();
+int64_t nnk_part_bound(int64_t n, int64_t align, int part, int parts) { return bound(n, align < 1 ? 1 : align, part, parts); }
+
+int nnk_run_serial(nnk_task task, void* ctx, int64_t n, int parts, int64_t align) {
     if (n <= 0) return 1;
     FloatMode mode;
     if (align < 1) align = 1;
     if (parts < 1) parts = 1;
     if (parts > NNK_MAX_THREADS) parts = NNK_MAX_THREADS;
-    if (parts == 1 || p.nthreads == 1) {
-        for (int k = 0; k < parts; k++) {
-            int64_t b = bound(n, align, k, parts), e = bound(n, align, k + 1, parts);
-            if (b < e) task(ctx, b, e, k);
-        }
-        return parts;
+    for (int k = 0; k < parts; k++) {
+        int64_t b = bound(n, align, k, parts), e = bound(n, align, k + 1, parts);
+        if (b < e) task(ctx, b, e, k);
     }
+    return parts;
+}
+
+int nnk_run_parts(nnk_task task, void* ctx, int64_t n, int parts, int64_t align) {
+    Pool& p = pool();
+    if (n <= 0) return 1;
+    if (parts <= 1 || p.nthreads == 1) return nnk_run_serial(task, ctx, n, parts, align);
+    FloatMode mode;
+    if (align < 1) align = 1;
+    if (parts > NNK_MAX_THREADS) parts = NNK_MAX_THREADS;
     std::lock_guard<std::mutex> d(p.dispatch);
     uint64_t gen;
     {

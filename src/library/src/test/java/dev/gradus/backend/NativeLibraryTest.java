@@ -88,17 +88,29 @@ class NativeLibraryTest {
      * A GEMM's blocks depend on its shape alone, so its result is the same for every thread count, on
      * every OpenBLAS kernel: every transpose, splits along rows (M > N) and columns (N >= M), beta = 1.
      * (Whether a split equals one unsplit call is a property of the BLAS kernel, not promised: the
-     * Haswell kernel rounds block edges differently.)
+     * Haswell kernel rounds block edges differently.) With the default threshold, skinny products are
+     * cut into blocks small enough for OpenBLAS's unpacked path, run in turn on the caller: the same.
      */
     @Test
     void gemmIsTheSameForEveryThreadCount() {
-        Backend b = new NativeBackend();
-        int before = Threads.get();
         long threshold = PoolThresholds.gemm();
-        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
         try {
             PoolThresholds.setGemm(0);   // split every product
-            for (int[] mnk : new int[][] {{83, 37, 29}, {37, 83, 29}, {130, 70, 300}}) {
+            gemmSameForEveryThreadCount(new int[][] {{83, 37, 29}, {37, 83, 29}, {130, 70, 300}});
+            PoolThresholds.setGemm(threshold);
+            gemmSameForEveryThreadCount(new int[][] {{32, 128, 784}, {128, 784, 32}, {256, 10, 1024}, {10, 1024, 256},
+                {256, 1024, 10}});
+        } finally {
+            PoolThresholds.setGemm(threshold);
+        }
+    }
+
+    private static void gemmSameForEveryThreadCount(int[][] shapes) {
+        Backend b = new NativeBackend();
+        int before = Threads.get();
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        try {
+            for (int[] mnk : shapes) {
                 int m = mnk[0], n = mnk[1], k = mnk[2];
                 for (Transpose ta : Transpose.values()) {
                     for (Transpose tb : Transpose.values()) {
@@ -120,7 +132,6 @@ class NativeLibraryTest {
                 }
             }
         } finally {
-            PoolThresholds.setGemm(threshold);
             Threads.set(before);
         }
     }
