@@ -155,16 +155,16 @@ java -jar "$JAR" 'ConvBenchmark' "${CONV[@]}" -rf json -rff "$RAW/conv.json" > "
 # Inference runs one thread per caller whatever --threads says (a pool of 1, PyTorch on 1 thread): a server scales
 # by callers, each with its own Predictor, and the two-caller run shows what the second core adds
 say "JMH: inference through Predictor (A, B, C; latency at batch 1, throughput at 1, 32, 256, two callers)"
-java -jar "$JAR" 'PredictBenchmark.latency' "${INFER[@]}" -p threads=1 -p batch=1 -prof gc \
+java -jar "$JAR" '\.PredictBenchmark\.latency$' "${INFER[@]}" -p threads=1 -p batch=1 -prof gc \
   -rf json -rff "$RAW/predict-latency.json" > "$LOGS/predict-latency.log"
-java -jar "$JAR" 'PredictBenchmark.throughput' "${INFER[@]}" -p threads=1 -prof gc \
+java -jar "$JAR" '\.PredictBenchmark\.throughput$' "${INFER[@]}" -p threads=1 -prof gc \
   -rf json -rff "$RAW/predict.json" > "$LOGS/predict.log"
-java -jar "$JAR" 'PredictBenchmark.twoCallers' "${INFER[@]}" -p threads=1 -p batch="$SCALING_BATCHES" -prof gc \
+java -jar "$JAR" '\.PredictBenchmark\.twoCallers$' "${INFER[@]}" -p threads=1 -p batch="$SCALING_BATCHES" -prof gc \
   -rf json -rff "$RAW/predict-scaling.json" > "$LOGS/predict-scaling.log"
 say "JMH: ONNX Runtime on the exported models, as PredictBenchmark"
-java -jar "$JAR" 'OnnxPredictBenchmark.latency' "${INFER[@]}" -p threads=1 -p batch=1 -prof gc \
+java -jar "$JAR" '\.OnnxRuntimeBenchmark\.latency$' "${INFER[@]}" -p threads=1 -p batch=1 -prof gc \
   -rf json -rff "$RAW/onnx-latency.json" > "$LOGS/onnx-latency.log"
-java -jar "$JAR" 'OnnxPredictBenchmark.throughput' "${INFER[@]}" -p threads=1 -prof gc \
+java -jar "$JAR" '\.OnnxRuntimeBenchmark\.throughput$' "${INFER[@]}" -p threads=1 -prof gc \
   -rf json -rff "$RAW/onnx.json" > "$LOGS/onnx.log"
 
 # JMH's JSON spends ~100 lines per result on percentiles the report never reads: keep what it reads

@@ -86,7 +86,7 @@ final class InferenceSection {
         if (rows.stream().allMatch(r -> r.onnxLatency() == null && r.onnxThroughput() == null)) {
             return;
         }
-        md.append("ONNX Runtime (Java API, `OnnxPredictBenchmark`) on the model `OnnxExport` writes, its probabilities "
+        md.append("ONNX Runtime (Java API, `OnnxRuntimeBenchmark`) on the model `OnnxExport` writes, its probabilities "
                         + "output; intra-op pool as above, inter-op 1, all graph optimizations; input and output tensors "
                         + "made once (the output pinned), so its B/call is the Java API's own per run.\n\n")
                 .append("| network | batch | Gradus p50 / p99 µs | ONNX Runtime p50 / p99 µs | Gradus samples/s | "

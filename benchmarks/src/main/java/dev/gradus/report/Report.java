@@ -28,7 +28,7 @@ public record Report(List<JmhResult> jmh, List<EpochResult> epochs, Machine mach
     static final String TRAIN_STEP = "TrainStepBenchmark.step";
     static final String CONV = "ConvBenchmark.";
     static final String PREDICT = "PredictBenchmark.";
-    static final String ONNX_PREDICT = "OnnxPredictBenchmark.";
+    static final String ONNX_RUNTIME = "OnnxRuntimeBenchmark.";
     /** Outputs per sample of every benchmark network (10 classes): what a batch's returned arrays hold. */
     static final int CLASSES = 10;
     /** The open targets for Gradus native over PyTorch, per network (speed issue: A, B; CNN issue: C, D). */
@@ -368,8 +368,8 @@ public record Report(List<JmhResult> jmh, List<EpochResult> epochs, Machine mach
      * the pool size); PyTorch's last measurement per (network, batch) joins.
      */
     public List<InferenceRow> inferenceRows() {
-        List<String> slots = List.of(PREDICT + "latency", PREDICT + "throughput", ONNX_PREDICT + "latency",
-                ONNX_PREDICT + "throughput");
+        List<String> slots = List.of(PREDICT + "latency", PREDICT + "throughput", ONNX_RUNTIME + "latency",
+                ONNX_RUNTIME + "throughput");
         Map<String, JmhResult[]> byKey = new java.util.TreeMap<>();
         for (JmhResult r : jmh) {
             int slot = slots.indexOf(r.benchmark());

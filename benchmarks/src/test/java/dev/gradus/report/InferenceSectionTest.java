@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The Inference section on recorded inputs: {@code predict-fixture.json} (PredictBenchmark smoke runs with -prof gc,
  * compacted: A latency and throughput at batch 1 and 32, B throughput and twoCallers at batch 1 and 256, pool of 1)
  * and {@code torch-infer-AB.txt} (torch_infer.py on A and B, 1 thread); {@code onnx-fixture.json} adds
- * OnnxPredictBenchmark on A at batch 1 and 256. Expected numbers are copied from them.
+ * OnnxRuntimeBenchmark on A at batch 1 and 256. Expected numbers are copied from them.
  */
 class InferenceSectionTest {
     @TempDir

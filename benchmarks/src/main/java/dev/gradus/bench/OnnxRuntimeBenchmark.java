@@ -41,7 +41,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 5, time = 1)
-public class OnnxPredictBenchmark {
+public class OnnxRuntimeBenchmark {
     /** The benchmark networks' outputs: 10 classes. */
     private static final int CLASSES = 10;
 

@@ -11,12 +11,12 @@ import dev.gradus.nn.Predictor;
 import java.nio.FloatBuffer;
 import org.junit.jupiter.api.Test;
 
-/** What OnnxPredictBenchmark times is a real prediction: its pinned output holds the Predictor's probabilities. */
-class OnnxPredictBenchmarkTest {
+/** What OnnxRuntimeBenchmark times is a real prediction: its pinned output holds the Predictor's probabilities. */
+class OnnxRuntimeBenchmarkTest {
     @Test
     void pinnedOutputHoldsThePredictorsProbabilities() throws OrtException {
         for (String net : new String[] {"A", "C"}) {
-            OnnxPredictBenchmark b = new OnnxPredictBenchmark();
+            OnnxRuntimeBenchmark b = new OnnxRuntimeBenchmark();
             b.net = net;
             b.batch = 3;
             b.threads = 1;
