@@ -28,9 +28,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * one predictor is an {@link IllegalStateException}, never a wrong answer. Training the network while
  * its predictors run gives predictions from parameters in mid-update: train, then serve.
  *
- * <p><b>Allocation.</b> Once a batch size has been seen, {@link #predict(float[])} allocates the
- * returned array and nothing else; {@link #predictInto} and {@link #predictClassIndex} allocate
- * nothing.
+ * <p><b>Allocation.</b> Once a batch size has been seen, {@link #predict(float[])} and
+ * {@link #predict(float[][])} allocate the returned arrays and nothing else; both {@code predictInto}
+ * and {@link #predictClassIndex} allocate nothing.
  *
  * <p><b>Lifetime.</b> {@link #close()} frees the buffers (the network's close does not, but makes
  * every later call throw {@link IllegalStateException}, as a close during a call does, naming the
@@ -134,8 +134,8 @@ public final class Predictor implements AutoCloseable {
      * nothing once the predictor has run with one row.
      */
     public void predictInto(float[] x, float[] into) {
-        checkRow("input", x, in);
-        checkRow("output buffer", into, out);
+        checkRow("input", -1, x, in);
+        checkRow("output buffer", -1, into, out);
         enter();
         try {
             run(x, into);
@@ -150,13 +150,40 @@ public final class Predictor implements AutoCloseable {
      * (the GEMM's blocking depends on the batch size), never between runs or threads.
      */
     public float[][] predict(float[][] xs) {
+        checkRows(xs);
+        float[][] result = new float[xs.length][out];
+        predictRows(xs, result);
+        return result;
+    }
+
+    /**
+     * Writes the predictions for a batch of rows into {@code into} (one row of {@link #outputs()} values
+     * per input row), one forward pass, allocating nothing once the predictor has run with this many rows.
+     * @throws IllegalArgumentException unless every row has the network's {@code inFeatures} values and
+     *     {@code into} has as many rows of {@link #outputs()} values
+     */
+    public void predictInto(float[][] xs, float[][] into) {
+        checkRows(xs);
+        if (into == null || into.length != xs.length) {
+            throw new IllegalArgumentException("output buffer has " + (into == null ? "no rows (null)" : into.length + " rows")
+                    + " for " + xs.length + " input rows");
+        }
+        for (int r = 0; r < into.length; r++) {
+            checkRow("output row ", r, into[r], out);
+        }
+        predictRows(xs, into);
+    }
+
+    private void checkRows(float[][] xs) {
         if (xs == null || xs.length == 0) {
             throw new IllegalArgumentException("predict needs at least one row, got " + (xs == null ? "null" : "0 rows"));
         }
         for (int r = 0; r < xs.length; r++) {
-            checkRow("row " + r, xs[r], in);
+            checkRow("row ", r, xs[r], in);
         }
-        float[][] result = new float[xs.length][out];
+    }
+
+    private void predictRows(float[][] xs, float[][] result) {
         enter();
         try {
             int slot = slot(xs.length);
@@ -175,7 +202,6 @@ public final class Predictor implements AutoCloseable {
         } finally {
             exit();
         }
-        return result;
     }
 
     /**
@@ -329,9 +355,10 @@ public final class Predictor implements AutoCloseable {
         }
     }
 
-    private static void checkRow(String what, float[] v, int length) {
+    /** {@code what}, followed by {@code index} unless it is negative, names the row (built only on failure). */
+    private static void checkRow(String what, int index, float[] v, int length) {
         if (v == null || v.length != length) {
-            throw new IllegalArgumentException(what + " has " + (v == null ? "no values (null)" : v.length + " values")
+            throw new IllegalArgumentException(what + (index < 0 ? "" : index) + " has " + (v == null ? "no values (null)" : v.length + " values")
                     + ", the network needs " + length);
         }
     }

@@ -106,9 +106,12 @@ class PredictorTest {
                 xs[i] = row(r, 4);
             }
             float[][] batch = p.predict(xs);
+            float[][] into = new float[xs.length][3];
+            p.predictInto(xs, into);
             for (int i = 0; i < xs.length; i++) {
                 // the Java backend's sums run in a fixed order per element: equal to row by row
                 assertArrayEquals(p.predict(xs[i]), batch[i], 0f, "row " + i);
+                assertArrayEquals(batch[i], into[i], 0f, "row " + i + " into a buffer");
             }
             assertNull(p.classNames());
             assertEquals(String.valueOf(p.predictClassIndex(xs[0])), p.predictClass(xs[0]), "no names: the index");
@@ -125,6 +128,9 @@ class PredictorTest {
             assertMessage(() -> p.predictInto(new float[4], new float[2]), "output buffer has 2 values, the network needs 3");
             assertMessage(() -> p.predict(new float[][] {new float[4], new float[3]}), "row 1 has 3 values");
             assertMessage(() -> p.predict(new float[0][]), "at least one row");
+            assertMessage(() -> p.predictInto(new float[2][4], new float[3][3]), "output buffer has 3 rows for 2 input rows");
+            assertMessage(() -> p.predictInto(new float[2][4], new float[][] {new float[3], new float[2]}),
+                    "output row 1 has 2 values, the network needs 3");
             assertMessage(() -> net.predictor(List.of("a", "b", "c", "d")), "4 class names for a network with 3 classes");
             assertMessage(() -> reg.predictor(List.of("a")), "regression");
         }

@@ -111,6 +111,10 @@ class SteadyStateAllocationTest {
                 p.predictClass(x);
             });
             assertTrue(bytes <= ALLOWED_BYTES, STEPS + " x 3 predictions into buffers allocated " + bytes + " bytes");
+            float[][] xs = new float[5][8];
+            float[][] outs = new float[5][4];
+            bytes = measure(() -> p.predictInto(xs, outs));
+            assertTrue(bytes <= ALLOWED_BYTES, STEPS + " batch predictions into buffers allocated " + bytes + " bytes");
             long perArray = 16 + 4 * 4;   // a float[4]: its header and values
             bytes = measure(() -> p.predict(x));
             assertTrue(bytes <= STEPS * perArray + ALLOWED_BYTES, STEPS + " predictions allocated " + bytes
