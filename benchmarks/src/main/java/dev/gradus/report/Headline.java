@@ -151,6 +151,7 @@ final class Headline {
                 md.append(Double.isNaN(sp) ? "" : "; native/Java " + Format.ratio(sp)).append(".\n");
             }
         }
+        InferenceSection.summary(md, report);
         md.append('\n');
     }
 

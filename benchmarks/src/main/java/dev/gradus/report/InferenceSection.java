@@ -62,6 +62,31 @@ final class InferenceSection {
         }
     }
 
+    /**
+     * The headline's line per network at batch 1: p50 latency, samples/s against PyTorch and the allocation per
+     * call ("" without batch-1 results).
+     */
+    static void summary(StringBuilder md, Report report) {
+        for (Report.InferenceRow r : report.inferenceRows()) {
+            if (r.batch() != 1 || r.latency() == null && r.throughput() == null) {
+                continue;
+            }
+            md.append("- Inference ").append(r.net()).append(", batch 1, pool of ").append(r.threads()).append(": ");
+            if (r.latency() != null) {
+                md.append("p50 ").append(Format.number(r.latency().percentileMicros(50))).append(" µs")
+                        .append(r.torchLatency() == null ? ""
+                                : " (PyTorch " + Format.number(r.torchLatency().p50()) + " µs)")
+                        .append(r.throughput() == null ? "" : ", ");
+            }
+            if (r.throughput() != null) {
+                md.append(Format.number(r.samplesPerSecond())).append(" samples/s")
+                        .append(Double.isNaN(r.ratio()) ? "" : ", " + Format.ratio(r.ratio()) + " PyTorch's")
+                        .append(", ").append(Format.number(r.throughput().allocBytes())).append(" B/call allocated");
+            }
+            md.append(".\n");
+        }
+    }
+
     private static void row(StringBuilder md, Report.InferenceRow r) {
         TorchInference tl = r.torchLatency();
         TorchInference tt = r.torchThroughput();

@@ -47,6 +47,23 @@ class InferenceSectionTest {
     }
 
     @Test
+    void compactionKeepsP50AndP99OfASampleTimeResultOnly() throws IOException {
+        // JMH's own shape for sample time: ten percentiles and a histogram per iteration instead of rawData
+        Path full = Files.writeString(dir.resolve("full.json"), "[{\"benchmark\": \"x.PredictBenchmark.latency\", "
+                + "\"params\": {\"net\": \"A\", \"batch\": \"1\"}, \"primaryMetric\": {\"score\": 8.9, "
+                + "\"scoreError\": 3.8, \"scoreUnit\": \"us/op\", \"scorePercentiles\": {\"0.0\": 5.3, \"50.0\": 5.4, "
+                + "\"90.0\": 5.5, \"99.0\": 11.1, \"99.9\": 1175.3, \"100.0\": 6955.0}, "
+                + "\"rawDataHistogram\": [[[[5.3, 10], [5.4, 20]]]]}}]");
+        Path small = Files.writeString(dir.resolve("small.json"), JmhCompact.compact(full));
+        String text = Files.readString(small);
+        assertFalse(text.contains("rawDataHistogram") || text.contains("\"90.0\"") || text.contains("1175.3"), text);
+        JmhResult r = JmhResult.read(small).get(0);
+        assertEquals(5.4, r.percentileMicros(50));
+        assertEquals(11.1, r.percentileMicros(99));
+        assertEquals(2, r.percentiles().size());
+    }
+
+    @Test
     void torchInferLinesParseAndBadOnesAreRejected() throws IOException {
         List<TorchInference> t = TorchInference.read(ReportTest.fixture("torch-infer-AB.txt"));
         assertEquals(6, t.size());
@@ -133,5 +150,11 @@ class InferenceSectionTest {
         assertFalse(md.contains("(threads 1 vs"), "PyTorch ran with 1 thread too");
         assertTrue(md.indexOf("## Inference") < md.indexOf("## Inputs"));
         assertFalse(md.contains("ONNX Runtime (Java API"), "no ONNX Runtime table when it did not run");
+        // the headline's line per network at batch 1, before the section
+        String line = "- Inference A, batch 1, pool of 1: p50 5.43 µs (PyTorch 13.1 µs), 154,962 samples/s, 2.62× "
+                + "PyTorch's, 0.161 B/call allocated.\n";
+        assertTrue(md.contains(line), md);
+        assertTrue(md.indexOf(line) < md.indexOf("## Inference"));
+        assertTrue(md.contains("- Inference B, batch 1, pool of 1: 1,606 samples/s, 0.901× PyTorch's"), md);
     }
 }
