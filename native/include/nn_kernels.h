@@ -61,8 +61,8 @@ int64_t nnk_parallel_threshold(void);
 // c is (M,N), op(a) is (M,K), op(b) is (K,N), row-major with leading dimensions lda, ldb, ldc;
 // op is the transpose when trans_a / trans_b is non-zero. c = alpha·op(a)·op(b) + beta·c, and
 // beta == 0 ignores c's contents. Products of at least the GEMM threshold (flops = 2·M·N·K) are
-// split into 2-4 blocks of c's longer side (how many depends on the shape only), each a
-// single-threaded cblas_sgemm, over the pool.
+// split into 2 blocks of c's longer side, each a single-threaded cblas_sgemm, over the pool; smaller
+// skinny ones into the blocks OpenBLAS computes unpacked, in turn on the caller (gemm.cpp).
 void sgemm(float* c, const float* a, const float* b, int trans_a, int trans_b, float alpha, float beta,
            int M, int N, int K, int lda, int ldb, int ldc);
 void nnk_set_gemm_threshold(int64_t flops);

@@ -21,15 +21,12 @@ namespace {
 // weights between the two cores' caches. Network B's (400+ MFLOP) gain 1.7x.
 int64_t gemm_threshold = 16 << 20;
 
-// Larger products are cut into one block per threshold's worth of work, 2 to MAX_BLOCKS of them:
-// enough for two threads to share and for a late worker to cost the caller little, few enough that
-// the operand every block reads in full is not packed over and over.
-constexpr int MAX_BLOCKS = 4;
-
+// Larger products are cut in two, along C's longer side. More blocks would pack the operand that
+// every block reads in full once per block, and B's hidden-layer products ran slower cut in four.
+// Two blocks also keep a GEMM to two cores on a larger machine: the count cannot follow the thread
+// count without changing the bits.
 int blocks(double flops) {
-    if (gemm_threshold == 0 ? flops == 0 : flops < (double) gemm_threshold) return 1;
-    double per = gemm_threshold > 0 ? flops / (double) gemm_threshold : MAX_BLOCKS;
-    return per >= MAX_BLOCKS ? MAX_BLOCKS : per < 2 ? 2 : (int) per;
+    return (gemm_threshold == 0 ? flops == 0 : flops < (double) gemm_threshold) ? 1 : 2;
 }
 
 // OpenBLAS's AVX-512 kernels (SkylakeX, Cooperlake, SapphireRapids) compute small products directly,
