@@ -22,9 +22,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Inference through {@link Predictor} on networks A, B and C (native backend), as a server would run it: one
- * network, one predictor per calling thread. Batch 1 is {@link Predictor#predictInto} (allocates nothing);
- * a larger batch is {@link Predictor#predict(float[][])}, the predictor's only batch call, which allocates
- * just the arrays it returns ({@link #resultBytes}). Run with {@code -prof gc}.
+ * network, one predictor per calling thread, predictions into the caller's arrays: batch 1 is
+ * {@link Predictor#predictInto(float[], float[])}, a larger batch {@link Predictor#predictInto(float[][], float[][])}.
+ * Neither allocates: run with {@code -prof gc} to see ~0 B/op.
  *
  * <ul>
  * <li>{@code latency}: sample time per call, for p50/p99 (meant for batch 1);</li>
@@ -73,6 +73,7 @@ public class PredictBenchmark {
         float[] row;
         float[] into;
         float[][] rows;
+        float[][] intoRows;
 
         @Setup(Level.Trial)
         public void setUp(Model model) {
@@ -87,6 +88,7 @@ public class PredictBenchmark {
             }
             row = rows[0];
             into = new float[predictor.outputs()];
+            intoRows = new float[batch][predictor.outputs()];
         }
 
         @TearDown(Level.Trial)
@@ -99,7 +101,8 @@ public class PredictBenchmark {
                 predictor.predictInto(row, into);
                 return into;
             }
-            return predictor.predict(rows);
+            predictor.predictInto(rows, intoRows);
+            return intoRows;
         }
     }
 
@@ -119,21 +122,5 @@ public class PredictBenchmark {
     @Threads(2)
     public Object twoCallers(Caller caller) {
         return caller.call();
-    }
-
-    /**
-     * The bytes one call at {@code batch} must allocate for its result with compressed oops: nothing at batch 1
-     * (predictInto); else {@code batch} float arrays of {@code outputs} (16-byte header, 8-byte aligned) and the
-     * outer array of references. What JMH's gc profiler shows beyond this is not the predictor's.
-     */
-    public static long resultBytes(int batch, int outputs) {
-        if (batch == 1) {
-            return 0;
-        }
-        return batch * align(16 + 4L * outputs) + align(16 + 4L * batch);
-    }
-
-    private static long align(long bytes) {
-        return (bytes + 7) / 8 * 8;
     }
 }

@@ -21,15 +21,12 @@ final class InferenceSection {
         }
         md.append("## Inference\n\n").append(where)
                 .append("`PredictBenchmark`: one network, one `Predictor` per calling thread, probabilities out "
-                        + "(softmax); batch 1 is `predictInto`, a larger batch `predict(float[][])`, which returns new "
-                        + "arrays. PyTorch (`benchmarks/torch_infer.py`): the same networks in eval mode under "
+                        + "(softmax) into the caller's arrays (`predictInto`, one row or a batch of rows). PyTorch (`benchmarks/torch_infer.py`): the same networks in eval mode under "
                         + "`torch.inference_mode()`, forward plus softmax. Latency: p50/p99 of single calls "
                         + "(JMH sample time; PyTorch times every call). samples/s: one caller's loop of calls × batch; "
                         + "PyTorch's is the median of its trials. Ratio = Gradus samples/s ÷ PyTorch's.\n\n")
-                .append("\"alloc B/call\" is JMH's `gc.alloc.rate.norm` for the throughput loop; \"beyond the arrays\" "
-                        + "subtracts what the returned arrays must take (batch × float[10] and the outer array, "
-                        + "compressed oops): the predictor's own allocation plus JMH's noise, ~0 when it allocates "
-                        + "nothing.\n\n");
+                .append("\"alloc B/call\" is JMH's `gc.alloc.rate.norm` for the throughput loop: ~0 when a call "
+                        + "allocates nothing (JMH's own per-iteration allocation divided by the calls).\n\n");
         Map<String, List<Report.InferenceRow>> byThreads = new LinkedHashMap<>();
         for (Report.InferenceRow r : rows) {
             byThreads.computeIfAbsent(r.threads(), t -> new ArrayList<>()).add(r);
@@ -39,8 +36,8 @@ final class InferenceSection {
             md.append("### Inference, pool of ").append(threads).append(threads.equals("1") ? " thread" : " threads")
                     .append("\n\n")
                     .append("| network | batch | Gradus p50 / p99 µs | PyTorch p50 / p99 µs | Gradus samples/s | "
-                            + "PyTorch samples/s | ratio | alloc B/call | beyond the arrays |\n"
-                            + "|---|---|---|---|---|---|---|---|---|\n");
+                            + "PyTorch samples/s | ratio | alloc B/call |\n"
+                            + "|---|---|---|---|---|---|---|---|\n");
             for (Report.InferenceRow r : e.getValue()) {
                 row(md, r);
             }
@@ -99,8 +96,7 @@ final class InferenceSection {
                 .append(r.throughput() == null ? "" : Format.number(r.samplesPerSecond()) + noisy(r.throughput()))
                 .append(" | ").append(tt == null ? "not run" : Format.number(r.torchSamplesPerSecond())).append(" | ")
                 .append(Double.isNaN(r.ratio()) ? "" : "**" + Format.ratio(r.ratio()) + "**" + caveat).append(" | ")
-                .append(r.throughput() == null ? "" : Format.number(r.throughput().allocBytes())).append(" | ")
-                .append(r.throughput() == null ? "" : Format.number(r.extraBytes())).append(" |\n");
+                .append(r.throughput() == null ? "" : Format.number(r.throughput().allocBytes())).append(" |\n");
     }
 
     /**

@@ -29,8 +29,6 @@ public record Report(List<JmhResult> jmh, List<EpochResult> epochs, Machine mach
     static final String CONV = "ConvBenchmark.";
     static final String PREDICT = "PredictBenchmark.";
     static final String ONNX_RUNTIME = "OnnxRuntimeBenchmark.";
-    /** Outputs per sample of every benchmark network (10 classes): what a batch's returned arrays hold. */
-    static final int CLASSES = 10;
     /** The open targets for Gradus native over PyTorch, per network (speed issue: A, B; CNN issue: C, D). */
     static final Map<String, Double> TORCH_TARGET = Map.of("A", 3.0, "B", 1.5, "C", 2.5, "D", 3.0);
     /** Batch sizes of the benchmark networks (../shared/bench/README.md). */
@@ -350,16 +348,6 @@ public record Report(List<JmhResult> jmh, List<EpochResult> epochs, Machine mach
         /** Gradus samples/s over ONNX Runtime's. */
         public double onnxRatio() {
             return samplesPerSecond() / onnxSamplesPerSecond();
-        }
-
-        /**
-         * B/call that the gc profiler saw beyond the arrays a call returns
-         * ({@link dev.gradus.bench.PredictBenchmark#resultBytes}): what the predictor itself allocates, plus JMH's
-         * noise. NaN without {@code -prof gc}.
-         */
-        public double extraBytes() {
-            return throughput == null ? Double.NaN
-                    : throughput.allocBytes() - dev.gradus.bench.PredictBenchmark.resultBytes(batch, CLASSES);
         }
     }
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gradus.bench.PredictBenchmark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Inference section on recorded inputs: {@code predict-fixture.json} (PredictBenchmark smoke runs with -prof gc,
+ * batches through {@code predictInto},
  * compacted: A latency and throughput at batch 1 and 32, B throughput and twoCallers at batch 1 and 256, pool of 1)
  * and {@code torch-infer-AB.txt} (torch_infer.py on A and B, 1 thread); {@code onnx-fixture.json} adds
  * OnnxRuntimeBenchmark on A at batch 1 and 256. Expected numbers are copied from them.
@@ -35,12 +35,12 @@ class InferenceSectionTest {
         List<JmhResult> all = JmhResult.read(ReportTest.fixture("predict-fixture.json"));
         JmhResult latency = all.get(2);
         assertEquals("PredictBenchmark.latency", latency.benchmark());
-        assertEquals(5.432, latency.percentileMicros(50));
-        assertEquals(11.096800000000004, latency.percentileMicros(99));
+        assertEquals(5.5520000000000005, latency.percentileMicros(50));
+        assertEquals(13.106240000000007, latency.percentileMicros(99));
         assertTrue(Double.isNaN(latency.percentileMicros(90)), "p90 is not kept");
         JmhResult throughput = all.get(0);
-        assertEquals(154962.08538225657, throughput.opsPerSecond());
-        assertEquals(154962.08538225657 * 0.3, throughput.opsPerIteration(), 1e-6);
+        assertEquals(304369.6450767938, throughput.opsPerSecond());
+        assertEquals(304369.6450767938 * 0.3, throughput.opsPerIteration(), 1e-6);
         assertTrue(throughput.percentiles().isEmpty());
         // a time per op still inverts
         assertEquals(1e6 / latency.micros(), latency.opsPerSecond(), 1e-9);
@@ -81,34 +81,25 @@ class InferenceSectionTest {
     }
 
     @Test
-    void resultBytesCountTheReturnedArrays() {
-        assertEquals(0, PredictBenchmark.resultBytes(1, 10), "predictInto returns nothing new");
-        // 32 × float[10] (16 + 40 bytes) + float[32][] (16 + 32 × 4 bytes)
-        assertEquals(32 * 56 + 144, PredictBenchmark.resultBytes(32, 10));
-        assertEquals(3 * 32 + 32, PredictBenchmark.resultBytes(3, 3), "16 + 12 and 16 + 12 round up to 32");
-    }
-
-    @Test
     void rowsJoinLatencyThroughputAndPytorch() throws IOException {
         Report r = report();
         List<Report.InferenceRow> rows = r.inferenceRows();
         assertEquals(List.of("A 1", "A 32", "B 1", "B 256"), rows.stream().map(x -> x.net() + " " + x.batch()).toList());
         Report.InferenceRow a1 = rows.get(0);
-        assertEquals(5.432, a1.latency().percentileMicros(50));
-        assertEquals(154962.08538225657, a1.samplesPerSecond());
-        assertEquals(154962.08538225657 / 59089.991333344624, a1.ratio(), 1e-12);
-        assertEquals(0.16065362287680068, a1.extraBytes(), 1e-12, "predictInto: all of it is JMH's noise");
+        assertEquals(5.5520000000000005, a1.latency().percentileMicros(50));
+        assertEquals(304369.6450767938, a1.samplesPerSecond());
+        assertEquals(304369.6450767938 / 59089.991333344624, a1.ratio(), 1e-12);
         assertEquals(13.067, a1.torchLatency().p50());
         Report.InferenceRow a32 = rows.get(1);
-        assertEquals(8568.156213515536 * 32, a32.samplesPerSecond(), 1e-9);
-        assertEquals(2975.195995379284 - 1936, a32.extraBytes(), 1e-9);
+        assertEquals(13278.312242608881 * 32, a32.samplesPerSecond(), 1e-9);
+        assertEquals(2.509528585757272, a32.throughput().allocBytes(), "a batch predictInto: JMH's noise only");
         assertNull(a32.torchLatency(), "PyTorch times single calls at batch 1 only");
         Report.InferenceRow b256 = rows.get(3);
         assertNull(b256.latency());
-        assertEquals(159.55855625660894 * 256 / 35127.912369451056, b256.ratio(), 1e-12);
+        assertEquals(145.8857282064336 * 256 / 35127.912369451056, b256.ratio(), 1e-12);
         List<Report.ScalingRow> scaling = r.scalingRows();
         assertEquals(2, scaling.size());
-        assertEquals(1852.9467363683634 / 1606.2228052625396, scaling.get(0).speedup(), 1e-12);
+        assertEquals(8980.803484581693 / 3793.6789793610437, scaling.get(0).speedup(), 1e-12);
         assertEquals(256, scaling.get(1).batch());
     }
 
@@ -122,16 +113,16 @@ class InferenceSectionTest {
                 rows.stream().map(x -> x.net() + " " + x.batch()).toList());
         Report.InferenceRow a1 = rows.get(0);
         assertEquals(5.656, a1.onnxLatency().percentileMicros(50));
-        assertEquals(154962.08538225657 / 162651.14454393435, a1.onnxRatio(), 1e-12);
+        assertEquals(304369.6450767938 / 162651.14454393435, a1.onnxRatio(), 1e-12);
         Report.InferenceRow a256 = rows.get(2);
         assertNull(a256.throughput(), "ONNX Runtime only");
         assertEquals(4056.1065000965987 * 256, a256.onnxSamplesPerSecond(), 1e-6);
         assertTrue(Double.isNaN(a256.onnxRatio()));
         new ReportWriter(r, null, List.of()).write(dir);
         String md = Files.readString(dir.resolve(ReportWriter.MARKDOWN));
-        assertTrue(md.contains("| A 784-128-10 | 1 | 5.43 / 11.1 | 5.66 / 16.3 | 154,962 | 162,651 | **0.953×** | 416 |"), md);
+        assertTrue(md.contains("| A 784-128-10 | 1 | 5.55 / 13.1 | 5.66 / 16.3 | 304,370 | 162,651 | **1.87×** | 416 |"), md);
         assertTrue(md.contains("| A 784-128-10 | 256 |  | 240 / 340 |  | 1,038,363 |  | 565 |"), md);
-        assertTrue(md.contains("| B 784-1024-1024-10 | 1 |  |  | 1,606 | not run |  |  |"), md);
+        assertTrue(md.contains("| B 784-1024-1024-10 | 1 |  |  | 3,794 | not run |  |  |"), md);
     }
 
     @Test
@@ -140,21 +131,20 @@ class InferenceSectionTest {
         String md = Files.readString(dir.resolve(ReportWriter.MARKDOWN));
         assertTrue(md.contains("## Inference\n"), md);
         assertTrue(md.contains("### Inference, pool of 1 thread\n"), md);
-        assertTrue(md.contains("| A 784-128-10 | 1 | 5.43 / 11.1 | 13.1 / 31.2 | 154,962 | 59,090 | **2.62×** | 0.161 | "
-                + "0.161 |"), md);
-        assertTrue(md.contains("| A 784-128-10 | 32 | 75.8 / 4,162 |  | 274,181 | 265,262 | **1.03×** | 2,975 | 1,039 |"),
+        assertTrue(md.contains("| A 784-128-10 | 1 | 5.55 / 13.1 | 13.1 / 31.2 | 304,370 | 59,090 | **5.15×** | 0.0832 |"),
                 md);
-        assertTrue(md.contains("| B 784-1024-1024-10 | 256 |  |  | 40,847 | 35,128 | **1.16×** | 27,820 | 12,444 |"), md);
-        assertTrue(md.contains("- B, batch 1, pool of 1: 1 caller 1,606 samples/s, 2 callers 1,853 samples/s (**1.15×**)."),
+        assertTrue(md.contains("| A 784-128-10 | 32 | 73.2 / 120 |  | 424,906 | 265,262 | **1.60×** | 2.51 |"), md);
+        assertTrue(md.contains("| B 784-1024-1024-10 | 256 |  |  | 37,347 | 35,128 | **1.06×** | 171 |"), md);
+        assertTrue(md.contains("- B, batch 1, pool of 1: 1 caller 3,794 samples/s, 2 callers 8,981 samples/s (**2.37×**)."),
                 md);
         assertFalse(md.contains("(threads 1 vs"), "PyTorch ran with 1 thread too");
         assertTrue(md.indexOf("## Inference") < md.indexOf("## Inputs"));
         assertFalse(md.contains("ONNX Runtime (Java API"), "no ONNX Runtime table when it did not run");
         // the headline's line per network at batch 1, before the section
-        String line = "- Inference A, batch 1, pool of 1: p50 5.43 µs (PyTorch 13.1 µs), 154,962 samples/s, 2.62× "
-                + "PyTorch's, 0.161 B/call allocated.\n";
+        String line = "- Inference A, batch 1, pool of 1: p50 5.55 µs (PyTorch 13.1 µs), 304,370 samples/s, 5.15× "
+                + "PyTorch's, 0.0832 B/call allocated.\n";
         assertTrue(md.contains(line), md);
         assertTrue(md.indexOf(line) < md.indexOf("## Inference"));
-        assertTrue(md.contains("- Inference B, batch 1, pool of 1: 1,606 samples/s, 0.901× PyTorch's"), md);
+        assertTrue(md.contains("- Inference B, batch 1, pool of 1: 3,794 samples/s, 2.13× PyTorch's, 6.56 B/call allocated.\n"), md);
     }
 }
