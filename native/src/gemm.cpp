@@ -21,12 +21,12 @@ namespace {
 // weights between the two cores' caches. Network B's (400+ MFLOP) gain 1.7x.
 int64_t gemm_threshold = 16 << 20;
 
-// Larger products are cut in two, along C's longer side. More blocks would pack the operand that
-// every block reads in full once per block, and B's hidden-layer products ran slower cut in four.
-// Two blocks also keep a GEMM to two cores on a larger machine: the count cannot follow the thread
-// count without changing the bits.
-int blocks(double flops) {
-    return (gemm_threshold == 0 ? flops == 0 : flops < (double) gemm_threshold) ? 1 : 2;
+// Larger products are cut in two blocks along C's longer side. More blocks would pack the operand
+// that every block reads in full once per block, and B's hidden-layer products ran slower cut in
+// four. Two blocks also keep a GEMM to two cores on a larger machine: the count cannot follow the
+// thread count without changing the bits.
+bool split(double flops) {
+    return gemm_threshold == 0 ? flops > 0 : flops >= (double) gemm_threshold;
 }
 
 // OpenBLAS's AVX-512 kernels (SkylakeX, Cooperlake, SapphireRapids) compute small products directly,
@@ -84,6 +84,14 @@ void gemm_block(void* ctx, int64_t begin, int64_t end, int) {
 
 }  // namespace
 
+void nnk_gemm_serial(bool ta, bool tb, int M, int N, int K, float alpha, const float* a, int lda, const float* b,
+                     int ldb, float beta, float* c, int ldc) {
+    Gemm g{ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, M, N, K, alpha, beta,
+           a, lda, b, ldb, c, ldc, N >= M};
+    int small = small_blocks(ta, tb, M, N, K, g.by_columns);
+    nnk_run_serial(gemm_block, &g, g.by_columns ? N : M, small > 1 ? small : 1, ALIGN);
+}
+
 NNK_API void nnk_set_gemm_threshold(int64_t flops) { gemm_threshold = flops < 0 ? 0 : flops; }
 
 NNK_API int64_t nnk_gemm_threshold(void) { return gemm_threshold; }
@@ -92,17 +100,15 @@ NNK_API int64_t nnk_gemm_threshold(void) { return gemm_threshold; }
 // c = alpha·op(a)·op(b) + beta·c; beta == 0 ignores c's contents (BLAS semantics).
 NNK_API void sgemm(float* c, const float* a, const float* b, int trans_a, int trans_b, float alpha, float beta,
                    int M, int N, int K, int lda, int ldb, int ldc) {
-    Gemm g{trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans, M, N, K, alpha, beta,
-           a, lda, b, ldb, c, ldc, N >= M};
-    // with one thread the blocks run in turn on the caller: the same calls, so the same bits
-    int64_t n = g.by_columns ? N : M;
-    int parts = blocks(2.0 * M * N * K);
-    int small = small_blocks(trans_a, trans_b, M, N, K, g.by_columns);
-    if (parts == 1 && small > 1) {
-        // below the threshold the blocks stay on the caller: spread over the cores, each would move its
-        // share of the operands between their caches, which costs more than the block computes
-        nnk_run_serial(gemm_block, &g, n, small, ALIGN);
+    if (!split(2.0 * M * N * K)) {
+        // on the caller: spread over the cores, a small product's blocks would move their shares of the
+        // operands between the cores' caches, which costs more than the blocks compute
+        nnk_gemm_serial(trans_a, trans_b, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc);
         return;
     }
-    nnk_run_parts(gemm_block, &g, n, small > parts ? small : parts, ALIGN);
+    Gemm g{trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans, M, N, K, alpha, beta,
+           a, lda, b, ldb, c, ldc, N >= M};
+    int small = small_blocks(trans_a, trans_b, M, N, K, g.by_columns);
+    // with one thread the blocks run in turn on the caller: the same calls, so the same bits
+    nnk_run_parts(gemm_block, &g, g.by_columns ? N : M, small > 2 ? small : 2, ALIGN);
 }
