@@ -6,8 +6,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,15 +48,7 @@ public record EpochResult(String net, String backend, String version, int thread
 
     /** Every {@code RESULT {...}} line of a text file; other lines are ignored. */
     public static List<EpochResult> read(Path file) throws IOException {
-        List<EpochResult> out = new ArrayList<>();
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.startsWith("RESULT ")) {
-                out.add(parse(line.substring("RESULT ".length()), file + " line " + (i + 1)));
-            }
-        }
-        return out;
+        return TaggedLines.read(file, "RESULT", EpochResult::parse);
     }
 
     /** One RESULT object; {@code where} names it in messages. */

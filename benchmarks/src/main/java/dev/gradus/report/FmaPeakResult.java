@@ -6,10 +6,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -47,14 +44,6 @@ public record FmaPeakResult(int threads, double gflops, int vectorBits, int lane
 
     /** Every {@code FMA_PEAK {...}} line of a text file. */
     public static List<FmaPeakResult> read(Path file) throws IOException {
-        List<FmaPeakResult> out = new ArrayList<>();
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.startsWith("FMA_PEAK ")) {
-                out.add(parse(line.substring("FMA_PEAK ".length()), file + " line " + (i + 1)));
-            }
-        }
-        return out;
+        return TaggedLines.read(file, "FMA_PEAK", FmaPeakResult::parse);
     }
 }

@@ -6,10 +6,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -57,14 +54,6 @@ public record StepProfileResult(String net, int batch, int threads, int steps, i
 
     /** Every {@code PROFILE {...}} line of a text file. */
     public static List<StepProfileResult> read(Path file) throws IOException {
-        List<StepProfileResult> out = new ArrayList<>();
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.startsWith("PROFILE ")) {
-                out.add(parse(line.substring("PROFILE ".length()), file + " line " + (i + 1)));
-            }
-        }
-        return out;
+        return TaggedLines.read(file, "PROFILE", StepProfileResult::parse);
     }
 }

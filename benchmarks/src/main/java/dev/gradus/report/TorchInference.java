@@ -6,10 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -44,15 +41,7 @@ public record TorchInference(String net, int batch, boolean latency, double p50,
 
     /** Every {@code INFER {...}} line of a text file; other lines are ignored. */
     public static List<TorchInference> read(Path file) throws IOException {
-        List<TorchInference> out = new ArrayList<>();
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.startsWith("INFER ")) {
-                out.add(parse(line.substring("INFER ".length()), file + " line " + (i + 1)));
-            }
-        }
-        return out;
+        return TaggedLines.read(file, "INFER", TorchInference::parse);
     }
 
     /** One INFER object; {@code where} names it in messages. */
