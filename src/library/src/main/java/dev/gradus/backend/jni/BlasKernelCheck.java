@@ -17,8 +17,10 @@ import java.util.Set;
  * that choice (some machines set {@code Haswell}, which holds an AVX-512 CPU to AVX2: half the FMA
  * rate on a CPU with full-width 512-bit units). Gradus respects the setting and says so instead.
  *
- * <p>x86-64 only: on other architectures, or with a kernel name this class does not know, there is
- * no advice (never a false warning).
+ * <p>Kernels are compared by their FP32 GEMM's vector width, the only thing Gradus runs: SkylakeX,
+ * Cooperlake and SapphireRapids share the AVX-512 SGEMM (Cooperlake adds BF16 routines), so none of them
+ * is "below" another. x86-64 only: on other architectures, or with a kernel name this class does not
+ * know, there is no advice (never a false warning).
  */
 public final class BlasKernelCheck {
     /** The environment variable that forces OpenBLAS's kernel, read once by OpenBLAS at load. */
@@ -35,9 +37,7 @@ public final class BlasKernelCheck {
             new Tier("AVX", Set.of("avx"), "Sandybridge", Set.of("sandybridge", "bulldozer", "piledriver",
                     "steamroller", "excavator")),
             new Tier("AVX2", Set.of("avx2", "fma"), "Haswell", Set.of("haswell", "zen", "skylake")),
-            new Tier("AVX-512", AVX512, "SkylakeX", Set.of("skylakex")),
-            new Tier("AVX-512 with BF16", union(AVX512, "avx512_bf16"), "Cooperlake",
-                    Set.of("cooperlake", "sapphirerapids")));
+            new Tier("AVX-512", AVX512, "SkylakeX", Set.of("skylakex", "cooperlake", "sapphirerapids")));
 
     private BlasKernelCheck() { }
 
@@ -57,14 +57,15 @@ public final class BlasKernelCheck {
         }
         Tier h = TIERS.get(have);
         Tier c = TIERS.get(can);
+        String best = bestKernel(flags).orElseThrow();
         String why = coretype != null && !coretype.isBlank()
                 ? VARIABLE + "=" + coretype + " in the environment forces it; unset " + VARIABLE
-                        + " (or set it to " + c.best() + ") for the faster kernel"
-                : "OpenBLAS chose it; set " + VARIABLE + "=" + c.best() + " to use the faster one";
+                        + " (or set it to " + best + ") for the faster kernel"
+                : "OpenBLAS chose it; set " + VARIABLE + "=" + best + " to use the faster one";
         return Optional.of(String.format(Locale.ROOT,
                 "OpenBLAS runs its %s kernel (%s), but this CPU supports %s (%s): GEMM may be slower than it could be "
                 + "(half the FMA rate where the CPU has full-width AVX-512 units). %s.",
-                running, h.isa(), c.best(), c.isa(), why));
+                running, h.isa(), best, c.isa(), why));
     }
 
     /** {@link #warning} for this process: the running kernel given, the CPU's flags and the variable read here. */
@@ -72,10 +73,17 @@ public final class BlasKernelCheck {
         return warning(running, cpuFlags(), System.getenv(VARIABLE));
     }
 
-    /** The best OpenBLAS kernel for a CPU with these flags, or empty if no x86-64 tier applies. */
+    /**
+     * The best OpenBLAS kernel for a CPU with these flags (with BF16, Cooperlake: the one OpenBLAS picks
+     * there), or empty if no x86-64 tier applies.
+     */
     public static Optional<String> bestKernel(Set<String> flags) {
         int t = cpuTier(flags);
-        return t < 0 ? Optional.empty() : Optional.of(TIERS.get(t).best());
+        if (t < 0) {
+            return Optional.empty();
+        }
+        boolean bf16 = TIERS.get(t).flags().equals(AVX512) && flags.contains("avx512_bf16");
+        return Optional.of(bf16 ? "Cooperlake" : TIERS.get(t).best());
     }
 
     /** The index in {@link #TIERS} of a kernel name, or -1 if unknown. */
@@ -120,9 +128,4 @@ public final class BlasKernelCheck {
         return Set.of();
     }
 
-    private static Set<String> union(Set<String> a, String b) {
-        java.util.HashSet<String> s = new java.util.HashSet<>(a);
-        s.add(b);
-        return Set.copyOf(s);
-    }
 }
