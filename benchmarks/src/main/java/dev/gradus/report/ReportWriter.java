@@ -168,7 +168,9 @@ public final class ReportWriter {
                         + "B: 784-1024-1024-10, batch 256; C: LeNet-5, batch 64; D: conv(32, 3) conv(64, 3) maxpool(2) "
                         + "dense(128) dense(10), batch 64 (../shared/bench/README.md).\n\n")
                 .append("\"off-heap growth\" = the most off-heap memory (JavaCPP's total) that any trial gained between the "
-                        + "end of its first step and its end: a steady-state step allocates nothing.\n\n");
+                        + "end of its first step and its end: a steady-state step allocates nothing, and an epoch's last "
+                        + "batch, when 60,000 is not a multiple of the batch size, gets buffers of its own for its size, "
+                        + "once: that is the growth shown.\n\n");
         String header = "| network | backend | version | threads | samples/s median [min–max] | trials | steps/trial | "
                 + "test acc | off-heap growth (B) | vs PyTorch |\n|---|---|---|---|---|---|---|---|---|---|\n";
         List<String> nets = new ArrayList<>();
