@@ -16,7 +16,7 @@
 
 namespace {
 
-// Products smaller than this (2·M·N·K flops) run whole on the caller. Network A's (6.4 MFLOP) ran
+// Products smaller than this (2·M·N·K flops) run on the caller (skinny ones in blocks, below). Network A's (6.4 MFLOP) ran
 // 1.8x faster split in isolation, but slower inside a training step: each split moved half of the
 // weights between the two cores' caches. Network B's (400+ MFLOP) gain 1.7x.
 int64_t gemm_threshold = 16 << 20;
@@ -31,7 +31,7 @@ bool split(double flops) {
 
 // OpenBLAS's AVX-512 kernels (SkylakeX, Cooperlake, SapphireRapids) compute small products directly,
 // without packing either operand: for skinny products, a network's narrow layers and small batches,
-// that runs 1.3-1.7x faster than the packed path. Its test (sgemm_small_kernel_permit_skylakex.c), in
+// that is faster than the packed path (the benchmark report's GEMM tables). Its test (sgemm_small_kernel_permit_skylakex.c), in
 // our row-major terms (cblas swaps the operands: its transa is our tb, its M our N): M·N·K <= 10^6, no
 // op(A)ᵀ·op(B)ᵀ, and for A·Bᵀ also M·N <= 1200 and K >= 32. Other kernels ignore it; the blocks below
 // are then merely smaller calls.

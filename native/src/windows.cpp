@@ -131,11 +131,11 @@ void conv_forward_task(void* ctx, int64_t begin, int64_t end, int part) {
             for (int o = 0; o < c.OC; o++)
                 for (int64_t k = 0; k < c.S; k++) y[o * c.S + k] = c.bias ? c.bias[o] : 0.0f;
             nnk_gemm_serial(false, false, c.OC, (int) c.S, (int) c.K, 1.0f, c.weight,
-                        (int) c.K, cols, (int) c.S, 1.0f, y, (int) c.S);
+                            (int) c.K, cols, (int) c.S, 1.0f, y, (int) c.S);
             continue;
         }
         nnk_gemm_serial(false, false, c.OC, (int) (m * c.S), (int) c.K, 1.0f, c.weight,
-                    (int) c.K, cols, (int) c.ld(), 0.0f, wide, (int) c.ld());
+                        (int) c.K, cols, (int) c.ld(), 0.0f, wide, (int) c.ld());
         for (int j = 0; j < m; j++)
             for (int o = 0; o < c.OC; o++) {
                 float b = c.bias ? c.bias[o] : 0.0f;
@@ -154,7 +154,7 @@ void conv_backward_input_task(void* ctx, int64_t begin, int64_t end, int part) {
         int n0 = c.first(grp), m = c.count(grp);
         const float* dy = gather_dout(wide, c, n0, m);
         nnk_gemm_serial(true, false, (int) c.K, (int) (m * c.S), c.OC, 1.0f, c.weight,
-                    (int) c.K, dy, (int) c.ld(), 0.0f, cols, (int) c.ld());   // Wᵀ·dy
+                        (int) c.K, dy, (int) c.ld(), 0.0f, cols, (int) c.ld());   // Wᵀ·dy
         for (int j = 0; j < m; j++) col2im(c.dinp + (int64_t) (n0 + j) * c.g.C * c.g.H * c.g.W, cols + j * c.S, c.ld(), c.g);
     }
 }
@@ -169,7 +169,7 @@ void conv_backward_weight_task(void* ctx, int64_t begin, int64_t end, int part) 
         for (int j = 0; j < m; j++) im2col(cols + j * c.S, c.ld(), c.inp + (int64_t) (n0 + j) * c.g.C * c.g.H * c.g.W, c.g);
         const float* dy = gather_dout(wide, c, n0, m);
         nnk_gemm_serial(false, true, c.OC, (int) c.K, (int) (m * c.S), 1.0f, dy,
-                    (int) c.ld(), cols, (int) c.ld(), 1.0f, partial, (int) c.K);   // partial += dy·colsᵀ
+                        (int) c.ld(), cols, (int) c.ld(), 1.0f, partial, (int) c.K);   // partial += dy·colsᵀ
     }
 }
 
