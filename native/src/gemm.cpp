@@ -48,6 +48,7 @@ constexpr int64_t ALIGN = 16;
 // small path; 0 when the whole product already does, or no such split exists.
 int small_blocks(bool ta, bool tb, int M, int N, int K, bool by_columns) {
     if (small_path(ta, tb, M, N, K)) return 0;
+    if ((double) M * N * K > 1e6 * MAX_SMALL_BLOCKS) return 0;   // no block of any split is small enough
     int64_t n = by_columns ? N : M;
     for (int parts = 2; parts <= MAX_SMALL_BLOCKS; parts++) {
         int64_t widest = 0;
@@ -82,12 +83,17 @@ void gemm_block(void* ctx, int64_t begin, int64_t end, int) {
     }
 }
 
+Gemm gemm(bool ta, bool tb, int M, int N, int K, float alpha, const float* a, int lda, const float* b, int ldb,
+          float beta, float* c, int ldc) {
+    return Gemm{ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, M, N, K, alpha, beta,
+                a, lda, b, ldb, c, ldc, N >= M};
+}
+
 }  // namespace
 
 void nnk_gemm_serial(bool ta, bool tb, int M, int N, int K, float alpha, const float* a, int lda, const float* b,
                      int ldb, float beta, float* c, int ldc) {
-    Gemm g{ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, M, N, K, alpha, beta,
-           a, lda, b, ldb, c, ldc, N >= M};
+    Gemm g = gemm(ta, tb, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc);
     int small = small_blocks(ta, tb, M, N, K, g.by_columns);
     nnk_run_serial(gemm_block, &g, g.by_columns ? N : M, small > 1 ? small : 1, ALIGN);
 }
@@ -106,8 +112,7 @@ NNK_API void sgemm(float* c, const float* a, const float* b, int trans_a, int tr
         nnk_gemm_serial(trans_a, trans_b, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc);
         return;
     }
-    Gemm g{trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans, M, N, K, alpha, beta,
-           a, lda, b, ldb, c, ldc, N >= M};
+    Gemm g = gemm(trans_a, trans_b, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc);
     int small = small_blocks(trans_a, trans_b, M, N, K, g.by_columns);
     // with one thread the blocks run in turn on the caller: the same calls, so the same bits
     nnk_run_parts(gemm_block, &g, g.by_columns ? N : M, small > 2 ? small : 2, ALIGN);
