@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Convolution (im2col + our GEMM, one sample at a time, so the column buffer is one sample's
-// C·kh·kw × OH·OW) and pooling over NCHW rows. Plain loops beside the GEMM; the GEMM splits by shape
+// Convolution (im2col + our GEMM over groups of samples, so the column buffer is bounded by the
+// group, not the batch) and pooling over NCHW rows. Plain loops beside the GEMM; the GEMM splits by shape
 // only (gemm.cpp), so results are the same for every thread count.
 #include <math.h>
 #include <string.h>
@@ -90,8 +90,9 @@ NNK_CLONES float row_sum(const float* x, int64_t n) {
 
 // One convolution call. The batch is cut into groups of `group` samples (the last may be smaller),
 // and the groups into `slots` contiguous runs, each run one task with its own slice of the scratch:
-// [cols: K × group·S | wide: OC × group·S | partial dW: OC × K]. A group's samples sit side by side
-// in cols and wide, so each group is one GEMM of group·S columns, not `group` small ones. Java chose
+// [cols: K × group·S | wide: OC × group·S | partial dW: K × OC (OC × K on the direct path)]. A
+// group's samples sit side by side in cols and wide, so each group is one GEMM of group·S columns, not
+// `group` small ones. Java chose
 // group and slots from the shape alone, so every result is the same for every thread count.
 struct Conv {
     Geo g;
@@ -119,6 +120,26 @@ const float* gather_dout(float* wide, const Conv& c, int n0, int m) {
     return wide;
 }
 
+// y (OC, S) = wt (S, OC)ᵀ + bias, in blocks of positions so that both sides stay in L1
+NNK_CLONES void transpose_out(float* y, const float* wt, int64_t ldw, const float* bias, int OC, int64_t S) {
+    constexpr int64_t SB = 16;
+    for (int64_t s0 = 0; s0 < S; s0 += SB) {
+        int64_t sn = S - s0 < SB ? S - s0 : SB;
+        for (int o = 0; o < OC; o++) {
+            float b = bias ? bias[o] : 0.0f;
+            float* yo = y + o * S + s0;
+            const float* w = wt + s0 * ldw + o;
+            for (int64_t k = 0; k < sn; k++) yo[k] = w[k * ldw] + b;
+        }
+    }
+}
+
+// Whether the forward product runs transposed, (group·S, OC) = colsᵀ · Wᵀ, then turned into NCHW with
+// the bias added. OpenBLAS's AVX-512 kernels compute that orientation faster when there are 32 or more
+// output channels and the patch is deep enough for the product to outweigh the extra transpose pass
+// (the benchmark report's convolution rows); with fewer channels the plain one is as fast or faster.
+bool transposed_forward(const Conv& c) { return c.OC >= 32 && c.K >= 16; }
+
 void conv_forward_task(void* ctx, int64_t begin, int64_t end, int part) {
     const Conv& c = *static_cast<const Conv*>(ctx);
     float* cols = c.cols(part);
@@ -126,6 +147,13 @@ void conv_forward_task(void* ctx, int64_t begin, int64_t end, int part) {
     for (int64_t grp = begin; grp < end; grp++) {
         int n0 = c.first(grp), m = c.count(grp);
         for (int j = 0; j < m; j++) im2col(cols + j * c.S, c.ld(), c.inp + (int64_t) (n0 + j) * c.g.C * c.g.H * c.g.W, c.g);
+        if (transposed_forward(c)) {   // Wᵀ (K, OC) is in slot 0's partial area, unused by the forward pass
+            nnk_gemm_serial(true, false, (int) (m * c.S), c.OC, (int) c.K, 1.0f, cols, (int) c.ld(),
+                            c.partial(0), c.OC, 0.0f, wide, c.OC);
+            for (int j = 0; j < m; j++)
+                transpose_out(c.out + (int64_t) (n0 + j) * c.OC * c.S, wide + j * c.S * c.OC, c.OC, c.bias, c.OC, c.S);
+            continue;
+        }
         if (c.group == 1) {   // one sample: its output is the GEMM's layout already, bias first
             float* y = c.out + (int64_t) n0 * c.OC * c.S;
             for (int o = 0; o < c.OC; o++)
@@ -168,8 +196,8 @@ void conv_backward_weight_task(void* ctx, int64_t begin, int64_t end, int part) 
         int n0 = c.first(grp), m = c.count(grp);
         for (int j = 0; j < m; j++) im2col(cols + j * c.S, c.ld(), c.inp + (int64_t) (n0 + j) * c.g.C * c.g.H * c.g.W, c.g);
         const float* dy = gather_dout(wide, c, n0, m);
-        nnk_gemm_serial(false, true, c.OC, (int) c.K, (int) (m * c.S), 1.0f, dy,
-                        (int) c.ld(), cols, (int) c.ld(), 1.0f, partial, (int) c.K);   // partial += dy·colsᵀ
+        nnk_gemm_serial(false, true, (int) c.K, c.OC, (int) (m * c.S), 1.0f, cols,
+                        (int) c.ld(), dy, (int) c.ld(), 1.0f, partial, c.OC);   // partial (K, OC) += cols·dyᵀ
     }
 }
 
@@ -306,7 +334,13 @@ NNK_API void conv2d_forward(float* out, const float* inp, const float* weight, c
                             int N, int OC, int group, int slots, GEO_PARAMS) {
     Conv c = conv(scratch, N, OC, group, slots, geo(GEO_ARGS));
     c.out = out; c.inp = inp; c.weight = weight; c.bias = bias;
-    nnk_run_parts(direct(c) ? direct_forward_task : conv_forward_task, &c, groups(c), slots, 1);
+    bool d = direct(c);
+    if (!d && transposed_forward(c)) {
+        float* wt = c.partial(0);
+        for (int o = 0; o < OC; o++)
+            for (int64_t k = 0; k < c.K; k++) wt[k * OC + o] = weight[o * c.K + k];
+    }
+    nnk_run_parts(d ? direct_forward_task : conv_forward_task, &c, groups(c), slots, 1);
 }
 
 NNK_API void conv2d_backward_input(float* dinp, const float* dout, const float* weight, float* scratch,
@@ -321,10 +355,16 @@ NNK_API void conv2d_backward_weight(float* dweight, float* dbias, const float* d
     Conv c = conv(scratch, N, OC, group, slots, geo(GEO_ARGS));
     c.dweight = dweight; c.dout = dout; c.inp = inp;
     for (int p = 0; p < slots; p++) memset(c.partial(p), 0, sizeof(float) * OC * c.K);
-    nnk_run_parts(direct(c) ? direct_weight_task : conv_backward_weight_task, &c, groups(c), slots, 1);
+    bool d = direct(c);
+    nnk_run_parts(d ? direct_weight_task : conv_backward_weight_task, &c, groups(c), slots, 1);
     for (int p = 0; p < slots; p++) {   // in slot order: the same sums whoever ran the slots
-        const float* q = c.partial(p);
-        for (int64_t k = 0; k < OC * c.K; k++) dweight[k] += q[k];
+        const float* q = c.partial(p);  // (OC, K) from the direct path, (K, OC) from the GEMM's
+        if (d) {
+            for (int64_t k = 0; k < OC * c.K; k++) dweight[k] += q[k];
+        } else {
+            for (int o = 0; o < OC; o++)
+                for (int64_t k = 0; k < c.K; k++) dweight[o * c.K + k] += q[k * OC + o];
+        }
     }
     if (dbias) {
         for (int o = 0; o < OC; o++) {

@@ -144,18 +144,20 @@ class NativeLibraryTest {
     @Test
     void convolutionAndPoolingAreTheSameForEveryThreadCount() {
         // a small patch (the direct kernels) and a large one (im2col + GEMM)
-        sameForEveryThreadCount(new Window2d(3, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1), 100);
-        sameForEveryThreadCount(new Window2d(20, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1), 100);
-        sameForEveryThreadCount(new Window2d(4, 120, 120, 3, 3, 1, 1, 1, 1, 1, 1), 9);   // a group per sample
+        sameForEveryThreadCount(new Window2d(3, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1), 8, 100);
+        sameForEveryThreadCount(new Window2d(20, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1), 8, 100);
+        sameForEveryThreadCount(new Window2d(4, 120, 120, 3, 3, 1, 1, 1, 1, 1, 1), 8, 9);   // a group per sample
+        sameForEveryThreadCount(new Window2d(5, 20, 20, 3, 3, 1, 1, 0, 0, 1, 1), 40, 60);  // the transposed forward
+        sameForEveryThreadCount(new Window2d(8, 60, 60, 3, 3, 1, 1, 0, 0, 1, 1), 64, 5);   // and a group per sample
     }
 
-    private static void sameForEveryThreadCount(Window2d g, int n) {
+    private static void sameForEveryThreadCount(Window2d g, int oc, int n) {
         Window2d p = new Window2d(g.channels(), g.height(), g.width(), 2, 2, 2, 2, 0, 0, 1, 1);
         Backend b = new NativeBackend();
         int before = Threads.get();
         long threshold = PoolThresholds.parallel();
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(9);
-        int oc = 8, out = oc * g.outPlane();
+        int out = oc * g.outPlane();
         try (Tensor x = Agreement.uniform(rnd, n, g.inSize(), -1, 1); Tensor w = Agreement.uniform(rnd, oc, g.patchSize(), -1, 1);
              Tensor bias = Agreement.uniform(rnd, 1, oc, -1, 1); Tensor dy = Agreement.uniform(rnd, n, out, -1, 1);
              Tensor cols = Tensor.allocate(1, (int) g.convScratch(oc, n))) {

@@ -44,7 +44,10 @@ class NativeWindowEquivalenceTest {
                 new int[] {2, 5, 3, 9, 5, 4, 2, 3, 2, 2, 1, 1, 3},     // padding >= kernel/2, dilation 3 on W
                 new int[] {37, 8, 3, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1},  // two groups of samples (19 + 18), two slots
                 new int[] {6, 4, 1, 200, 200, 3, 3, 1, 1, 1, 1, 1, 1}, // a group per sample, 4 slots (direct)
-                new int[] {5, 4, 4, 120, 120, 3, 3, 1, 1, 1, 1, 1, 1}) // a group per sample, 4 slots (GEMM)
+                new int[] {5, 4, 4, 120, 120, 3, 3, 1, 1, 1, 1, 1, 1}, // a group per sample, 4 slots (GEMM)
+                new int[] {37, 32, 3, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1}, // 32 outputs: the transposed forward, in groups
+                new int[] {5, 64, 8, 40, 40, 3, 3, 1, 1, 0, 0, 1, 1},  // 64 outputs, a group per sample (network D's kind)
+                new int[] {3, 48, 3, 9, 7, 3, 2, 2, 1, 1, 0, 2, 1})    // 48 outputs, stride, padding and dilation
                 .map(Arguments::of);
     }
 
