@@ -71,7 +71,11 @@ NNK_CLONES void col2im(float* x, const float* cols, int64_t ld, const Geo& g) {
                     if (h < 0 || h >= g.H) continue;
                     const float* r = row + (int64_t) i * g.OW;
                     float* xr = x + ((int64_t) c * g.H + h) * g.W + off;
-                    for (int j = lo; j < hi; j++) xr[(int64_t) j * g.sw] += r[j];
+                    if (g.sw == 1) {   // contiguous: the compiler vectorizes this one
+                        for (int j = lo; j < hi; j++) xr[j] += r[j];
+                    } else {
+                        for (int j = lo; j < hi; j++) xr[(int64_t) j * g.sw] += r[j];
+                    }
                 }
             }
 }
