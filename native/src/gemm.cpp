@@ -102,10 +102,26 @@ NNK_API void nnk_set_gemm_threshold(int64_t flops) { gemm_threshold = flops < 0 
 
 NNK_API int64_t nnk_gemm_threshold(void) { return gemm_threshold; }
 
+// A single row of output (one sample through a dense layer): a matrix-vector product, which OpenBLAS's
+// sgemv streams the weights through faster than its sgemm kernels do. c (1,N) = op(a) (1,K) · op(b).
+static void gemv_row(bool ta, bool tb, int N, int K, float alpha, const float* a, int lda, const float* b, int ldb,
+              float beta, float* c) {
+    int inc_a = ta ? lda : 1;   // op(a)'s one row: a's row, or a's column
+    if (tb) {   // op(b) = bᵀ, b (N,K): c = b · a
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, N, K, alpha, b, ldb, a, inc_a, beta, c, 1);
+    } else {    // b (K,N): c = bᵀ · a
+        cblas_sgemv(CblasRowMajor, CblasTrans, K, N, alpha, b, ldb, a, inc_a, beta, c, 1);
+    }
+}
+
 // c is (M,N), op(a) is (M,K), op(b) is (K,N); row-major with leading dimensions lda, ldb, ldc.
 // c = alpha·op(a)·op(b) + beta·c; beta == 0 ignores c's contents (BLAS semantics).
 NNK_API void sgemm(float* c, const float* a, const float* b, int trans_a, int trans_b, float alpha, float beta,
                    int M, int N, int K, int lda, int ldb, int ldc) {
+    if (M == 1) {
+        gemv_row(trans_a, trans_b, N, K, alpha, a, lda, b, ldb, beta, c);
+        return;
+    }
     if (!split(2.0 * M * N * K)) {
         // on the caller: spread over the cores, a small product's blocks would move their shares of the
         // operands between the cores' caches, which costs more than the blocks compute

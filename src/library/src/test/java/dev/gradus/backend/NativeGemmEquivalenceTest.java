@@ -30,7 +30,9 @@ class NativeGemmEquivalenceTest {
         for (int s : NativeActivationEquivalenceTest.SIZES) {
             mnk.add(new int[] {s, s, s});
         }
-        mnk.add(new int[] {1, 65, 7});
+        mnk.add(new int[] {1, 65, 7});        // one row: OpenBLAS's sgemv
+        mnk.add(new int[] {1, 1024, 784});    // network B at batch 1: its first layer
+        mnk.add(new int[] {1, 10, 1024});     // and its output layer
         mnk.add(new int[] {33, 1, 17});
         mnk.add(new int[] {7, 9, 63});
         mnk.add(new int[] {65, 31, 1});
@@ -103,6 +105,6 @@ class NativeGemmEquivalenceTest {
     }
 
     static Stream<Arguments> emptyCases() {
-        return Stream.of(Arguments.of(3, 4, 0), Arguments.of(0, 4, 5), Arguments.of(3, 0, 5), Arguments.of(0, 0, 0));
+        return Stream.of(Arguments.of(3, 4, 0), Arguments.of(1, 4, 0), Arguments.of(0, 4, 5), Arguments.of(3, 0, 5), Arguments.of(0, 0, 0));
     }
 }
