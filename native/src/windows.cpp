@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 #include "nnk_internal.h"
+#include "nnk_math.h"
 
 namespace {
 
@@ -405,7 +406,7 @@ inline void valid_taps(int i, int s, int p, int d, int k, int size, int& lo, int
 // Windows inside the input (no padding, dilation 1), the common case: each starts from its first
 // element, so there is nothing to check, and the kernel sizes are loop constants for the compiler.
 template <int KH, int KW>
-void maxpool_plane_inside(const float* x, float* y, float* a, int base, const Geo& g) {
+NNK_INLINE void maxpool_plane_inside(const float* x, float* y, float* a, int base, const Geo& g) {
     int kh = KH ? KH : g.kh, kw = KW ? KW : g.kw;
     for (int i = 0; i < g.OH; i++)
         for (int j = 0; j < g.OW; j++) {
