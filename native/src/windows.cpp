@@ -97,8 +97,8 @@ NNK_CLONES float row_sum(const float* x, int64_t n) {
 // and the groups into `slots` contiguous runs, each run one task with its own slice of the scratch:
 // [cols: K × group·S | wide: OC × group·S | partial dW: K × OC (OC × K on the direct path)]. A
 // group's samples sit side by side in cols and wide, so each group is one GEMM of group·S columns, not
-// `group` small ones. Java chose
-// group and slots from the shape alone, so every result is the same for every thread count.
+// `group` small ones. Java chose group and slots from the shape alone, so every result is the same for
+// every thread count.
 struct Conv {
     Geo g;
     int N, OC, group, slots;
@@ -142,7 +142,8 @@ NNK_CLONES void transpose_out(float* y, const float* wt, int64_t ldw, const floa
 // Whether the forward product runs transposed, (group·S, OC) = colsᵀ · Wᵀ, then turned into NCHW with
 // the bias added. OpenBLAS's AVX-512 kernels compute that orientation faster when there are 32 or more
 // output channels and the patch is deep enough for the product to outweigh the extra transpose pass
-// (the benchmark report's convolution rows); with fewer channels the plain one is as fast or faster.
+// (measured on the benchmark networks' convolutions); with fewer channels the plain one is as fast or
+// faster. A function of the shape, like every choice here.
 bool transposed_forward(const Conv& c) { return c.OC >= 32 && c.K >= 16; }
 
 void conv_forward_task(void* ctx, int64_t begin, int64_t end, int part) {
