@@ -16,9 +16,10 @@
 
 namespace {
 
-// Products smaller than this (2·M·N·K flops) run on the caller (skinny ones in blocks, below). Network A's (6.4 MFLOP) ran
-// 1.8x faster split in isolation, but slower inside a training step: each split moved half of the
-// weights between the two cores' caches. Network B's (400+ MFLOP) gain 1.7x.
+// Products smaller than this (2·M·N·K flops) run on the caller (skinny ones in blocks, below).
+// Network A's (6.4 MFLOP) ran 1.8x faster split in isolation, but slower inside a training step:
+// each split moved half of the weights between the two cores' caches. Network B's (400+ MFLOP) gain
+// 1.7x.
 int64_t gemm_threshold = 16 << 20;
 
 // Larger products are cut in two blocks along C's longer side. More blocks would pack the operand
@@ -89,22 +90,9 @@ Gemm gemm(bool ta, bool tb, int M, int N, int K, float alpha, const float* a, in
                 a, lda, b, ldb, c, ldc, N >= M};
 }
 
-}  // namespace
-
-void nnk_gemm_serial(bool ta, bool tb, int M, int N, int K, float alpha, const float* a, int lda, const float* b,
-                     int ldb, float beta, float* c, int ldc) {
-    Gemm g = gemm(ta, tb, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc);
-    int small = small_blocks(ta, tb, M, N, K, g.by_columns);
-    nnk_run_serial(gemm_block, &g, g.by_columns ? N : M, small > 1 ? small : 1, ALIGN);
-}
-
-NNK_API void nnk_set_gemm_threshold(int64_t flops) { gemm_threshold = flops < 0 ? 0 : flops; }
-
-NNK_API int64_t nnk_gemm_threshold(void) { return gemm_threshold; }
-
 // A single row of output (one sample through a dense layer): a matrix-vector product, which OpenBLAS's
 // sgemv streams the weights through faster than its sgemm kernels do. c (1,N) = op(a) (1,K) · op(b).
-static void gemv_row(bool ta, bool tb, int N, int K, float alpha, const float* a, int lda, const float* b, int ldb,
+void gemv_row(bool ta, bool tb, int N, int K, float alpha, const float* a, int lda, const float* b, int ldb,
               float beta, float* c) {
     int inc_a = ta ? lda : 1;   // op(a)'s one row: a's row, or a's column
     if (tb) {   // op(b) = bᵀ, b (N,K): c = b · a
@@ -114,17 +102,31 @@ static void gemv_row(bool ta, bool tb, int N, int K, float alpha, const float* a
     }
 }
 
+}  // namespace
+
+void nnk_gemm_serial(bool ta, bool tb, int M, int N, int K, float alpha, const float* a, int lda, const float* b,
+                     int ldb, float beta, float* c, int ldc) {
+    if (M == 1) {
+        gemv_row(ta, tb, N, K, alpha, a, lda, b, ldb, beta, c);
+        return;
+    }
+    Gemm g = gemm(ta, tb, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc);
+    int small = small_blocks(ta, tb, M, N, K, g.by_columns);
+    nnk_run_serial(gemm_block, &g, g.by_columns ? N : M, small > 1 ? small : 1, ALIGN);
+}
+
+NNK_API void nnk_set_gemm_threshold(int64_t flops) { gemm_threshold = flops < 0 ? 0 : flops; }
+
+NNK_API int64_t nnk_gemm_threshold(void) { return gemm_threshold; }
+
 // c is (M,N), op(a) is (M,K), op(b) is (K,N); row-major with leading dimensions lda, ldb, ldc.
 // c = alpha·op(a)·op(b) + beta·c; beta == 0 ignores c's contents (BLAS semantics).
 NNK_API void sgemm(float* c, const float* a, const float* b, int trans_a, int trans_b, float alpha, float beta,
                    int M, int N, int K, int lda, int ldb, int ldc) {
-    if (M == 1) {
-        gemv_row(trans_a, trans_b, N, K, alpha, a, lda, b, ldb, beta, c);
-        return;
-    }
-    if (!split(2.0 * M * N * K)) {
+    if (M == 1 || !split(2.0 * M * N * K)) {
         // on the caller: spread over the cores, a small product's blocks would move their shares of the
-        // operands between the cores' caches, which costs more than the blocks compute
+        // operands between the cores' caches, which costs more than the blocks compute (one row is a
+        // matrix-vector product)
         nnk_gemm_serial(trans_a, trans_b, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc);
         return;
     }

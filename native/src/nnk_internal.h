@@ -34,7 +34,8 @@ int nnk_run_serial(nnk_task task, void* ctx, int64_t n, int parts, int64_t align
 int64_t nnk_part_bound(int64_t n, int64_t align, int part, int parts);
 
 // c = alpha·op(a)·op(b) + beta·c (row-major, as cblas_sgemm) on the calling thread: for kernels that
-// run inside a pool task. Skinny products run in the blocks OpenBLAS computes unpacked, as sgemm's.
+// run inside a pool task. Skinny products run in the blocks OpenBLAS computes unpacked, as sgemm's, and
+// a single row of c as a matrix-vector product.
 void nnk_gemm_serial(bool ta, bool tb, int M, int N, int K, float alpha, const float* a, int lda, const float* b,
                      int ldb, float beta, float* c, int ldc);
 

@@ -244,8 +244,8 @@ void pad_sample(float* xp, const float* x, const Geo& g, const Direct& d) {
 
 constexpr int VB = 64;   // outputs per register block
 
-// Outputs t0 .. t0+n of one channel (n <= VB): the bias plus every tap's weight times the padded plane
-// at the tap's offset, in tap order.
+// n <= VB outputs of one channel, src being the padded plane at the first: the bias plus every tap's
+// weight times the plane at the tap's offset, in tap order.
 NNK_INLINE void direct_block_tail(float* out, const float* src, const float* wo, const int64_t* off, int taps, float b,
                                   int n) {
     for (int l = 0; l < n; l++) {
