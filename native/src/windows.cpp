@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// Convolution (im2col + our GEMM over groups of samples, so the column buffer is bounded by the
-// group, not the batch) and pooling over NCHW rows. Plain loops beside the GEMM; the GEMM splits by shape
-// only (gemm.cpp), so results are the same for every thread count.
+// Convolution and pooling over NCHW rows. Convolution runs over groups of samples, so its scratch is
+// bounded by the group, not the batch: directly over zero-padded planes for stride 1 (below), else
+// im2col + our GEMM. Every split is by shape only (here and in gemm.cpp), so results are the same for
+// every thread count.
 #include <math.h>
 #include <string.h>
 #include "nnk_internal.h"
@@ -207,142 +208,301 @@ void conv_backward_weight_task(void* ctx, int64_t begin, int64_t end, int part) 
     }
 }
 
-// Small patches (C·kh·kw <= 32, at most 16 output channels, stride and dilation 1: a first layer on
-// images): the products run
-// directly instead of through im2col columns K times the input's size. The sample is copied into a
-// zero-padded plane of row length Wp = W + 2pw; then output t = i·Wp + j of a tap (ki, kj) reads the
-// padded plane at t + ki·Wp + kj, one contiguous run over all rows (columns j >= OW are computed and
-// dropped), so each output vector sums every tap in registers before one store.
-struct Direct {
-    int Hp, Wp;
-    int64_t plane;   // C·Hp·Wp + Wp: the padded sample, and a margin the last row's taps read past
-    int64_t rows;    // OH·Wp: the wide output (or gradient) of one channel
+// Stride-1 convolutions run directly, without im2col columns K times the input's size (the direct_*
+// rules say when). A sample is copied into a zero-padded plane of row length Wp; then output
+// t = i·Wp + j reads tap (ch, ki, kj) at t + ch·Hp·Wp + ki·dh·Wp + kj·dw of the plane, one contiguous
+// run over all rows (columns j >= OW are computed and dropped). The convolution is thus a product
+// whose right operand's rows are shifted views of one plane, computed in register blocks of up to
+// 6 output channels × 4 vectors of 16 positions that sum every tap before one store. The input
+// gradient is the same product over the output gradient padded by d·(k−1)−p, with the kernel flipped
+// and its channel axes swapped; the weight gradient reduces the product's other dimension.
+constexpr int MAX_TAPS = 1024;
+
+struct Plane {
+    int C, Hp, Wp;
+    int64_t size;   // C·Hp·Wp + 16: the margin the last vector of a row run reads past
+    int64_t rows;   // positions of one output channel, a multiple of 16: OH·Wp rounded up
 };
 
-Direct direct_geometry(const Geo& g) {
-    Direct d;
-    d.Hp = g.H + 2 * g.ph;
-    d.Wp = g.W + 2 * g.pw;
-    d.plane = (int64_t) g.C * d.Hp * d.Wp + d.Wp;
-    d.rows = (int64_t) g.OH * d.Wp;
-    return d;
+Plane plane(int C, int Hp, int Wp, int OH) {
+    return {C, Hp, Wp, (int64_t) C * Hp * Wp + 16, ((int64_t) OH * Wp + 15) / 16 * 16};
 }
 
-bool direct(const Conv& c) {
-    // few output channels too: there a GEMM's tiles (M = OC) are mostly empty; with more, it wins
-    if (!(c.K <= 32 && c.OC <= 16 && c.g.sh == 1 && c.g.sw == 1 && c.g.dh == 1 && c.g.dw == 1)) return false;
-    Direct d = direct_geometry(c.g);
-    return d.plane + c.OC * d.rows <= (c.K + c.OC) * c.ld();   // fits the slot's cols and wide
+Plane forward_plane(const Geo& g) { return plane(g.C, g.H + 2 * g.ph, g.W + 2 * g.pw, g.OH); }
+
+// The output gradient's plane for the input gradient: OC channels padded by d·(k−1)−p, H rows out
+Plane gradient_plane(const Geo& g, int OC) {
+    return plane(OC, g.OH + 2 * (g.dh * (g.kh - 1) - g.ph), g.OW + 2 * (g.dw * (g.kw - 1) - g.pw), g.H);
 }
 
-void pad_sample(float* xp, const float* x, const Geo& g, const Direct& d) {
-    memset(xp, 0, sizeof(float) * d.plane);
-    for (int ch = 0; ch < g.C; ch++)
-        for (int h = 0; h < g.H; h++)
-            memcpy(xp + ((int64_t) ch * d.Hp + h + g.ph) * d.Wp + g.pw, x + ((int64_t) ch * g.H + h) * g.W, sizeof(float) * g.W);
+struct Taps {
+    int n;
+    int64_t off[MAX_TAPS];   // in (ch, ki, kj) order, the order of a weight row
+};
+
+void taps(Taps& t, const Plane& p, int kh, int kw, int dh, int dw) {
+    t.n = p.C * kh * kw;
+    for (int ch = 0; ch < p.C; ch++)
+        for (int ki = 0; ki < kh; ki++)
+            for (int kj = 0; kj < kw; kj++)
+                t.off[(ch * kh + ki) * kw + kj] = ((int64_t) ch * p.Hp + ki * dh) * p.Wp + kj * dw;
 }
 
-constexpr int VB = 64;   // outputs per register block
-
-// n <= VB outputs of one channel, src being the padded plane at the first: the bias plus every tap's
-// weight times the plane at the tap's offset, in tap order.
-NNK_INLINE void direct_block_tail(float* out, const float* src, const float* wo, const int64_t* off, int taps, float b,
-                                  int n) {
-    for (int l = 0; l < n; l++) {
-        float acc = b;
-        for (int t = 0; t < taps; t++) acc += wo[t] * src[off[t] + l];
-        out[l] = acc;
-    }
+// d[0..n) = s[0..n) in fixed-size pieces the compiler inlines: rows here are a few dozen floats, where a
+// call to memcpy costs more than the copy
+NNK_INLINE void copy_floats(float* d, const float* s, int64_t n) {
+    for (; n >= 16; n -= 16, d += 16, s += 16) memcpy(d, s, 64);
+    if (n & 8) { memcpy(d, s, 32); d += 8; s += 8; }
+    if (n & 4) { memcpy(d, s, 16); d += 4; s += 4; }
+    if (n & 2) { memcpy(d, s, 8); d += 2; s += 2; }
+    if (n & 1) *d = *s;
 }
 
-// A whole block of VB outputs, the same sums in 16-wide vectors held in registers (written with
-// GCC's vector extension: left to itself, the compiler kept the accumulators in memory).
+// xp = x (C, H, W) placed at row ph, column pw of a zeroed plane of row length Wp
+NNK_INLINE void pad_into(float* xp, const float* x, int H, int W, int ph, int pw, const Plane& p) {
+    memset(xp, 0, sizeof(float) * p.size);
+    for (int ch = 0; ch < p.C; ch++)
+        for (int h = 0; h < H; h++)
+            copy_floats(xp + ((int64_t) ch * p.Hp + h + ph) * p.Wp + pw, x + ((int64_t) ch * H + h) * W, W);
+}
+
+// GCC's vector extension: left to itself, the compiler kept the accumulators in memory.
 typedef float v16 __attribute__((vector_size(64)));
 
-NNK_INLINE void direct_block(float* out, const float* src, const float* wo, const int64_t* off, int taps, float b) {
-    static_assert(VB == 64, "four vectors of 16");
-    v16 acc[4];
-    for (int q = 0; q < 4; q++) acc[q] = b - (v16){};
-    for (int t = 0; t < taps; t++) {
-        const float* x = src + off[t];
-        float w = wo[t];
-        for (int q = 0; q < 4; q++) {
-            v16 v;
-            memcpy(&v, x + 16 * q, sizeof v);   // an unaligned load
-            acc[q] += w * v;
-        }
+NNK_INLINE void load16(v16& v, const float* x) { memcpy(&v, x, sizeof v); }   // unaligned
+
+// y[o][0..16·NV) (row stride ldy) = Σ_tap wt[tap·M + o] · src[off[tap] ..], o < OB
+template <int OB, int NV>
+NNK_INLINE void shift_block(float* y, int64_t ldy, const float* wt, int M, const float* src, const Taps& tp) {
+    v16 acc[OB][NV];
+    for (int o = 0; o < OB; o++)
+        for (int q = 0; q < NV; q++) acc[o][q] = (v16){};
+    for (int t = 0; t < tp.n; t++) {
+        const float* x = src + tp.off[t];
+        const float* w = wt + (int64_t) t * M;
+        v16 v[NV];
+        for (int q = 0; q < NV; q++) load16(v[q], x + 16 * q);
+        for (int o = 0; o < OB; o++)
+            for (int q = 0; q < NV; q++) acc[o][q] += w[o] * v[q];
     }
-    memcpy(out, acc, sizeof acc);
+    for (int o = 0; o < OB; o++)
+        for (int q = 0; q < NV; q++) memcpy(y + o * ldy + 16 * q, &acc[o][q], sizeof(v16));
 }
 
-NNK_CLONES void direct_forward_sample(float* y, float* xp, float* yw, const float* x, const Conv& c) {
-    const Geo& g = c.g;
-    Direct d = direct_geometry(g);
-    pad_sample(xp, x, g, d);
-    int64_t off[32];   // direct() admits patches of at most 32 taps
-    for (int ch = 0; ch < g.C; ch++)
-        for (int ki = 0; ki < g.kh; ki++)
-            for (int kj = 0; kj < g.kw; kj++) off[(ch * g.kh + ki) * g.kw + kj] = ((int64_t) ch * d.Hp + ki) * d.Wp + kj;
-    int taps = (int) c.K;
-    for (int o = 0; o < c.OC; o++) {
-        float b = c.bias ? c.bias[o] : 0.0f;
-        const float* wo = c.weight + o * c.K;
-        for (int64_t t0 = 0; t0 < d.rows; t0 += VB) {
-            int n = d.rows - t0 < VB ? (int) (d.rows - t0) : VB;
-            if (n == VB) direct_block(yw + t0, xp + t0, wo, off, taps, b);
-            else direct_block_tail(yw + t0, xp + t0, wo, off, taps, b, n);
-        }
-        float* yo = y + o * c.S;
-        for (int i = 0; i < g.OH; i++) memcpy(yo + (int64_t) i * g.OW, yw + (int64_t) i * d.Wp, sizeof(float) * g.OW);
+template <int OB>
+NNK_INLINE void shift_blocks(float* y, int64_t ldy, const float* wt, int M, const float* src, const Taps& tp, int nv) {
+    switch (nv) {
+        case 4: shift_block<OB, 4>(y, ldy, wt, M, src, tp); break;
+        case 3: shift_block<OB, 3>(y, ldy, wt, M, src, tp); break;
+        case 2: shift_block<OB, 2>(y, ldy, wt, M, src, tp); break;
+        default: shift_block<OB, 1>(y, ldy, wt, M, src, tp); break;
     }
 }
 
-// Σ a[k]·b[k] in 16 interleaved partial sums combined in a fixed order
-NNK_CLONES float dot16(const float* a, const float* b, int64_t n) {
-    float acc[16] = {0};
-    int64_t k = 0;
-    for (; k + 16 <= n; k += 16)
-        for (int l = 0; l < 16; l++) acc[l] += a[k + l] * b[k + l];
-    float s = 0.0f;
-    for (int l = 0; l < 16; l++) s += acc[l];
-    for (; k < n; k++) s += a[k] * b[k];
-    return s;
+// y (M × rows, row stride ldy) = the product of wt (taps × M) with the shifted views of src
+NNK_INLINE void shift_product(float* y, int64_t ldy, const float* wt, int M, const float* src, const Taps& tp,
+                              int64_t rows) {
+    for (int64_t t0 = 0; t0 < rows; t0 += 64) {
+        int nv = (int) ((rows - t0 < 64 ? rows - t0 : 64) / 16);
+        int o = 0;
+        for (; o + 6 <= M; o += 6) shift_blocks<6>(y + o * ldy + t0, ldy, wt + o, M, src + t0, tp, nv);
+        float* yo = y + o * ldy + t0;
+        switch (M - o) {
+            case 5: shift_blocks<5>(yo, ldy, wt + o, M, src + t0, tp, nv); break;
+            case 4: shift_blocks<4>(yo, ldy, wt + o, M, src + t0, tp, nv); break;
+            case 3: shift_blocks<3>(yo, ldy, wt + o, M, src + t0, tp, nv); break;
+            case 2: shift_blocks<2>(yo, ldy, wt + o, M, src + t0, tp, nv); break;
+            case 1: shift_blocks<1>(yo, ldy, wt + o, M, src + t0, tp, nv); break;
+            default: break;
+        }
+    }
 }
 
-// partial[o][tap] += Σ_t dyw[o][t] · xp[t + tap's offset], dyw being dy with zero columns j >= OW
-void direct_weight_sample(float* partial, float* xp, float* dyw, const float* dy, const float* x, const Conv& c) {
+NNK_INLINE float lanes_total(const v16& a) {   // a fixed pairwise order
+    float l[16];
+    memcpy(l, &a, sizeof l);
+    for (int w = 8; w >= 1; w /= 2)
+        for (int k = 0; k < w; k++) l[k] += l[k + w];
+    return l[0];
+}
+
+typedef int i16 __attribute__((vector_size(64)));
+
+// One level of the transposing sum: lanes of a and b in halves of w, folded pairwise
+NNK_INLINE void fold(v16& out, const v16& a, const v16& b, int w) {
+    i16 lo, hi;
+    for (int l = 0; l < 16; l++) {   // lane l takes piece l / w of [a | b], cut into pieces of w lanes
+        int piece = l / w, at = l % w;
+        lo[l] = piece * 2 * w + at;
+        hi[l] = piece * 2 * w + w + at;
+    }
+    out = __builtin_shuffle(a, b, lo) + __builtin_shuffle(a, b, hi);
+}
+
+// sums[k] = the lanes of v[k] totalled, for 16 vectors at once (15 vector adds instead of 240 scalar ones),
+// in a fixed order
+NNK_INLINE void lanes_totals16(v16& sums, const v16* v) {
+    v16 r[8], s[4], t[2];
+    for (int k = 0; k < 8; k++) fold(r[k], v[2 * k], v[2 * k + 1], 8);
+    for (int k = 0; k < 4; k++) fold(s[k], r[2 * k], r[2 * k + 1], 4);
+    for (int k = 0; k < 2; k++) fold(t[k], s[2 * k], s[2 * k + 1], 2);
+    fold(sums, t[0], t[1], 1);
+}
+
+// partial[o·K + tap] += Σ_sample Σ_t dy[o][t] · x[off[tap] + t] for o < OB, tap < TB of the block; dy
+// has zeros where the wide positions are dropped, so every t of the run counts
+template <int OB, int TB>
+NNK_INLINE void reduce_block(float* partial, int64_t K, const float* dy, int64_t ldd, const float* x,
+                             const int64_t* off, int m, int64_t dy_step, int64_t x_step, int64_t rows) {
+    v16 acc[OB][TB];
+    for (int o = 0; o < OB; o++)
+        for (int k = 0; k < TB; k++) acc[o][k] = (v16){};
+    for (int n = 0; n < m; n++, dy += dy_step, x += x_step)
+        for (int64_t t = 0; t < rows; t += 16) {
+            v16 d[OB], v[TB];
+            for (int o = 0; o < OB; o++) load16(d[o], dy + o * ldd + t);
+            for (int k = 0; k < TB; k++) load16(v[k], x + off[k] + t);
+            for (int o = 0; o < OB; o++)
+                for (int k = 0; k < TB; k++) acc[o][k] += d[o] * v[k];
+        }
+    if (OB == 4 && TB == 4) {
+        v16 sums;
+        lanes_totals16(sums, &acc[0][0]);
+        float l[16];
+        memcpy(l, &sums, sizeof l);
+        for (int o = 0; o < OB; o++)
+            for (int k = 0; k < TB; k++) partial[o * K + k] += l[o * TB + k];
+        return;
+    }
+    for (int o = 0; o < OB; o++)
+        for (int k = 0; k < TB; k++) partial[o * K + k] += lanes_total(acc[o][k]);
+}
+
+template <int OB>
+NNK_INLINE void reduce_blocks(float* partial, int64_t K, const float* dy, int64_t ldd, const float* x,
+                              const int64_t* off, int m, int64_t dy_step, int64_t x_step, int64_t rows, int tb) {
+    switch (tb) {
+        case 4: reduce_block<OB, 4>(partial, K, dy, ldd, x, off, m, dy_step, x_step, rows); break;
+        case 3: reduce_block<OB, 3>(partial, K, dy, ldd, x, off, m, dy_step, x_step, rows); break;
+        case 2: reduce_block<OB, 2>(partial, K, dy, ldd, x, off, m, dy_step, x_step, rows); break;
+        default: reduce_block<OB, 1>(partial, K, dy, ldd, x, off, m, dy_step, x_step, rows); break;
+    }
+}
+
+// partial (OC × taps) += the weight gradient of m samples whose planes (x) and wide output gradients
+// (dy, OC × rows each) sit one after another
+NNK_INLINE void shift_reduce(float* partial, int OC, const float* dy, const float* x, const Taps& tp, int m,
+                             int64_t x_step, int64_t rows) {
+    int64_t dy_step = OC * rows;
+    for (int o = 0; o < OC; o += 4) {
+        int ob = OC - o < 4 ? OC - o : 4;
+        for (int k = 0; k < tp.n; k += 4) {
+            int tb = tp.n - k < 4 ? tp.n - k : 4;
+            float* p = partial + o * tp.n + k;
+            const float* d = dy + o * rows;
+            switch (ob) {
+                case 4: reduce_blocks<4>(p, tp.n, d, rows, x, tp.off + k, m, dy_step, x_step, rows, tb); break;
+                case 3: reduce_blocks<3>(p, tp.n, d, rows, x, tp.off + k, m, dy_step, x_step, rows, tb); break;
+                case 2: reduce_blocks<2>(p, tp.n, d, rows, x, tp.off + k, m, dy_step, x_step, rows, tb); break;
+                default: reduce_blocks<1>(p, tp.n, d, rows, x, tp.off + k, m, dy_step, x_step, rows, tb); break;
+            }
+        }
+    }
+}
+
+int64_t slot_floats(const Conv& c) { return (c.K + c.OC) * c.ld(); }   // a slot's cols and wide
+
+// Direct products for stride 1 wherever the GEMM path does not run transposed: there, with many output
+// channels and deep patches, OpenBLAS's AVX-512 kernels are as fast; with fewer, im2col + GEMM is
+// several times slower (the benchmark networks' layers). Functions of the shape only, like every
+// choice here; each also needs its planes to fit the slot.
+bool direct(const Conv& c) { return c.g.sh == 1 && c.g.sw == 1 && c.K <= MAX_TAPS && !transposed_forward(c); }
+
+bool direct_forward(const Conv& c) {
+    Plane p = forward_plane(c.g);
+    return direct(c) && p.size + c.OC * p.rows <= slot_floats(c);
+}
+
+bool direct_input(const Conv& c) {
     const Geo& g = c.g;
-    Direct d = direct_geometry(g);
-    pad_sample(xp, x, g, d);
-    memset(dyw, 0, sizeof(float) * c.OC * d.rows);
-    for (int o = 0; o < c.OC; o++)
-        for (int i = 0; i < g.OH; i++)
-            memcpy(dyw + o * d.rows + (int64_t) i * d.Wp, dy + o * c.S + (int64_t) i * g.OW, sizeof(float) * g.OW);
-    for (int o = 0; o < c.OC; o++)
-        for (int ch = 0; ch < g.C; ch++)
-            for (int ki = 0; ki < g.kh; ki++)
-                for (int kj = 0; kj < g.kw; kj++)
-                    partial[o * c.K + (ch * g.kh + ki) * g.kw + kj] +=
-                            dot16(dyw + o * d.rows, xp + ((int64_t) ch * d.Hp + ki) * d.Wp + kj, d.rows);
+    // the output gradient is padded by d·(k−1)−p, which must not be negative
+    if (!direct(c) || g.ph > g.dh * (g.kh - 1) || g.pw > g.dw * (g.kw - 1) || (int64_t) c.OC * g.kh * g.kw > MAX_TAPS)
+        return false;
+    Plane p = gradient_plane(g, c.OC);
+    return p.size + g.C * p.rows <= slot_floats(c);
 }
 
-void direct_forward_task(void* ctx, int64_t begin, int64_t end, int part) {
-    const Conv& c = *static_cast<const Conv*>(ctx);
-    float* xp = c.cols(part);
-    float* yw = xp + direct_geometry(c.g).plane;
-    for (int64_t grp = begin; grp < end; grp++)
-        for (int n = c.first(grp), e = n + c.count(grp); n < e; n++)
-            direct_forward_sample(c.out + (int64_t) n * c.OC * c.S, xp, yw, c.inp + (int64_t) n * c.g.C * c.g.H * c.g.W, c);
+bool direct_weight(const Conv& c) {
+    Plane p = forward_plane(c.g);
+    return direct(c) && c.group * (p.size + c.OC * p.rows) <= slot_floats(c);   // a whole group's planes
 }
 
-void direct_weight_task(void* ctx, int64_t begin, int64_t end, int part) {
+// y (OC, OH, OW) = the wide rows' first OW columns + bias
+NNK_INLINE void narrow(float* y, const float* wide, int64_t ld, const float* bias, int channels, int OH, int OW, int Wp) {
+    for (int o = 0; o < channels; o++) {
+        float b = bias ? bias[o] : 0.0f;
+        for (int i = 0; i < OH; i++) {
+            const float* w = wide + o * ld + (int64_t) i * Wp;
+            float* yo = y + ((int64_t) o * OH + i) * OW;
+            for (int j = 0; j < OW; j++) yo[j] = w[j] + b;
+        }
+    }
+}
+
+NNK_CLONES void direct_forward_task(void* ctx, int64_t begin, int64_t end, int part) {
     const Conv& c = *static_cast<const Conv*>(ctx);
+    const Geo& g = c.g;
+    Plane p = forward_plane(g);
+    Taps tp;
+    taps(tp, p, g.kh, g.kw, g.dh, g.dw);
     float* xp = c.cols(part);
-    float* dyw = xp + direct_geometry(c.g).plane;
+    float* yw = xp + p.size;
     for (int64_t grp = begin; grp < end; grp++)
-        for (int n = c.first(grp), e = n + c.count(grp); n < e; n++)
-            direct_weight_sample(c.partial(part), xp, dyw, c.dout + (int64_t) n * c.OC * c.S,
-                                 c.inp + (int64_t) n * c.g.C * c.g.H * c.g.W, c);
+        for (int n = c.first(grp), e = n + c.count(grp); n < e; n++) {
+            pad_into(xp, c.inp + (int64_t) n * g.C * g.H * g.W, g.H, g.W, g.ph, g.pw, p);
+            shift_product(yw, p.rows, c.partial(0), c.OC, xp, tp, p.rows);   // Wᵀ is in slot 0's partial area
+            narrow(c.out + (int64_t) n * c.OC * c.S, yw, p.rows, c.bias, c.OC, g.OH, g.OW, p.Wp);
+        }
+}
+
+NNK_CLONES void direct_input_task(void* ctx, int64_t begin, int64_t end, int part) {
+    const Conv& c = *static_cast<const Conv*>(ctx);
+    const Geo& g = c.g;
+    Plane p = gradient_plane(g, c.OC);
+    Taps tp;
+    taps(tp, p, g.kh, g.kw, g.dh, g.dw);
+    float* dyp = c.cols(part);
+    float* xw = dyp + p.size;
+    for (int64_t grp = begin; grp < end; grp++)
+        for (int n = c.first(grp), e = n + c.count(grp); n < e; n++) {
+            pad_into(dyp, c.dout + (int64_t) n * c.OC * c.S, g.OH, g.OW, (p.Hp - g.OH) / 2, (p.Wp - g.OW) / 2, p);
+            shift_product(xw, p.rows, c.partial(0), g.C, dyp, tp, p.rows);   // the flipped kernel
+            narrow(c.dinp + (int64_t) n * g.C * g.H * g.W, xw, p.rows, nullptr, g.C, g.H, g.W, p.Wp);
+        }
+}
+
+NNK_CLONES void direct_weight_task(void* ctx, int64_t begin, int64_t end, int part) {
+    const Conv& c = *static_cast<const Conv*>(ctx);
+    const Geo& g = c.g;
+    Plane p = forward_plane(g);
+    Taps tp;
+    taps(tp, p, g.kh, g.kw, g.dh, g.dw);
+    float* xs = c.cols(part);
+    float* dys = xs + c.group * p.size;
+    for (int64_t grp = begin; grp < end; grp++) {
+        int n0 = c.first(grp), m = c.count(grp);
+        for (int j = 0; j < m; j++) {
+            int n = n0 + j;
+            pad_into(xs + j * p.size, c.inp + (int64_t) n * g.C * g.H * g.W, g.H, g.W, g.ph, g.pw, p);
+            float* dy = dys + (int64_t) j * c.OC * p.rows;   // wide rows, zero past each row's OW columns
+            memset(dy, 0, sizeof(float) * c.OC * p.rows);
+            for (int o = 0; o < c.OC; o++)
+                for (int i = 0; i < g.OH; i++)
+                    copy_floats(dy + o * p.rows + (int64_t) i * p.Wp, c.dout + ((int64_t) n * c.OC + o) * c.S + (int64_t) i * g.OW,
+                                g.OW);
+        }
+        shift_reduce(c.partial(part), c.OC, dys, xs, tp, m, p.size, p.rows);
+    }
 }
 
 Conv conv(float* scratch, int N, int OC, int group, int slots, const Geo& g) {
@@ -364,8 +524,8 @@ NNK_API void conv2d_forward(float* out, const float* inp, const float* weight, c
                             int N, int OC, int group, int slots, GEO_PARAMS) {
     Conv c = conv(scratch, N, OC, group, slots, geo(GEO_ARGS));
     c.out = out; c.inp = inp; c.weight = weight; c.bias = bias;
-    bool d = direct(c);
-    if (!d && transposed_forward(c)) {
+    bool d = direct_forward(c);
+    if (d || transposed_forward(c)) {   // Wᵀ (K, OC) into slot 0's partial area, unused by the forward pass
         float* wt = c.partial(0);
         for (int o = 0; o < OC; o++)
             for (int64_t k = 0; k < c.K; k++) wt[k * OC + o] = weight[o * c.K + k];
@@ -377,7 +537,17 @@ NNK_API void conv2d_backward_input(float* dinp, const float* dout, const float* 
                                    int N, int OC, int group, int slots, GEO_PARAMS) {
     Conv c = conv(scratch, N, OC, group, slots, geo(GEO_ARGS));
     c.dinp = dinp; c.dout = dout; c.weight = weight;
-    nnk_run_parts(conv_backward_input_task, &c, groups(c), slots, 1);
+    bool d = direct_input(c);
+    if (d) {   // the flipped kernel (OC·kh·kw, C) into slot 0's partial area: tap (o, kh−1−ki, kw−1−kj) of input c
+        float* wf = c.partial(0);
+        for (int o = 0; o < OC; o++)
+            for (int ch = 0; ch < C; ch++)
+                for (int ki = 0; ki < kh; ki++)
+                    for (int kj = 0; kj < kw; kj++)
+                        wf[((int64_t) (o * kh + kh - 1 - ki) * kw + kw - 1 - kj) * C + ch] =
+                                weight[((int64_t) (o * C + ch) * kh + ki) * kw + kj];
+    }
+    nnk_run_parts(d ? direct_input_task : conv_backward_input_task, &c, groups(c), slots, 1);
 }
 
 NNK_API void conv2d_backward_weight(float* dweight, float* dbias, const float* dout, const float* inp, float* scratch,
@@ -385,7 +555,7 @@ NNK_API void conv2d_backward_weight(float* dweight, float* dbias, const float* d
     Conv c = conv(scratch, N, OC, group, slots, geo(GEO_ARGS));
     c.dweight = dweight; c.dout = dout; c.inp = inp;
     for (int p = 0; p < slots; p++) memset(c.partial(p), 0, sizeof(float) * OC * c.K);
-    bool d = direct(c);
+    bool d = direct_weight(c);
     nnk_run_parts(d ? direct_weight_task : conv_backward_weight_task, &c, groups(c), slots, 1);
     for (int p = 0; p < slots; p++) {   // in slot order: the same sums whoever ran the slots
         const float* q = c.partial(p);  // (OC, K) from the direct path, (K, OC) from the GEMM's

@@ -20,9 +20,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * NativeBackend's convolution (im2col + GEMM) and pooling ≡ the reference's loops of the definitions,
- * on awkward geometry: 1×1 kernels, strides larger than the kernel, padding of half the kernel,
- * dilation 2, non-square kernels and inputs, 1, 3 and 17 channels, batch 1.
+ * NativeBackend's convolution (direct for stride 1, else im2col + GEMM; transposed with many outputs)
+ * and pooling ≡ the reference's loops of the definitions, on awkward geometry: 1×1 kernels, strides
+ * larger than the kernel, padding of half the kernel, dilation 2, non-square kernels and inputs, 1, 3
+ * and 17 channels, batch 1.
  */
 @Tag("blas")
 class NativeWindowEquivalenceTest {
@@ -43,8 +44,13 @@ class NativeWindowEquivalenceTest {
                 new int[] {2, 8, 6, 14, 14, 5, 5, 1, 1, 0, 0, 1, 1},   // and its second
                 new int[] {2, 5, 3, 9, 5, 4, 2, 3, 2, 2, 1, 1, 3},     // padding >= kernel/2, dilation 3 on W
                 new int[] {37, 8, 3, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1},  // two groups of samples (19 + 18), two slots
+                new int[] {37, 8, 3, 16, 16, 3, 3, 2, 2, 1, 1, 1, 1},  // the same through im2col + GEMM (stride 2)
                 new int[] {6, 4, 1, 200, 200, 3, 3, 1, 1, 1, 1, 1, 1}, // a group per sample, 4 slots (direct)
-                new int[] {5, 4, 4, 120, 120, 3, 3, 1, 1, 1, 1, 1, 1}, // a group per sample, 4 slots (GEMM)
+                new int[] {5, 4, 4, 120, 120, 3, 2, 2, 1, 1, 1, 1, 1}, // a group per sample, 4 slots (GEMM)
+                new int[] {2, 4, 3, 11, 10, 3, 3, 1, 1, 2, 4, 2, 2},   // dilation 2, direct, input gradient padded by 2 and 0
+                new int[] {2, 3, 2, 5, 6, 1, 1, 1, 1, 1, 1, 1, 1},     // 1×1 padded: the input gradient through GEMM
+                new int[] {3, 17, 17, 9, 8, 3, 3, 1, 1, 1, 1, 1, 1},   // 17 in and out: every register block size
+                new int[] {1, 4, 120, 6, 6, 3, 3, 1, 1, 0, 0, 1, 1},   // 1,080 taps: over the direct limit
                 new int[] {37, 32, 3, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1}, // 32 outputs: the transposed forward, in groups
                 new int[] {5, 64, 8, 40, 40, 3, 3, 1, 1, 0, 0, 1, 1},  // 64 outputs, a group per sample (network D's kind)
                 new int[] {3, 48, 3, 9, 7, 3, 2, 2, 1, 1, 0, 2, 1})    // 48 outputs, stride, padding and dilation
