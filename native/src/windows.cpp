@@ -268,6 +268,7 @@ NNK_INLINE void pad_into(float* xp, const float* x, int H, int W, int ph, int pw
 
 // GCC's vector extension: left to itself, the compiler kept the accumulators in memory.
 typedef float v16 __attribute__((vector_size(64)));
+typedef int i16 __attribute__((vector_size(64)));
 
 NNK_INLINE void load16(v16& v, const float* x) { memcpy(&v, x, sizeof v); }   // unaligned
 
@@ -325,8 +326,6 @@ NNK_INLINE float lanes_total(const v16& a) {   // a fixed pairwise order
         for (int k = 0; k < w; k++) l[k] += l[k + w];
     return l[0];
 }
-
-typedef int i16 __attribute__((vector_size(64)));
 
 // One level of the transposing sum: lanes of a and b in halves of w, folded pairwise
 NNK_INLINE void fold(v16& out, const v16& a, const v16& b, int w) {
@@ -677,17 +676,24 @@ NNK_CLONES void maxpool_planes(void* ctx, int64_t begin, int64_t end, int) {
     }
 }
 
-void maxpool_check(void* ctx, int64_t begin, int64_t end, int part) {
+NNK_INLINE bool bad_position(float a, float in) { return !(a >= 0.0f && a < in) || a != truncf(a); }
+
+// Finds the first position outside the sample, by blocks of branch-free (vectorizable) tests
+NNK_CLONES void maxpool_check(void* ctx, int64_t begin, int64_t end, int part) {
     Pool& q = *static_cast<Pool*>(ctx);
     float in = (float) q.in();
     q.bad[part] = -1;
-    for (int64_t k = begin; k < end; k++) {
-        float a = q.argmax[k];
-        if (!(a >= 0.0f && a < in) || a != (float) (int64_t) a) { q.bad[part] = k; return; }
+    for (int64_t k0 = begin; k0 < end; k0 += 256) {
+        int64_t k1 = end - k0 < 256 ? end : k0 + 256;
+        int any = 0;
+        for (int64_t k = k0; k < k1; k++) any |= bad_position(q.argmax[k], in);
+        if (!any) continue;
+        for (int64_t k = k0; k < k1; k++)
+            if (bad_position(q.argmax[k], in)) { q.bad[part] = k; return; }
     }
 }
 
-void maxpool_backward_samples(void* ctx, int64_t begin, int64_t end, int) {
+NNK_CLONES void maxpool_backward_samples(void* ctx, int64_t begin, int64_t end, int) {
     const Pool& q = *static_cast<const Pool*>(ctx);
     int64_t in = q.in(), out = q.g.C * q.plane_out();
     for (int64_t n = begin; n < end; n++) {

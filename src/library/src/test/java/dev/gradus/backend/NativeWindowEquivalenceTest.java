@@ -65,7 +65,12 @@ class NativeWindowEquivalenceTest {
                 new int[] {2, 17, 5, 6, 2, 3, 2, 1, 1, 1, 1, 1},
                 new int[] {3, 2, 9, 9, 3, 3, 1, 1, 1, 1, 1, 1},
                 new int[] {2, 3, 10, 7, 1, 1, 3, 2, 0, 0, 1, 1},       // 1×1, stride > kernel
-                new int[] {2, 2, 11, 11, 3, 2, 4, 3, 0, 1, 1, 1})      // stride > kernel, non-square
+                new int[] {2, 2, 11, 11, 3, 2, 4, 3, 0, 1, 1, 1},      // stride > kernel, non-square
+                new int[] {3, 6, 28, 28, 2, 2, 2, 2, 0, 0, 1, 1},      // the benchmark networks' pooling
+                new int[] {2, 16, 10, 10, 2, 2, 2, 2, 0, 0, 1, 1},
+                new int[] {1, 2, 9, 100, 2, 2, 2, 2, 0, 0, 1, 1},      // odd height: the last row unused
+                new int[] {1, 1, 60, 200, 2, 2, 2, 2, 0, 0, 1, 1},     // a wide plane
+                new int[] {2, 3, 7, 9, 2, 2, 2, 2, 0, 0, 1, 1})        // odd width
                 .map(Arguments::of);
     }
 
@@ -153,7 +158,7 @@ class NativeWindowEquivalenceTest {
         Window2d g = window(s, 1);
         int out = g.channels() * g.outPlane();
         String at = "pool2d N=" + n + " " + g;
-        // values from a small set, with a ReLU's zeros: exact ties in most windows
+        // values from a small set, with a ReLU's zeros: exact ties in most windows; and a few NaNs
         SplittableRandom rnd = new SplittableRandom(g.hashCode());
         try (Tensor x = Tensor.allocate(n, g.inSize()); Tensor dy = Agreement.uniform(rnd, n, out, -1, 1);
              Tensor yn = Tensor.allocate(n, out); Tensor yr = Tensor.allocate(n, out);
@@ -161,7 +166,7 @@ class NativeWindowEquivalenceTest {
              Tensor dxn = Tensor.allocate(n, g.inSize()); Tensor dxr = Tensor.allocate(n, g.inSize())) {
             FloatBuffer xb = InUse.buffer(x);
             for (int i = 0; i < x.size(); i++) {
-                xb.put(i, Math.max(0, rnd.nextInt(-3, 4)) * 0.5f);
+                xb.put(i, rnd.nextInt(40) == 0 ? Float.NaN : Math.max(0, rnd.nextInt(-3, 4)) * 0.5f);
             }
             NATIVE.maxPool2dForward(yn, an, x, g);
             REFERENCE.maxPool2dForward(yr, ar, x, g);
