@@ -300,11 +300,14 @@ NNK_INLINE void shift_blocks(float* y, int64_t ldy, const float* wt, int M, cons
     }
 }
 
-// y (M × rows, row stride ldy) = the product of wt (taps × M) with the shifted views of src
+// y (M × rows, row stride ldy) = the product of wt (taps × M) with the shifted views of src. The rows'
+// vectors are dealt out evenly over the fewest blocks of at most 4 (9 = 3 + 3 + 3, not 4 + 4 + 1: a
+// block of one vector loads as often as it computes).
 NNK_INLINE void shift_product(float* y, int64_t ldy, const float* wt, int M, const float* src, const Taps& tp,
                               int64_t rows) {
-    for (int64_t t0 = 0; t0 < rows; t0 += 64) {
-        int nv = (int) ((rows - t0 < 64 ? rows - t0 : 64) / 16);
+    int64_t vectors = rows / 16, blocks = (vectors + 3) / 4;
+    for (int64_t blk = 0, t0 = 0; blk < blocks; blk++) {
+        int nv = (int) (vectors / blocks + (blk < vectors % blocks ? 1 : 0));
         int o = 0;
         for (; o + 6 <= M; o += 6) shift_blocks<6>(y + o * ldy + t0, ldy, wt + o, M, src + t0, tp, nv);
         float* yo = y + o * ldy + t0;
@@ -316,6 +319,7 @@ NNK_INLINE void shift_product(float* y, int64_t ldy, const float* wt, int M, con
             case 1: shift_blocks<1>(yo, ldy, wt + o, M, src + t0, tp, nv); break;
             default: break;
         }
+        t0 += 16 * nv;
     }
 }
 

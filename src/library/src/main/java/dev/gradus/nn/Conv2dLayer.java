@@ -7,8 +7,9 @@ import dev.gradus.backend.Window2d;
 
 /**
  * {@code out = conv2d(in, W) + b} over NCHW rows; W is viewed (OC, C·kh·kw). Its scratch is what
- * {@link Window2d#convScratch} says: im2col columns for a few groups of samples at a time, bounded
- * whatever the batch, allocated once per batch size with the workspace.
+ * {@link Window2d#convScratch} says: room for im2col columns (or, at stride 1, the native kernels'
+ * zero-padded planes) of a few groups of samples at a time, bounded whatever the batch, allocated
+ * once per batch size with the workspace.
  */
 final class Conv2dLayer implements Layer {
     private final Tensor weight;
