@@ -214,8 +214,9 @@ void conv_backward_weight_task(void* ctx, int64_t begin, int64_t end, int part) 
 // run over all rows (columns j >= OW are computed and dropped). The convolution is thus a product
 // whose right operand's rows are shifted views of one plane, computed in register blocks of up to
 // 6 output channels × 4 vectors of 16 positions that sum every tap before one store. The input
-// gradient is the same product over the output gradient padded by d·(k−1)−p, with the kernel flipped
-// and its channel axes swapped; the weight gradient reduces the product's other dimension.
+// gradient is Wᵀ times the output gradient's wide rows by the same kernel (its taps then are the
+// gradient's channels), each block of patch rows added into the plane at its taps' offsets as it is
+// stored; the weight gradient reduces the product's other dimension.
 constexpr int MAX_TAPS = 1024;
 
 struct Plane {
@@ -229,11 +230,6 @@ Plane plane(int C, int Hp, int Wp, int OH) {
 }
 
 Plane forward_plane(const Geo& g) { return plane(g.C, g.H + 2 * g.ph, g.W + 2 * g.pw, g.OH); }
-
-// The output gradient's plane for the input gradient: OC channels padded by d·(k−1)−p, H rows out
-Plane gradient_plane(const Geo& g, int OC) {
-    return plane(OC, g.OH + 2 * (g.dh * (g.kh - 1) - g.ph), g.OW + 2 * (g.dw * (g.kw - 1) - g.pw), g.H);
-}
 
 struct Taps {
     int n;
@@ -272,9 +268,18 @@ typedef int i16 __attribute__((vector_size(64)));
 
 NNK_INLINE void load16(v16& v, const float* x) { memcpy(&v, x, sizeof v); }   // unaligned
 
-// y[o][0..16·NV) (row stride ldy) = Σ_tap wt[tap·M + o] · src[off[tap] ..], o < OB
+// Where a product's rows go: row o is stored at y + o·ldy, or, given add_at, added into y + add_at[o]
+struct Rows {
+    float* y;
+    int64_t ldy;
+    const int64_t* add_at;
+    float* row(int o) const { return add_at ? y + add_at[o] : y + o * ldy; }
+    Rows from(int o, int64_t t0) const { return add_at ? Rows{y + t0, ldy, add_at + o} : Rows{y + o * ldy + t0, ldy, nullptr}; }
+};
+
+// rows o < OB, positions [0, 16·NV) of the product: Σ_tap wt[tap·M + o] · src[off[tap] ..]
 template <int OB, int NV>
-NNK_INLINE void shift_block(float* y, int64_t ldy, const float* wt, int M, const float* src, const Taps& tp) {
+NNK_INLINE void shift_block(const Rows& out, const float* wt, int M, const float* src, const Taps& tp) {
     v16 acc[OB][NV];
     for (int o = 0; o < OB; o++)
         for (int q = 0; q < NV; q++) acc[o][q] = (v16){};
@@ -286,37 +291,46 @@ NNK_INLINE void shift_block(float* y, int64_t ldy, const float* wt, int M, const
         for (int o = 0; o < OB; o++)
             for (int q = 0; q < NV; q++) acc[o][q] += w[o] * v[q];
     }
-    for (int o = 0; o < OB; o++)
-        for (int q = 0; q < NV; q++) memcpy(y + o * ldy + 16 * q, &acc[o][q], sizeof(v16));
-}
-
-template <int OB>
-NNK_INLINE void shift_blocks(float* y, int64_t ldy, const float* wt, int M, const float* src, const Taps& tp, int nv) {
-    switch (nv) {
-        case 4: shift_block<OB, 4>(y, ldy, wt, M, src, tp); break;
-        case 3: shift_block<OB, 3>(y, ldy, wt, M, src, tp); break;
-        case 2: shift_block<OB, 2>(y, ldy, wt, M, src, tp); break;
-        default: shift_block<OB, 1>(y, ldy, wt, M, src, tp); break;
+    for (int o = 0; o < OB; o++) {
+        float* y = out.row(o);
+        for (int q = 0; q < NV; q++) {
+            if (out.add_at) {
+                v16 prior;
+                load16(prior, y + 16 * q);
+                acc[o][q] += prior;
+            }
+            memcpy(y + 16 * q, &acc[o][q], sizeof(v16));
+        }
     }
 }
 
-// y (M × rows, row stride ldy) = the product of wt (taps × M) with the shifted views of src. The rows'
+template <int OB>
+NNK_INLINE void shift_blocks(const Rows& out, const float* wt, int M, const float* src, const Taps& tp, int nv) {
+    switch (nv) {
+        case 4: shift_block<OB, 4>(out, wt, M, src, tp); break;
+        case 3: shift_block<OB, 3>(out, wt, M, src, tp); break;
+        case 2: shift_block<OB, 2>(out, wt, M, src, tp); break;
+        default: shift_block<OB, 1>(out, wt, M, src, tp); break;
+    }
+}
+
+// out (M × rows) = the product of wt (taps × M) with the shifted views of src. The rows'
 // vectors are dealt out evenly over the fewest blocks of at most 4 (9 = 3 + 3 + 3, not 4 + 4 + 1: a
 // block of one vector loads as often as it computes).
-NNK_INLINE void shift_product(float* y, int64_t ldy, const float* wt, int M, const float* src, const Taps& tp,
+NNK_INLINE void shift_product(const Rows& out, const float* wt, int M, const float* src, const Taps& tp,
                               int64_t rows) {
     int64_t vectors = rows / 16, blocks = (vectors + 3) / 4;
     for (int64_t blk = 0, t0 = 0; blk < blocks; blk++) {
         int nv = (int) (vectors / blocks + (blk < vectors % blocks ? 1 : 0));
         int o = 0;
-        for (; o + 6 <= M; o += 6) shift_blocks<6>(y + o * ldy + t0, ldy, wt + o, M, src + t0, tp, nv);
-        float* yo = y + o * ldy + t0;
+        for (; o + 6 <= M; o += 6) shift_blocks<6>(out.from(o, t0), wt + o, M, src + t0, tp, nv);
+        Rows rest = out.from(o, t0);
         switch (M - o) {
-            case 5: shift_blocks<5>(yo, ldy, wt + o, M, src + t0, tp, nv); break;
-            case 4: shift_blocks<4>(yo, ldy, wt + o, M, src + t0, tp, nv); break;
-            case 3: shift_blocks<3>(yo, ldy, wt + o, M, src + t0, tp, nv); break;
-            case 2: shift_blocks<2>(yo, ldy, wt + o, M, src + t0, tp, nv); break;
-            case 1: shift_blocks<1>(yo, ldy, wt + o, M, src + t0, tp, nv); break;
+            case 5: shift_blocks<5>(rest, wt + o, M, src + t0, tp, nv); break;
+            case 4: shift_blocks<4>(rest, wt + o, M, src + t0, tp, nv); break;
+            case 3: shift_blocks<3>(rest, wt + o, M, src + t0, tp, nv); break;
+            case 2: shift_blocks<2>(rest, wt + o, M, src + t0, tp, nv); break;
+            case 1: shift_blocks<1>(rest, wt + o, M, src + t0, tp, nv); break;
             default: break;
         }
         t0 += 16 * nv;
@@ -426,13 +440,9 @@ bool direct_forward(const Conv& c) {
     return direct(c) && p.size + c.OC * p.rows <= slot_floats(c);
 }
 
-bool direct_input(const Conv& c) {
-    const Geo& g = c.g;
-    // the output gradient is padded by d·(k−1)−p, which must not be negative
-    if (!direct(c) || g.ph > g.dh * (g.kh - 1) || g.pw > g.dw * (g.kw - 1) || (int64_t) c.OC * g.kh * g.kw > MAX_TAPS)
-        return false;
-    Plane p = gradient_plane(g, c.OC);
-    return p.size + g.C * p.rows <= slot_floats(c);
+bool direct_input(const Conv& c) {   // the plane and the output gradient's wide rows
+    Plane p = forward_plane(c.g);
+    return direct(c) && c.OC <= MAX_TAPS && p.size + c.OC * p.rows <= slot_floats(c);
 }
 
 bool direct_weight(const Conv& c) {
@@ -463,24 +473,37 @@ NNK_CLONES void direct_forward_task(void* ctx, int64_t begin, int64_t end, int p
     for (int64_t grp = begin; grp < end; grp++)
         for (int n = c.first(grp), e = n + c.count(grp); n < e; n++) {
             pad_into(xp, c.inp + (int64_t) n * g.C * g.H * g.W, g.H, g.W, g.ph, g.pw, p);
-            shift_product(yw, p.rows, c.partial(0), c.OC, xp, tp, p.rows);   // Wᵀ is in slot 0's partial area
+            shift_product(Rows{yw, p.rows, nullptr}, c.partial(0), c.OC, xp, tp, p.rows);   // Wᵀ: slot 0's partial area
             narrow(c.out + (int64_t) n * c.OC * c.S, yw, p.rows, c.bias, c.OC, g.OH, g.OW, p.Wp);
         }
+}
+
+// dyw (OC × rows) = dy (OC, OH, OW) in wide rows of Wp, zero past each row's OW columns and the last row
+NNK_INLINE void widen(float* dyw, const float* dy, int OC, const Geo& g, const Plane& p) {
+    memset(dyw, 0, sizeof(float) * OC * p.rows);
+    for (int o = 0; o < OC; o++)
+        for (int i = 0; i < g.OH; i++)
+            copy_floats(dyw + o * p.rows + (int64_t) i * p.Wp, dy + ((int64_t) o * g.OH + i) * g.OW, g.OW);
 }
 
 NNK_CLONES void direct_input_task(void* ctx, int64_t begin, int64_t end, int part) {
     const Conv& c = *static_cast<const Conv*>(ctx);
     const Geo& g = c.g;
-    Plane p = gradient_plane(g, c.OC);
-    Taps tp;
+    Plane p = forward_plane(g);
+    Taps tp, dy_rows;   // the patch's taps in the plane; the output gradient's channels in its wide rows
     taps(tp, p, g.kh, g.kw, g.dh, g.dw);
-    float* dyp = c.cols(part);
-    float* xw = dyp + p.size;
+    dy_rows.n = c.OC;
+    for (int o = 0; o < c.OC; o++) dy_rows.off[o] = o * p.rows;
+    float* xp = c.cols(part);
+    float* dyw = xp + p.size;
     for (int64_t grp = begin; grp < end; grp++)
         for (int n = c.first(grp), e = n + c.count(grp); n < e; n++) {
-            pad_into(dyp, c.dout + (int64_t) n * c.OC * c.S, g.OH, g.OW, (p.Hp - g.OH) / 2, (p.Wp - g.OW) / 2, p);
-            shift_product(xw, p.rows, c.partial(0), g.C, dyp, tp, p.rows);   // the flipped kernel
-            narrow(c.dinp + (int64_t) n * g.C * g.H * g.W, xw, p.rows, nullptr, g.C, g.H, g.W, p.Wp);
+            widen(dyw, c.dout + (int64_t) n * c.OC * c.S, c.OC, g, p);
+            memset(xp, 0, sizeof(float) * p.size);
+            // Wᵀ·dy (K, rows), each patch row added into the plane at its tap (dropped columns add zeros)
+            shift_product(Rows{xp, 0, tp.off}, c.weight, (int) c.K, dyw, dy_rows, p.rows);
+            narrow(c.dinp + (int64_t) n * g.C * g.H * g.W, xp + (int64_t) g.ph * p.Wp + g.pw, (int64_t) p.Hp * p.Wp,
+                   nullptr, g.C, g.H, g.W, p.Wp);
         }
 }
 
@@ -497,12 +520,7 @@ NNK_CLONES void direct_weight_task(void* ctx, int64_t begin, int64_t end, int pa
         for (int j = 0; j < m; j++) {
             int n = n0 + j;
             pad_into(xs + j * p.size, c.inp + (int64_t) n * g.C * g.H * g.W, g.H, g.W, g.ph, g.pw, p);
-            float* dy = dys + (int64_t) j * c.OC * p.rows;   // wide rows, zero past each row's OW columns
-            memset(dy, 0, sizeof(float) * c.OC * p.rows);
-            for (int o = 0; o < c.OC; o++)
-                for (int i = 0; i < g.OH; i++)
-                    copy_floats(dy + o * p.rows + (int64_t) i * p.Wp, c.dout + ((int64_t) n * c.OC + o) * c.S + (int64_t) i * g.OW,
-                                g.OW);
+            widen(dys + (int64_t) j * c.OC * p.rows, c.dout + (int64_t) n * c.OC * c.S, c.OC, g, p);
         }
         shift_reduce(c.partial(part), c.OC, dys, xs, tp, m, p.size, p.rows);
     }
@@ -541,15 +559,6 @@ NNK_API void conv2d_backward_input(float* dinp, const float* dout, const float* 
     Conv c = conv(scratch, N, OC, group, slots, geo(GEO_ARGS));
     c.dinp = dinp; c.dout = dout; c.weight = weight;
     bool d = direct_input(c);
-    if (d) {   // the flipped kernel (OC·kh·kw, C) into slot 0's partial area: tap (o, kh−1−ki, kw−1−kj) of input c
-        float* wf = c.partial(0);
-        for (int o = 0; o < OC; o++)
-            for (int ch = 0; ch < C; ch++)
-                for (int ki = 0; ki < kh; ki++)
-                    for (int kj = 0; kj < kw; kj++)
-                        wf[((int64_t) (o * kh + kh - 1 - ki) * kw + kw - 1 - kj) * C + ch] =
-                                weight[((int64_t) (o * C + ch) * kh + ki) * kw + kj];
-    }
     nnk_run_parts(d ? direct_input_task : conv_backward_input_task, &c, groups(c), slots, 1);
 }
 
