@@ -337,14 +337,6 @@ NNK_INLINE void shift_product(const Rows& out, const float* wt, int M, const flo
     }
 }
 
-NNK_INLINE float lanes_total(const v16& a) {   // a fixed pairwise order
-    float l[16];
-    memcpy(l, &a, sizeof l);
-    for (int w = 8; w >= 1; w /= 2)
-        for (int k = 0; k < w; k++) l[k] += l[k + w];
-    return l[0];
-}
-
 // One level of the transposing sum: lanes of a and b in halves of w, folded pairwise
 NNK_INLINE void fold(v16& out, const v16& a, const v16& b, int w) {
     i16 lo, hi;
@@ -382,23 +374,24 @@ NNK_INLINE void reduce_block(float* partial, int64_t K, const float* dy, int64_t
             for (int o = 0; o < OB; o++)
                 for (int k = 0; k < TB; k++) acc[o][k] += d[o] * v[k];
         }
-    if (OB == 4 && TB == 4) {
-        v16 sums;
-        lanes_totals16(sums, &acc[0][0]);
-        float l[16];
-        memcpy(l, &sums, sizeof l);
-        for (int o = 0; o < OB; o++)
-            for (int k = 0; k < TB; k++) partial[o * K + k] += l[o * TB + k];
-        return;
-    }
+    static_assert(OB * TB <= 16, "one transposing sum");
+    v16 all[16];
+    for (int b = 0; b < 16; b++) all[b] = b < OB * TB ? acc[b / TB][b % TB] : (v16){};
+    v16 sums;
+    lanes_totals16(sums, all);
+    float l[16];
+    memcpy(l, &sums, sizeof l);
     for (int o = 0; o < OB; o++)
-        for (int k = 0; k < TB; k++) partial[o * K + k] += lanes_total(acc[o][k]);
+        for (int k = 0; k < TB; k++) partial[o * K + k] += l[o * TB + k];
 }
 
 template <int OB>
 NNK_INLINE void reduce_blocks(float* partial, int64_t K, const float* dy, int64_t ldd, const float* x,
                               const int64_t* off, int m, int64_t dy_step, int64_t x_step, int64_t rows, int tb) {
     switch (tb) {
+        case 5:
+            if constexpr (OB <= 3) { reduce_block<OB, 5>(partial, K, dy, ldd, x, off, m, dy_step, x_step, rows); break; }
+            [[fallthrough]];   // not a shape shift_reduce makes
         case 4: reduce_block<OB, 4>(partial, K, dy, ldd, x, off, m, dy_step, x_step, rows); break;
         case 3: reduce_block<OB, 3>(partial, K, dy, ldd, x, off, m, dy_step, x_step, rows); break;
         case 2: reduce_block<OB, 2>(partial, K, dy, ldd, x, off, m, dy_step, x_step, rows); break;
@@ -407,14 +400,16 @@ NNK_INLINE void reduce_blocks(float* partial, int64_t K, const float* dy, int64_
 }
 
 // partial (OC × taps) += the weight gradient of m samples whose planes (x) and wide output gradients
-// (dy, OC × rows each) sit one after another
+// (dy, OC × rows each) sit one after another. Blocks of 4 outputs × 4 taps, or 3 × 5 where the outputs
+// come in threes (a first layer's 6: no half-empty blocks).
 NNK_INLINE void shift_reduce(float* partial, int OC, const float* dy, const float* x, const Taps& tp, int m,
                              int64_t x_step, int64_t rows) {
     int64_t dy_step = OC * rows;
-    for (int o = 0; o < OC; o += 4) {
-        int ob = OC - o < 4 ? OC - o : 4;
-        for (int k = 0; k < tp.n; k += 4) {
-            int tb = tp.n - k < 4 ? tp.n - k : 4;
+    int OB = OC % 4 != 0 && OC % 3 == 0 ? 3 : 4, TB = OB == 3 ? 5 : 4;
+    for (int o = 0; o < OC; o += OB) {
+        int ob = OC - o < OB ? OC - o : OB;
+        for (int k = 0; k < tp.n; k += TB) {
+            int tb = tp.n - k < TB ? tp.n - k : TB;
             float* p = partial + o * tp.n + k;
             const float* d = dy + o * rows;
             switch (ob) {
