@@ -147,8 +147,8 @@ class NativeLibraryTest {
         sameForEveryThreadCount(new Window2d(3, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1), 8, 100);
         sameForEveryThreadCount(new Window2d(20, 16, 16, 3, 3, 2, 2, 1, 1, 1, 1), 8, 100);
         sameForEveryThreadCount(new Window2d(4, 120, 120, 3, 3, 1, 1, 1, 1, 1, 1), 8, 9);   // a group per sample
-        sameForEveryThreadCount(new Window2d(5, 20, 20, 3, 3, 1, 1, 0, 0, 1, 1), 40, 60);  // the transposed forward
-        sameForEveryThreadCount(new Window2d(8, 60, 60, 3, 3, 1, 1, 0, 0, 1, 1), 64, 5);   // and a group per sample
+        sameForEveryThreadCount(new Window2d(5, 20, 20, 3, 3, 2, 2, 0, 0, 1, 1), 40, 60);  // the transposed forward
+        sameForEveryThreadCount(new Window2d(8, 60, 60, 3, 3, 1, 1, 0, 0, 1, 1), 64, 5);   // direct, a group per sample
     }
 
     private static void sameForEveryThreadCount(Window2d g, int oc, int n) {

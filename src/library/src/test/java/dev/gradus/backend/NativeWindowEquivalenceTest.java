@@ -51,7 +51,8 @@ class NativeWindowEquivalenceTest {
                 new int[] {2, 3, 2, 5, 6, 1, 1, 1, 1, 1, 1, 1, 1},     // 1×1, padded
                 new int[] {3, 17, 17, 9, 8, 3, 3, 1, 1, 1, 1, 1, 1},   // 17 in and out: every register block size
                 new int[] {1, 4, 120, 6, 6, 3, 3, 1, 1, 0, 0, 1, 1},   // 1,080 taps: over the direct limit
-                new int[] {37, 32, 3, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1}, // 32 outputs: the transposed forward, in groups
+                new int[] {37, 32, 3, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1}, // 32 outputs, direct, in groups
+                new int[] {37, 32, 3, 16, 16, 3, 3, 2, 2, 1, 1, 1, 1}, // strided: the transposed GEMM forward, in groups
                 new int[] {5, 64, 8, 40, 40, 3, 3, 1, 1, 0, 0, 1, 1},  // 64 outputs, a group per sample (network D's kind)
                 new int[] {3, 48, 3, 9, 7, 3, 2, 2, 1, 1, 0, 2, 1})    // 48 outputs, stride, padding and dilation
                 .map(Arguments::of);
