@@ -219,17 +219,16 @@ void conv_backward_weight_task(void* ctx, int64_t begin, int64_t end, int part) 
 // stored; the weight gradient reduces the product's other dimension.
 constexpr int MAX_TAPS = 1024;
 
-struct Plane {
+struct Plane {       // a sample's C channels, zero-padded
     int C, Hp, Wp;
     int64_t size;   // C·Hp·Wp + 16: the margin the last vector of a row run reads past
     int64_t rows;   // positions of one output channel, a multiple of 16: OH·Wp rounded up
 };
 
-Plane plane(int C, int Hp, int Wp, int OH) {
-    return {C, Hp, Wp, (int64_t) C * Hp * Wp + 16, ((int64_t) OH * Wp + 15) / 16 * 16};
+Plane forward_plane(const Geo& g) {
+    int Hp = g.H + 2 * g.ph, Wp = g.W + 2 * g.pw;
+    return {g.C, Hp, Wp, (int64_t) g.C * Hp * Wp + 16, ((int64_t) g.OH * Wp + 15) / 16 * 16};
 }
-
-Plane forward_plane(const Geo& g) { return plane(g.C, g.H + 2 * g.ph, g.W + 2 * g.pw, g.OH); }
 
 struct Taps {
     int n;
@@ -255,11 +254,11 @@ NNK_INLINE void copy_floats(float* d, const float* s, int64_t n) {
 }
 
 // xp = x (C, H, W) placed at row ph, column pw of a zeroed plane of row length Wp
-NNK_INLINE void pad_into(float* xp, const float* x, int H, int W, int ph, int pw, const Plane& p) {
+NNK_INLINE void pad_into(float* xp, const float* x, const Geo& g, const Plane& p) {
     memset(xp, 0, sizeof(float) * p.size);
     for (int ch = 0; ch < p.C; ch++)
-        for (int h = 0; h < H; h++)
-            copy_floats(xp + ((int64_t) ch * p.Hp + h + ph) * p.Wp + pw, x + ((int64_t) ch * H + h) * W, W);
+        for (int h = 0; h < g.H; h++)
+            copy_floats(xp + ((int64_t) ch * p.Hp + h + g.ph) * p.Wp + g.pw, x + ((int64_t) ch * g.H + h) * g.W, g.W);
 }
 
 // GCC's vector extension: left to itself, the compiler kept the accumulators in memory.
@@ -467,7 +466,7 @@ NNK_CLONES void direct_forward_task(void* ctx, int64_t begin, int64_t end, int p
     float* yw = xp + p.size;
     for (int64_t grp = begin; grp < end; grp++)
         for (int n = c.first(grp), e = n + c.count(grp); n < e; n++) {
-            pad_into(xp, c.inp + (int64_t) n * g.C * g.H * g.W, g.H, g.W, g.ph, g.pw, p);
+            pad_into(xp, c.inp + (int64_t) n * g.C * g.H * g.W, g, p);
             shift_product(Rows{yw, p.rows, nullptr}, c.partial(0), c.OC, xp, tp, p.rows);   // Wᵀ: slot 0's partial area
             narrow(c.out + (int64_t) n * c.OC * c.S, yw, p.rows, c.bias, c.OC, g.OH, g.OW, p.Wp);
         }
@@ -514,7 +513,7 @@ NNK_CLONES void direct_weight_task(void* ctx, int64_t begin, int64_t end, int pa
         int n0 = c.first(grp), m = c.count(grp);
         for (int j = 0; j < m; j++) {
             int n = n0 + j;
-            pad_into(xs + j * p.size, c.inp + (int64_t) n * g.C * g.H * g.W, g.H, g.W, g.ph, g.pw, p);
+            pad_into(xs + j * p.size, c.inp + (int64_t) n * g.C * g.H * g.W, g, p);
             widen(dys + (int64_t) j * c.OC * p.rows, c.dout + (int64_t) n * c.OC * c.S, c.OC, g, p);
         }
         shift_reduce(c.partial(part), c.OC, dys, xs, tp, m, p.size, p.rows);
