@@ -235,12 +235,12 @@ struct Taps {
     int64_t off[MAX_TAPS];   // in (ch, ki, kj) order, the order of a weight row
 };
 
-void taps(Taps& t, const Plane& p, int kh, int kw, int dh, int dw) {
-    t.n = p.C * kh * kw;
+void taps(Taps& t, const Geo& g, const Plane& p) {
+    t.n = p.C * g.kh * g.kw;
     for (int ch = 0; ch < p.C; ch++)
-        for (int ki = 0; ki < kh; ki++)
-            for (int kj = 0; kj < kw; kj++)
-                t.off[(ch * kh + ki) * kw + kj] = ((int64_t) ch * p.Hp + ki * dh) * p.Wp + kj * dw;
+        for (int ki = 0; ki < g.kh; ki++)
+            for (int kj = 0; kj < g.kw; kj++)
+                t.off[(ch * g.kh + ki) * g.kw + kj] = ((int64_t) ch * p.Hp + ki * g.dh) * p.Wp + kj * g.dw;
 }
 
 // d[0..n) = s[0..n) in fixed-size pieces the compiler inlines: rows here are a few dozen floats, where a
@@ -357,10 +357,10 @@ NNK_INLINE void lanes_totals16(v16& sums, const v16* v) {
     fold(sums, t[0], t[1], 1);
 }
 
-// partial[o·K + tap] += Σ_sample Σ_t dy[o][t] · x[off[tap] + t] for o < OB, tap < TB of the block; dy
-// has zeros where the wide positions are dropped, so every t of the run counts
+// partial[o·K + tap] += Σ_sample Σ_t dy[o][t] · x[off[tap] + t] for o < OB, tap < TB of the block, dy's
+// rows `rows` apart; dy has zeros where the wide positions are dropped, so every t of the run counts
 template <int OB, int TB>
-NNK_INLINE void reduce_block(float* partial, int64_t K, const float* dy, int64_t ldd, const float* x,
+NNK_INLINE void reduce_block(float* partial, int64_t K, const float* dy, const float* x,
                              const int64_t* off, int m, int64_t dy_step, int64_t x_step, int64_t rows) {
     v16 acc[OB][TB];
     for (int o = 0; o < OB; o++)
@@ -368,7 +368,7 @@ NNK_INLINE void reduce_block(float* partial, int64_t K, const float* dy, int64_t
     for (int n = 0; n < m; n++, dy += dy_step, x += x_step)
         for (int64_t t = 0; t < rows; t += 16) {
             v16 d[OB], v[TB];
-            for (int o = 0; o < OB; o++) load16(d[o], dy + o * ldd + t);
+            for (int o = 0; o < OB; o++) load16(d[o], dy + o * rows + t);
             for (int k = 0; k < TB; k++) load16(v[k], x + off[k] + t);
             for (int o = 0; o < OB; o++)
                 for (int k = 0; k < TB; k++) acc[o][k] += d[o] * v[k];
@@ -385,16 +385,16 @@ NNK_INLINE void reduce_block(float* partial, int64_t K, const float* dy, int64_t
 }
 
 template <int OB>
-NNK_INLINE void reduce_blocks(float* partial, int64_t K, const float* dy, int64_t ldd, const float* x,
+NNK_INLINE void reduce_blocks(float* partial, int64_t K, const float* dy, const float* x,
                               const int64_t* off, int m, int64_t dy_step, int64_t x_step, int64_t rows, int tb) {
     switch (tb) {
         case 5:
-            if constexpr (OB <= 3) { reduce_block<OB, 5>(partial, K, dy, ldd, x, off, m, dy_step, x_step, rows); break; }
+            if constexpr (OB <= 3) { reduce_block<OB, 5>(partial, K, dy, x, off, m, dy_step, x_step, rows); break; }
             [[fallthrough]];   // not a shape shift_reduce makes
-        case 4: reduce_block<OB, 4>(partial, K, dy, ldd, x, off, m, dy_step, x_step, rows); break;
-        case 3: reduce_block<OB, 3>(partial, K, dy, ldd, x, off, m, dy_step, x_step, rows); break;
-        case 2: reduce_block<OB, 2>(partial, K, dy, ldd, x, off, m, dy_step, x_step, rows); break;
-        default: reduce_block<OB, 1>(partial, K, dy, ldd, x, off, m, dy_step, x_step, rows); break;
+        case 4: reduce_block<OB, 4>(partial, K, dy, x, off, m, dy_step, x_step, rows); break;
+        case 3: reduce_block<OB, 3>(partial, K, dy, x, off, m, dy_step, x_step, rows); break;
+        case 2: reduce_block<OB, 2>(partial, K, dy, x, off, m, dy_step, x_step, rows); break;
+        default: reduce_block<OB, 1>(partial, K, dy, x, off, m, dy_step, x_step, rows); break;
     }
 }
 
@@ -412,10 +412,10 @@ NNK_INLINE void shift_reduce(float* partial, int OC, const float* dy, const floa
             float* p = partial + o * tp.n + k;
             const float* d = dy + o * rows;
             switch (ob) {
-                case 4: reduce_blocks<4>(p, tp.n, d, rows, x, tp.off + k, m, dy_step, x_step, rows, tb); break;
-                case 3: reduce_blocks<3>(p, tp.n, d, rows, x, tp.off + k, m, dy_step, x_step, rows, tb); break;
-                case 2: reduce_blocks<2>(p, tp.n, d, rows, x, tp.off + k, m, dy_step, x_step, rows, tb); break;
-                default: reduce_blocks<1>(p, tp.n, d, rows, x, tp.off + k, m, dy_step, x_step, rows, tb); break;
+                case 4: reduce_blocks<4>(p, tp.n, d, x, tp.off + k, m, dy_step, x_step, rows, tb); break;
+                case 3: reduce_blocks<3>(p, tp.n, d, x, tp.off + k, m, dy_step, x_step, rows, tb); break;
+                case 2: reduce_blocks<2>(p, tp.n, d, x, tp.off + k, m, dy_step, x_step, rows, tb); break;
+                default: reduce_blocks<1>(p, tp.n, d, x, tp.off + k, m, dy_step, x_step, rows, tb); break;
             }
         }
     }
@@ -461,7 +461,7 @@ NNK_CLONES void direct_forward_task(void* ctx, int64_t begin, int64_t end, int p
     const Geo& g = c.g;
     Plane p = forward_plane(g);
     Taps tp;
-    taps(tp, p, g.kh, g.kw, g.dh, g.dw);
+    taps(tp, g, p);
     float* xp = c.cols(part);
     float* yw = xp + p.size;
     for (int64_t grp = begin; grp < end; grp++)
@@ -485,7 +485,7 @@ NNK_CLONES void direct_input_task(void* ctx, int64_t begin, int64_t end, int par
     const Geo& g = c.g;
     Plane p = forward_plane(g);
     Taps tp, dy_rows;   // the patch's taps in the plane; the output gradient's channels in its wide rows
-    taps(tp, p, g.kh, g.kw, g.dh, g.dw);
+    taps(tp, g, p);
     dy_rows.n = c.OC;
     for (int o = 0; o < c.OC; o++) dy_rows.off[o] = o * p.rows;
     float* xp = c.cols(part);
@@ -506,7 +506,7 @@ NNK_CLONES void direct_weight_task(void* ctx, int64_t begin, int64_t end, int pa
     const Geo& g = c.g;
     Plane p = forward_plane(g);
     Taps tp;
-    taps(tp, p, g.kh, g.kw, g.dh, g.dw);
+    taps(tp, g, p);
     float* xs = c.cols(part);
     float* dys = xs + c.group * p.size;
     for (int64_t grp = begin; grp < end; grp++) {
