@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.gradus.nn;
 
+import dev.gradus.Activation;
 import dev.gradus.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -156,6 +157,10 @@ final class Layout {
 
         @Override
         public Layer activation(ActivationSpec spec) {
+            if (poolsFirst(specs, i)) {   // this layer pools; the next applies the ReLU
+                Pool2dSpec pool = (Pool2dSpec) specs.get(i + 1);
+                return new Pool2dLayer(true, pool.countIncludePad(), pool.window(in), inputGrad);
+            }
             DenseLayer before = i > 0 && built[i - 1] instanceof DenseLayer dl ? dl : null;
             return new ActivationLayer(spec.activation(), out.size(), before == null ? null : before.bias,
                     before == null ? null : before.dbias, inputGrad);
@@ -174,6 +179,9 @@ final class Layout {
 
         @Override
         public Layer pool2d(Pool2dSpec spec) {
+            if (i > 0 && poolsFirst(specs, i - 1)) {
+                return new ActivationLayer(Activation.RELU, out.size(), null, null, inputGrad);
+            }
             return new Pool2dLayer(spec.max(), spec.countIncludePad(), spec.window(in), inputGrad);
         }
 
@@ -191,6 +199,19 @@ final class Layout {
         public Layer layerNorm(LayerNormSpec spec) {
             return new LayerNormLayer(spec.eps(), out.size(), values, grads, inputGrad);
         }
+    }
+
+    /**
+     * Whether spec i, a ReLU, and spec i + 1, a max pooling, run in the other order: pooling first, then
+     * the ReLU over a quarter (for 2x2 windows) of the values. The two commute exactly: ReLU is monotone,
+     * so relu(max(x)) = max(relu(x)), and it keeps NaN; a window's gradient is nonzero only where its
+     * maximum is positive or NaN, and there the element the pooling picks in x is the one it picks in
+     * relu(x). (A ReLU after a dense layer, which fuses its bias, is never pooled: its output is flat.)
+     */
+    static boolean poolsFirst(List<LayerSpec> specs, int i) {
+        return i + 1 < specs.size() && specs.get(i) instanceof ActivationSpec a
+                && a.activation().kind() == Activation.Kind.RELU
+                && specs.get(i + 1) instanceof Pool2dSpec p && p.max();
     }
 
     private static void checkNotNull(List<LayerSpec> specs) {
