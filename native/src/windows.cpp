@@ -627,6 +627,54 @@ NNK_INLINE void maxpool_plane_inside(const float* x, float* y, float* a, int bas
         }
 }
 
+// m, at = v, pos where v is greater than m or NaN (the rule below, for 16 windows at once). Bitwise
+// selects, and NaN lanes found before the shuffles: otherwise GCC scalarizes the whole comparison.
+NNK_INLINE void take_max(v16& m, v16& at, const v16& v, const i16& nan, const v16& pos) {
+    i16 take = (v > m) | nan;
+    m = (v16) (((i16) v & take) | ((i16) m & ~take));
+    at = (v16) (((i16) pos & take) | ((i16) at & ~take));
+}
+
+// 2x2 windows at stride 2 inside the input, the common pooling: 16 outputs of a row at once, from the
+// row pair's 32 columns split into even and odd lanes. A row's 16 lanes may run past its end into the
+// next row (later rows overwrite them), never past the plane's outputs or the input (`end`).
+NNK_INLINE void maxpool_plane_2x2(const float* x, float* y, float* a, int base, const Geo& g, const float* end) {
+    const i16 even = {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30};
+    const i16 odd = even + 1;
+    v16 lane;
+    for (int l = 0; l < 16; l++) lane[l] = (float) (2 * l);
+    int64_t plane = (int64_t) g.OH * g.OW;
+    for (int i = 0; i < g.OH; i++)
+        for (int j0 = 0; j0 < g.OW; j0 += 16) {
+            const float* r0 = x + (int64_t) 2 * i * g.W + 2 * j0;
+            const float* r1 = r0 + g.W;
+            int n = g.OW - j0 < 16 ? g.OW - j0 : 16;
+            v16 t0, t1, b0, b1;
+            if (r1 + 32 <= end) {
+                load16(t0, r0); load16(t1, r0 + 16); load16(b0, r1); load16(b1, r1 + 16);
+            } else {
+                float buf[64] = {};
+                copy_floats(buf, r0, 2 * n);
+                copy_floats(buf + 32, r1, 2 * n);
+                load16(t0, buf); load16(t1, buf + 16); load16(b0, buf + 32); load16(b1, buf + 48);
+            }
+            v16 pos = lane + (float) (base + 2 * i * g.W + 2 * j0);
+            i16 nt0 = t0 != t0, nt1 = t1 != t1, nb0 = b0 != b0, nb1 = b1 != b1;
+            v16 m = __builtin_shuffle(t0, t1, even), at = pos;
+            take_max(m, at, __builtin_shuffle(t0, t1, odd), __builtin_shuffle(nt0, nt1, odd), pos + 1.0f);
+            take_max(m, at, __builtin_shuffle(b0, b1, even), __builtin_shuffle(nb0, nb1, even), pos + (float) g.W);
+            take_max(m, at, __builtin_shuffle(b0, b1, odd), __builtin_shuffle(nb0, nb1, odd), pos + (float) (g.W + 1));
+            int64_t k = (int64_t) i * g.OW + j0;
+            if (k + 16 <= plane) {
+                memcpy(y + k, &m, sizeof m);
+                memcpy(a + k, &at, sizeof at);
+            } else {
+                copy_floats(y + k, (const float*) &m, n);
+                copy_floats(a + k, (const float*) &at, n);
+            }
+        }
+}
+
 // PyTorch's CPU rule: the first element inside the input, replaced by any greater value or any NaN.
 // Output columns run innermost, in blocks, with selects instead of branches (which maxima defeat),
 // so the loop vectorizes; each window still visits its taps in row-major order.
@@ -637,6 +685,7 @@ NNK_CLONES void maxpool_planes(void* ctx, int64_t begin, int64_t end, int) {
     float m[B];
     int at[B], seen[B];
     bool inside = g.ph == 0 && g.pw == 0 && g.dh == 1 && g.dw == 1;
+    const float* inp_end = q.inp + (int64_t) q.N * q.in();
     for (int64_t pl = begin; pl < end; pl++) {
         int64_t c = pl % g.C;
         const float* x = q.inp + pl * g.H * g.W;   // a sample's planes are consecutive
@@ -644,7 +693,8 @@ NNK_CLONES void maxpool_planes(void* ctx, int64_t begin, int64_t end, int) {
         float* a = q.arg_out + pl * q.plane_out();
         int base = (int) (c * g.H * g.W);
         if (inside) {
-            if (g.kh == 2 && g.kw == 2) maxpool_plane_inside<2, 2>(x, y, a, base, g);
+            if (g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2) maxpool_plane_2x2(x, y, a, base, g, inp_end);
+            else if (g.kh == 2 && g.kw == 2) maxpool_plane_inside<2, 2>(x, y, a, base, g);
             else if (g.kh == 3 && g.kw == 3) maxpool_plane_inside<3, 3>(x, y, a, base, g);
             else maxpool_plane_inside<0, 0>(x, y, a, base, g);
             continue;

@@ -159,7 +159,7 @@ class NativeWindowEquivalenceTest {
         Window2d g = window(s, 1);
         int out = g.channels() * g.outPlane();
         String at = "pool2d N=" + n + " " + g;
-        // values from a small set, with a ReLU's zeros: exact ties in most windows; and a few NaNs
+        // values from a small set, half with a ReLU's zeros: exact ties in most windows; a few NaNs and -0s
         SplittableRandom rnd = new SplittableRandom(g.hashCode());
         try (Tensor x = Tensor.allocate(n, g.inSize()); Tensor dy = Agreement.uniform(rnd, n, out, -1, 1);
              Tensor yn = Tensor.allocate(n, out); Tensor yr = Tensor.allocate(n, out);
@@ -167,7 +167,9 @@ class NativeWindowEquivalenceTest {
              Tensor dxn = Tensor.allocate(n, g.inSize()); Tensor dxr = Tensor.allocate(n, g.inSize())) {
             FloatBuffer xb = InUse.buffer(x);
             for (int i = 0; i < x.size(); i++) {
-                xb.put(i, rnd.nextInt(40) == 0 ? Float.NaN : Math.max(0, rnd.nextInt(-3, 4)) * 0.5f);
+                int v = rnd.nextInt(-3, 4);
+                xb.put(i, rnd.nextInt(40) == 0 ? Float.NaN : rnd.nextInt(40) == 0 ? -0f
+                        : (rnd.nextBoolean() ? Math.max(0, v) : v) * 0.5f);
             }
             NATIVE.maxPool2dForward(yn, an, x, g);
             REFERENCE.maxPool2dForward(yr, ar, x, g);
