@@ -750,13 +750,72 @@ NNK_CLONES void maxpool_check(void* ctx, int64_t begin, int64_t end, int part) {
     }
 }
 
+// One sample's dx for 2x2 windows at stride 2, which never overlap: each input element is its window's
+// gradient or 0, written row pair by row pair, without a zeroing pass or scattered adds (+ 0.0f: as
+// 0 + dy there, -0 becomes 0). False, dx partly written, when an argmax is not inside its window (an
+// argmax tensor changed since the forward): the caller then scatters.
+NNK_INLINE bool maxpool_backward_2x2(float* dx, const float* a, const float* dy, const Geo& g) {
+    const i16 lo = {0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23};
+    const i16 hi = lo + 8;
+    v16 lane;
+    i16 index;
+    for (int l = 0; l < 16; l++) { lane[l] = (float) (2 * l); index[l] = l; }
+    int64_t plane = (int64_t) g.OH * g.OW, inplane = (int64_t) g.H * g.W, outs = g.C * plane;
+    bool whole = ((g.H | g.W) & 1) == 0;   // the windows cover every element
+    if (!whole) memset(dx, 0, sizeof(float) * g.C * inplane);
+    i16 stray = {};
+    for (int c = 0; c < g.C; c++)
+        for (int i = 0; i < g.OH; i++)
+            for (int j0 = 0; j0 < g.OW; j0 += 16) {
+                int n = g.OW - j0 < 16 ? g.OW - j0 : 16;
+                int64_t k = c * plane + (int64_t) i * g.OW + j0;
+                v16 at, d;
+                if (k + 16 <= outs) {
+                    load16(at, a + k); load16(d, dy + k);
+                } else {
+                    float buf[32] = {};
+                    copy_floats(buf, a + k, n);
+                    copy_floats(buf + 16, dy + k, n);
+                    load16(at, buf); load16(d, buf + 16);
+                }
+                int64_t first = c * inplane + (int64_t) 2 * i * g.W + 2 * j0;
+                v16 p = lane + (float) first;
+                i16 m0 = at == p, m1 = at == p + 1.0f, m2 = at == p + (float) g.W, m3 = at == p + (float) (g.W + 1);
+                stray |= (index < n) & (m0 + m1 + m2 + m3 + 1);   // not |: GCC scalarizes or-ed comparisons
+                v16 d0 = (v16) ((i16) d & m0) + 0.0f, d1 = (v16) ((i16) d & m1) + 0.0f;
+                v16 d2 = (v16) ((i16) d & m2) + 0.0f, d3 = (v16) ((i16) d & m3) + 0.0f;
+                v16 t0 = __builtin_shuffle(d0, d1, lo), t1 = __builtin_shuffle(d0, d1, hi);
+                v16 b0 = __builtin_shuffle(d2, d3, lo), b1 = __builtin_shuffle(d2, d3, hi);
+                float* top = dx + first;
+                // 32 columns: inside the row, or a row's only block running into rows written later
+                if (whole && k + 16 < outs && (n == 16 || j0 == 0)) {
+                    memcpy(top, &t0, sizeof t0); memcpy(top + 16, &t1, sizeof t1);
+                    memcpy(top + g.W, &b0, sizeof b0); memcpy(top + g.W + 16, &b1, sizeof b1);
+                } else {
+                    float row[32];
+                    memcpy(row, &t0, sizeof t0); memcpy(row + 16, &t1, sizeof t1);
+                    copy_floats(top, row, 2 * n);
+                    memcpy(row, &b0, sizeof b0); memcpy(row + 16, &b1, sizeof b1);
+                    copy_floats(top + g.W, row, 2 * n);
+                }
+            }
+    int any = 0;
+    for (int l = 0; l < 16; l++) any |= stray[l];
+    return !any;
+}
+
 NNK_CLONES void maxpool_backward_samples(void* ctx, int64_t begin, int64_t end, int) {
     const Pool& q = *static_cast<const Pool*>(ctx);
+    const Geo& g = q.g;
+    // 2x2 windows at stride 2, in rows of at least half a vector (shorter ones scatter faster)
+    bool tiles = g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2 && g.ph == 0 && g.pw == 0 && g.dh == 1 && g.dw == 1
+                 && g.OW >= 8;
     int64_t in = q.in(), out = q.g.C * q.plane_out();
     for (int64_t n = begin; n < end; n++) {
         float* dx = q.dinp + n * in;
         const float* a = q.argmax + n * out;
         const float* dy = q.dout + n * out;
+        if (tiles && maxpool_backward_2x2(dx, a, dy, g)) continue;
         memset(dx, 0, sizeof(float) * in);
         for (int64_t k = 0; k < out; k++) dx[(int64_t) a[k]] += dy[k];
     }

@@ -180,6 +180,12 @@ class NativeWindowEquivalenceTest {
             REFERENCE.maxPool2dBackward(dxr, dy, ar, g);
             // windows that share an argmax sum in the same order on both sides
             Agreement.identical(at + " max backward", dxn, dxr);
+            // an argmax changed since the forward, still inside the sample but not in its window
+            an.set(an.size() - 1, 0);
+            ar.set(ar.size() - 1, 0);
+            NATIVE.maxPool2dBackward(dxn, dy, an, g);
+            REFERENCE.maxPool2dBackward(dxr, dy, ar, g);
+            Agreement.identical(at + " max backward, an argmax outside its window", dxn, dxr);
 
             for (boolean includePad : new boolean[] {true, false}) {
                 String avg = at + " avg count_include_pad=" + includePad;
