@@ -357,9 +357,17 @@ NNK_INLINE void lanes_totals16(v16& sums, const v16* v) {
     fold(sums, t[0], t[1], 1);
 }
 
+// lanes k..k+15 of [lo | hi]: a view shifted by k floats from two loads, kept in registers (given the
+// loads of each view, GCC reloads each once per use from memory, unaligned)
+NNK_INLINE void shifted(v16& out, const v16& lo, const v16& hi, int k) {
+    i16 lanes;
+    for (int l = 0; l < 16; l++) lanes[l] = l + k;
+    out = __builtin_shuffle(lo, hi, lanes);
+}
+
 // partial[o·K + tap] += Σ_sample Σ_t dy[o][t] · x[off[tap] + t] for o < OB, tap < TB of the block, dy's
 // rows `rows` apart; dy has zeros where the wide positions are dropped, so every t of the run counts
-template <int OB, int TB>
+template <int OB, int TB, bool ROW>
 NNK_INLINE void reduce_block(float* partial, int64_t K, const float* dy, const float* x,
                              const int64_t* off, int m, int64_t dy_step, int64_t x_step, int64_t rows) {
     v16 acc[OB][TB];
@@ -369,7 +377,14 @@ NNK_INLINE void reduce_block(float* partial, int64_t K, const float* dy, const f
         for (int64_t t = 0; t < rows; t += 16) {
             v16 d[OB], v[TB];
             for (int o = 0; o < OB; o++) load16(d[o], dy + o * rows + t);
-            for (int k = 0; k < TB; k++) load16(v[k], x + off[k] + t);
+            if (ROW) {   // taps side by side: one window of 32 floats, shifted by each tap's lane
+                v16 lo, hi;
+                load16(lo, x + off[0] + t);
+                load16(hi, x + off[0] + t + 16);
+                for (int k = 0; k < TB; k++) shifted(v[k], lo, hi, k);
+            } else {
+                for (int k = 0; k < TB; k++) load16(v[k], x + off[k] + t);
+            }
             for (int o = 0; o < OB; o++)
                 for (int k = 0; k < TB; k++) acc[o][k] += d[o] * v[k];
         }
@@ -382,6 +397,15 @@ NNK_INLINE void reduce_block(float* partial, int64_t K, const float* dy, const f
     memcpy(l, &sums, sizeof l);
     for (int o = 0; o < OB; o++)
         for (int k = 0; k < TB; k++) partial[o * K + k] += l[o * TB + k];
+}
+
+template <int OB, int TB>
+NNK_INLINE void reduce_block(float* partial, int64_t K, const float* dy, const float* x,
+                             const int64_t* off, int m, int64_t dy_step, int64_t x_step, int64_t rows) {
+    bool row = OB <= 3;   // larger blocks need every register for their accumulators and gradient rows
+    for (int k = 1; k < TB; k++) row &= off[k] == off[0] + k;
+    if (row) reduce_block<OB, TB, true>(partial, K, dy, x, off, m, dy_step, x_step, rows);
+    else reduce_block<OB, TB, false>(partial, K, dy, x, off, m, dy_step, x_step, rows);
 }
 
 template <int OB>
