@@ -221,13 +221,13 @@ constexpr int MAX_TAPS = 1024;
 
 struct Plane {       // a sample's C channels, zero-padded
     int C, Hp, Wp;
-    int64_t size;   // C·Hp·Wp + 16: the margin the last vector of a row run reads past
+    int64_t size;   // C·Hp·Wp + 32: the margin the last vector of a row run reads past, or add_run adds to
     int64_t rows;   // positions of one output channel, a multiple of 16: OH·Wp rounded up
 };
 
 Plane forward_plane(const Geo& g) {
     int Hp = g.H + 2 * g.ph, Wp = g.W + 2 * g.pw;
-    return {g.C, Hp, Wp, (int64_t) g.C * Hp * Wp + 16, ((int64_t) g.OH * Wp + 15) / 16 * 16};
+    return {g.C, Hp, Wp, (int64_t) g.C * Hp * Wp + 32, ((int64_t) g.OH * Wp + 15) / 16 * 16};
 }
 
 struct Taps {
@@ -267,6 +267,14 @@ typedef int i16 __attribute__((vector_size(64)));
 
 NNK_INLINE void load16(v16& v, const float* x) { memcpy(&v, x, sizeof v); }   // unaligned
 
+// lanes k..k+15 of [lo | hi]: a view shifted by k floats from two loads, kept in registers (given the
+// loads of each view, GCC reloads each once per use from memory, unaligned)
+NNK_INLINE void shifted(v16& out, const v16& lo, const v16& hi, int k) {
+    i16 lanes;
+    for (int l = 0; l < 16; l++) lanes[l] = l + k;
+    out = __builtin_shuffle(lo, hi, lanes);
+}
+
 // Where a product's rows go: row o is stored at y + o·ldy, or, given add_at, added into y + add_at[o]
 struct Rows {
     float* y;
@@ -276,8 +284,29 @@ struct Rows {
     Rows from(int o, int64_t t0) const { return add_at ? Rows{y + t0, ldy, add_at + o} : Rows{y + o * ldy + t0, ldy, nullptr}; }
 };
 
-// rows o < OB, positions [0, 16·NV) of the product: Σ_tap wt[tap·M + o] · src[off[tap] ..]
-template <int OB, int NV>
+// y[0 .. 16·(NV+1)) += rows k < R of acc, row k shifted k floats further: R product rows whose
+// targets are side by side (a kernel row's taps), summed in registers and added in one pass. Adding
+// them one at a time, each load overlapped the store just before it by all but k floats, which the
+// CPU cannot forward.
+template <int R, int NV>
+NNK_INLINE void add_run(float* y, const v16 (*acc)[NV]) {
+    for (int q = 0; q <= NV; q++) {
+        v16 r = q < NV ? acc[0][q] : (v16){};
+        for (int k = 1; k < R; k++) {
+            v16 s, prev = q > 0 ? acc[k][q - 1] : (v16){}, cur = q < NV ? acc[k][q] : (v16){};
+            shifted(s, prev, cur, 16 - k);
+            r += s;
+        }
+        v16 prior;
+        load16(prior, y + 16 * q);
+        prior += r;
+        memcpy(y + 16 * q, &prior, sizeof prior);
+    }
+}
+
+// rows o < OB, positions [0, 16·NV) of the product: Σ_tap wt[tap·M + o] · src[off[tap] ..]. With R > 1
+// the rows are added in runs of R (OB a multiple of R) whose targets are consecutive (add_run).
+template <int OB, int NV, int R>
 NNK_INLINE void shift_block(const Rows& out, const float* wt, int M, const float* src, const Taps& tp) {
     v16 acc[OB][NV];
     for (int o = 0; o < OB; o++)
@@ -289,6 +318,11 @@ NNK_INLINE void shift_block(const Rows& out, const float* wt, int M, const float
         for (int q = 0; q < NV; q++) load16(v[q], x + 16 * q);
         for (int o = 0; o < OB; o++)
             for (int q = 0; q < NV; q++) acc[o][q] += w[o] * v[q];
+    }
+    if constexpr (R > 1) {
+        static_assert(OB % R == 0, "whole runs");
+        for (int o = 0; o < OB; o += R) add_run<R, NV>(out.row(o), acc + o);
+        return;
     }
     for (int o = 0; o < OB; o++) {
         float* y = out.row(o);
@@ -303,34 +337,53 @@ NNK_INLINE void shift_block(const Rows& out, const float* wt, int M, const float
     }
 }
 
-template <int OB>
+template <int OB, int R>
 NNK_INLINE void shift_blocks(const Rows& out, const float* wt, int M, const float* src, const Taps& tp, int nv) {
-    switch (nv) {
-        case 4: shift_block<OB, 4>(out, wt, M, src, tp); break;
-        case 3: shift_block<OB, 3>(out, wt, M, src, tp); break;
-        case 2: shift_block<OB, 2>(out, wt, M, src, tp); break;
-        default: shift_block<OB, 1>(out, wt, M, src, tp); break;
+    if constexpr (OB % R == 0) {
+        switch (nv) {
+            case 4: shift_block<OB, 4, R>(out, wt, M, src, tp); break;
+            case 3: shift_block<OB, 3, R>(out, wt, M, src, tp); break;
+            case 2: shift_block<OB, 2, R>(out, wt, M, src, tp); break;
+            default: shift_block<OB, 1, R>(out, wt, M, src, tp); break;
+        }
+    }
+}
+
+// The product's rows [0, M) at positions [t0, t0 + 16·nv), in blocks of 6 rows or, for runs of R,
+// of the most whole runs that fit 6 (M is then a multiple of R)
+template <int R>
+NNK_INLINE void shift_rows(const Rows& out, const float* wt, int M, const float* src, const Taps& tp, int64_t t0,
+                           int nv) {
+    constexpr int OB = 6 / R * R;
+    int o = 0;
+    for (; o + OB <= M; o += OB) shift_blocks<OB, R>(out.from(o, t0), wt + o, M, src + t0, tp, nv);
+    Rows rest = out.from(o, t0);
+    switch (M - o) {
+        case 5: shift_blocks<5, R>(rest, wt + o, M, src + t0, tp, nv); break;
+        case 4: shift_blocks<4, R>(rest, wt + o, M, src + t0, tp, nv); break;
+        case 3: shift_blocks<3, R>(rest, wt + o, M, src + t0, tp, nv); break;
+        case 2: shift_blocks<2, R>(rest, wt + o, M, src + t0, tp, nv); break;
+        case 1: shift_blocks<1, R>(rest, wt + o, M, src + t0, tp, nv); break;
+        default: break;
     }
 }
 
 // out (M × rows) = the product of wt (taps × M) with the shifted views of src. The rows'
 // vectors are dealt out evenly over the fewest blocks of at most 4 (9 = 3 + 3 + 3, not 4 + 4 + 1: a
-// block of one vector loads as often as it computes).
+// block of one vector loads as often as it computes). run > 1: out adds its rows (add_at) in runs of
+// `run` consecutive targets, run <= 6.
 NNK_INLINE void shift_product(const Rows& out, const float* wt, int M, const float* src, const Taps& tp,
-                              int64_t rows) {
+                              int64_t rows, int run = 1) {
     int64_t vectors = rows / 16, blocks = (vectors + 3) / 4;
     for (int64_t blk = 0, t0 = 0; blk < blocks; blk++) {
         int nv = (int) (vectors / blocks + (blk < vectors % blocks ? 1 : 0));
-        int o = 0;
-        for (; o + 6 <= M; o += 6) shift_blocks<6>(out.from(o, t0), wt + o, M, src + t0, tp, nv);
-        Rows rest = out.from(o, t0);
-        switch (M - o) {
-            case 5: shift_blocks<5>(rest, wt + o, M, src + t0, tp, nv); break;
-            case 4: shift_blocks<4>(rest, wt + o, M, src + t0, tp, nv); break;
-            case 3: shift_blocks<3>(rest, wt + o, M, src + t0, tp, nv); break;
-            case 2: shift_blocks<2>(rest, wt + o, M, src + t0, tp, nv); break;
-            case 1: shift_blocks<1>(rest, wt + o, M, src + t0, tp, nv); break;
-            default: break;
+        switch (run) {
+            case 6: shift_rows<6>(out, wt, M, src, tp, t0, nv); break;
+            case 5: shift_rows<5>(out, wt, M, src, tp, t0, nv); break;
+            case 4: shift_rows<4>(out, wt, M, src, tp, t0, nv); break;
+            case 3: shift_rows<3>(out, wt, M, src, tp, t0, nv); break;
+            case 2: shift_rows<2>(out, wt, M, src, tp, t0, nv); break;
+            default: shift_rows<1>(out, wt, M, src, tp, t0, nv); break;
         }
         t0 += 16 * nv;
     }
@@ -355,14 +408,6 @@ NNK_INLINE void lanes_totals16(v16& sums, const v16* v) {
     for (int k = 0; k < 4; k++) fold(s[k], r[2 * k], r[2 * k + 1], 4);
     for (int k = 0; k < 2; k++) fold(t[k], s[2 * k], s[2 * k + 1], 2);
     fold(sums, t[0], t[1], 1);
-}
-
-// lanes k..k+15 of [lo | hi]: a view shifted by k floats from two loads, kept in registers (given the
-// loads of each view, GCC reloads each once per use from memory, unaligned)
-NNK_INLINE void shifted(v16& out, const v16& lo, const v16& hi, int k) {
-    i16 lanes;
-    for (int l = 0; l < 16; l++) lanes[l] = l + k;
-    out = __builtin_shuffle(lo, hi, lanes);
 }
 
 // partial[o·K + tap] += Σ_sample Σ_t dy[o][t] · x[off[tap] + t] for o < OB, tap < TB of the block, dy's
@@ -514,12 +559,13 @@ NNK_CLONES void direct_input_task(void* ctx, int64_t begin, int64_t end, int par
     for (int o = 0; o < c.OC; o++) dy_rows.off[o] = o * p.rows;
     float* xp = c.cols(part);
     float* dyw = xp + p.size;
+    int run = g.dw == 1 && g.kw <= 6 ? g.kw : 1;   // a kernel row's taps: consecutive targets in the plane
     for (int64_t grp = begin; grp < end; grp++)
         for (int n = c.first(grp), e = n + c.count(grp); n < e; n++) {
             widen(dyw, c.dout + (int64_t) n * c.OC * c.S, c.OC, g, p);
             memset(xp, 0, sizeof(float) * p.size);
             // Wᵀ·dy (K, rows), each patch row added into the plane at its tap (dropped columns add zeros)
-            shift_product(Rows{xp, 0, tp.off}, c.weight, (int) c.K, dyw, dy_rows, p.rows);
+            shift_product(Rows{xp, 0, tp.off}, c.weight, (int) c.K, dyw, dy_rows, p.rows, run);
             narrow(c.dinp + (int64_t) n * g.C * g.H * g.W, xp + (int64_t) g.ph * p.Wp + g.pw, (int64_t) p.Hp * p.Wp,
                    nullptr, g.C, g.H, g.W, p.Wp);
         }
