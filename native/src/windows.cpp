@@ -469,11 +469,17 @@ NNK_INLINE void reduce_blocks(float* partial, int64_t K, const float* dy, const 
 
 // partial (OC × taps) += the weight gradient of m samples whose planes (x) and wide output gradients
 // (dy, OC × rows each) sit one after another. Blocks of 4 outputs × 4 taps, or 3 × 5 where the outputs
-// come in threes (a first layer's 6: no half-empty blocks).
+// come in threes (a first layer's 6: no half-empty blocks) or the kernel rows are 5 taps wide (`run`:
+// the kernel's width when its taps are side by side). 3 × 3 blocks for 3-wide rows measured slower:
+// on network D's large planes the passes over the data, not the loads, bound the reduction.
 NNK_INLINE void shift_reduce(float* partial, int OC, const float* dy, const float* x, const Taps& tp, int m,
-                             int64_t x_step, int64_t rows) {
+                             int64_t x_step, int64_t rows, int run) {
     int64_t dy_step = OC * rows;
     int OB = OC % 4 != 0 && OC % 3 == 0 ? 3 : 4, TB = OB == 3 ? 5 : 4;
+    if (run == 5) {   // blocks of whole kernel rows, their taps shifted in registers (reduce_block)
+        OB = 3;
+        TB = 5;
+    }
     for (int o = 0; o < OC; o += OB) {
         int ob = OC - o < OB ? OC - o : OB;
         for (int k = 0; k < tp.n; k += TB) {
@@ -586,7 +592,7 @@ NNK_CLONES void direct_weight_task(void* ctx, int64_t begin, int64_t end, int pa
             pad_into(xs + j * p.size, c.inp + (int64_t) n * g.C * g.H * g.W, g, p);
             widen(dys + (int64_t) j * c.OC * p.rows, c.dout + (int64_t) n * c.OC * c.S, c.OC, g, p);
         }
-        shift_reduce(c.partial(part), c.OC, dys, xs, tp, m, p.size, p.rows);
+        shift_reduce(c.partial(part), c.OC, dys, xs, tp, m, p.size, p.rows, g.dw == 1 ? g.kw : 0);
     }
 }
 
