@@ -592,7 +592,7 @@ NNK_CLONES void direct_weight_task(void* ctx, int64_t begin, int64_t end, int pa
             pad_into(xs + j * p.size, c.inp + (int64_t) n * g.C * g.H * g.W, g, p);
             widen(dys + (int64_t) j * c.OC * p.rows, c.dout + (int64_t) n * c.OC * c.S, c.OC, g, p);
         }
-        shift_reduce(c.partial(part), c.OC, dys, xs, tp, m, p.size, p.rows, g.dw == 1 ? g.kw : 0);
+        shift_reduce(c.partial(part), c.OC, dys, xs, tp, m, p.size, p.rows, g.dw == 1 ? g.kw : 1);
     }
 }
 
@@ -703,6 +703,11 @@ NNK_INLINE void maxpool_plane_inside(const float* x, float* y, float* a, int bas
         }
 }
 
+// 2x2 windows at stride 2 inside the input, the common pooling: they tile it without overlap
+NNK_INLINE bool tiles_2x2(const Geo& g) {
+    return g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2 && g.ph == 0 && g.pw == 0 && g.dh == 1 && g.dw == 1;
+}
+
 // m, at = v, pos where v is greater than m or NaN (the rule below, for 16 windows at once). Bitwise
 // selects, and NaN lanes found before the shuffles: otherwise GCC scalarizes the whole comparison.
 NNK_INLINE void take_max(v16& m, v16& at, const v16& v, const i16& nan, const v16& pos) {
@@ -769,7 +774,7 @@ NNK_CLONES void maxpool_planes(void* ctx, int64_t begin, int64_t end, int) {
         float* a = q.arg_out + pl * q.plane_out();
         int base = (int) (c * g.H * g.W);
         if (inside) {
-            if (g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2) maxpool_plane_2x2(x, y, a, base, g, inp_end);
+            if (tiles_2x2(g)) maxpool_plane_2x2(x, y, a, base, g, inp_end);
             else if (g.kh == 2 && g.kw == 2) maxpool_plane_inside<2, 2>(x, y, a, base, g);
             else if (g.kh == 3 && g.kw == 3) maxpool_plane_inside<3, 3>(x, y, a, base, g);
             else maxpool_plane_inside<0, 0>(x, y, a, base, g);
@@ -884,8 +889,7 @@ NNK_CLONES void maxpool_backward_samples(void* ctx, int64_t begin, int64_t end, 
     const Pool& q = *static_cast<const Pool*>(ctx);
     const Geo& g = q.g;
     // 2x2 windows at stride 2, in rows of at least half a vector (shorter ones scatter faster)
-    bool tiles = g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2 && g.ph == 0 && g.pw == 0 && g.dh == 1 && g.dw == 1
-                 && g.OW >= 8;
+    bool tiles = tiles_2x2(g) && g.OW >= 8;
     int64_t in = q.in(), out = q.g.C * q.plane_out();
     for (int64_t n = begin; n < end; n++) {
         float* dx = q.dinp + n * in;
