@@ -17,10 +17,11 @@
 namespace {
 
 // Products smaller than this (2·M·N·K flops) run on the caller (skinny ones in blocks, below).
-// Network A's (6.4 MFLOP) ran 1.8x faster split in isolation, but slower inside a training step:
-// each split moved half of the weights between the two cores' caches. Network B's (400+ MFLOP) gain
-// 1.7x.
-int64_t gemm_threshold = 16 << 20;
+// Network A's (6.4 MFLOP) gain from the split inside a training step only because each thread keeps
+// its share of a layer's weights from one kernel to the next (the pool's claim order and the weight
+// gradient's split, below); when blocks went to whichever thread came first, the weights moved
+// between the two cores' caches and the step was slower split than not.
+int64_t gemm_threshold = 4 << 20;
 
 // Larger products are cut in two blocks along C's longer side. More blocks would pack the operand
 // that every block reads in full once per block, and B's hidden-layer products ran slower cut in
@@ -86,8 +87,12 @@ void gemm_block(void* ctx, int64_t begin, int64_t end, int) {
 
 Gemm gemm(bool ta, bool tb, int M, int N, int K, float alpha, const float* a, int lda, const float* b, int ldb,
           float beta, float* c, int ldc) {
+    // A dense layer's weight gradient (dW = doutᵀ·inp, C's rows are W's rows) splits its rows, as the
+    // forward (out = inp·Wᵀ, C's columns are W's rows) splits its columns: each thread computes the
+    // gradient of the rows whose forward it ran (the pool keeps the first blocks on the caller).
+    bool by_columns = ta && !tb && M >= 2 * ALIGN ? false : N >= M;
     return Gemm{ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, M, N, K, alpha, beta,
-                a, lda, b, ldb, c, ldc, N >= M};
+                a, lda, b, ldb, c, ldc, by_columns};
 }
 
 // A single row of output (one sample through a dense layer): a matrix-vector product, which OpenBLAS's

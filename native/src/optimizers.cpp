@@ -195,6 +195,9 @@ void clamp_task(void* ctx, int64_t b, int64_t e, int) {
 }  // namespace
 
 // ---- sgd_update / adagrad_update / rmsprop_update / adam_update / adamw_update -----------------
+// The work that decides the split counts every array an update reads or writes, not the parameters:
+// network A's 100k parameters with momentum (1.2 MB of arrays) are split, and so stay with the thread
+// whose cache holds their share from the weight gradient.
 
 // param, momentum_buf (or NULL), grad are (n).
 NNK_API void sgd_update(float* param, float* momentum_buf, const float* grad, float neg_lr, float momentum,
@@ -203,7 +206,7 @@ NNK_API void sgd_update(float* param, float* momentum_buf, const float* grad, fl
     a.param = param; a.s1 = momentum_buf; a.grad = grad;
     a.c1 = neg_lr; a.c2 = momentum; a.c3 = one_minus_dampening; a.c4 = weight_decay;
     a.flag1 = nesterov; a.flag2 = first_step;
-    nnk_parallel(sgd_task, &a, n, n, 16);
+    nnk_parallel(sgd_task, &a, n, (momentum_buf ? 3 : 2) * n, 16);
 }
 
 // param, sum, grad are (n).
@@ -212,7 +215,7 @@ NNK_API void adagrad_update(float* param, float* sum, const float* grad, float n
     OptArgs a{};
     a.param = param; a.s1 = sum; a.grad = grad;
     a.c1 = neg_clr; a.c2 = weight_decay; a.c3 = eps;
-    nnk_parallel(adagrad_task, &a, n, n, 16);
+    nnk_parallel(adagrad_task, &a, n, 3 * n, 16);
 }
 
 // param, square_avg, momentum_buf (or NULL), grad_avg (or NULL), grad are (n).
@@ -222,7 +225,7 @@ NNK_API void rmsprop_update(float* param, float* square_avg, float* momentum_buf
     OptArgs a{};
     a.param = param; a.s1 = square_avg; a.s2 = momentum_buf; a.s3 = grad_avg; a.grad = grad;
     a.c1 = neg_lr; a.c2 = alpha; a.c3 = one_minus_alpha; a.c4 = eps; a.c5 = weight_decay; a.c6 = momentum;
-    nnk_parallel(rmsprop_task, &a, n, n, 16);
+    nnk_parallel(rmsprop_task, &a, n, (2 + (momentum_buf != nullptr) + (grad_avg != nullptr)) * n, 16);
 }
 
 // param, exp_avg, exp_avg_sq, max_exp_avg_sq (or NULL), grad are (n). L2 weight decay.
@@ -233,7 +236,7 @@ NNK_API void adam_update(float* param, float* exp_avg, float* exp_avg_sq, float*
     a.param = param; a.s1 = exp_avg; a.s2 = exp_avg_sq; a.s3 = max_exp_avg_sq; a.grad = grad;
     a.c1 = neg_step_size; a.c2 = beta1; a.c3 = one_minus_beta1; a.c4 = beta2; a.c5 = one_minus_beta2;
     a.c6 = bias_correction2_sqrt; a.c7 = eps; a.c8 = weight_decay; a.flag1 = 0;
-    nnk_parallel(adam_task, &a, n, n, 16);
+    nnk_parallel(adam_task, &a, n, (max_exp_avg_sq ? 5 : 4) * n, 16);
 }
 
 // As adam_update, with decoupled weight decay: param *= decay (= 1 - lr*weight_decay) first.
@@ -244,7 +247,7 @@ NNK_API void adamw_update(float* param, float* exp_avg, float* exp_avg_sq, float
     a.param = param; a.s1 = exp_avg; a.s2 = exp_avg_sq; a.s3 = max_exp_avg_sq; a.grad = grad;
     a.c1 = neg_step_size; a.c2 = beta1; a.c3 = one_minus_beta1; a.c4 = beta2; a.c5 = one_minus_beta2;
     a.c6 = bias_correction2_sqrt; a.c7 = eps; a.c8 = decay; a.flag1 = 1;
-    nnk_parallel(adam_task, &a, n, n, 16);
+    nnk_parallel(adam_task, &a, n, (max_exp_avg_sq ? 5 : 4) * n, 16);
 }
 
 // ---- sum_of_squares / scale / clamp -------------------------------------------------------------

@@ -54,11 +54,14 @@ struct FloatMode {
 struct FloatMode {};   // elsewhere kernels keep the platform's default (IEEE) mode
 #endif
 
-// A call's range is cut into `parts` fixed pieces (nnk_parallel says how many); the caller and the
-// workers claim pieces one at a time from a counter tagged with the job's generation, until none is
-// left. The caller never waits for a thread that has not started: a worker the scheduler leaves
-// asleep (OpenBLAS's threads spin for a while after each GEMM, on the same cores) finds the job done
-// when it wakes. Which thread runs a piece never changes what the piece computes.
+// A call's range is cut into `parts` fixed pieces (nnk_parallel says how many); the caller claims
+// them one at a time from the first up, the workers from the last down, until none is left. So when
+// both threads keep pace, the caller runs the first half of every call and a worker the second:
+// consecutive kernels over the same arrays (a layer's forward GEMM, its weight gradient, the
+// optimizer's update) find their half in their own core's cache. The caller never waits for a thread
+// that has not started: a worker the scheduler leaves asleep (OpenBLAS's threads spin for a while
+// after each GEMM, on the same cores) finds the job done when it wakes. Which thread runs a piece
+// never changes what the piece computes.
 struct Pool {
     std::mutex dispatch;               // one parallel call at a time (callers queue here)
     std::mutex m;
@@ -75,7 +78,7 @@ struct Pool {
     void* ctx = nullptr;
     int64_t n = 0, align = 1;
     int parts = 1;
-    std::atomic<uint64_t> claim{0};    // (generation << 32) | next piece
+    std::atomic<uint64_t> claim{0};    // (generation << 32) | (first unclaimed << 16) | end of unclaimed
     std::atomic<int> finished{0};      // pieces done in the current job
     // Elements; below this a call stays in one piece on the caller. While OpenBLAS ran its own pool,
     // its threads spun after each GEMM and a split kernel right after one lost a time slice (4 Mi was
@@ -98,16 +101,19 @@ int64_t bound(int64_t n, int64_t align, int part, int parts) {
     return b < n ? b : n;
 }
 
-// Claims and runs pieces of job `gen` until none is left.
-void run_pieces(Pool* p, uint64_t gen, nnk_task task, void* ctx, int64_t n, int64_t align, int parts) {
+// Claims and runs pieces of job `gen` until none is left: from the front (the caller) or the back.
+void run_pieces(Pool* p, uint64_t gen, nnk_task task, void* ctx, int64_t n, int64_t align, int parts, bool front) {
     FloatMode mode;
     const uint64_t tag = (gen & 0xffffffffu) << 32;
     for (;;) {
-        uint64_t v = p->claim.load(std::memory_order_relaxed);
+        uint64_t v = p->claim.load(std::memory_order_relaxed), next;
+        int k;
         do {
-            if ((v & ~0xffffffffull) != tag || (int) (v & 0xffffffffu) >= parts) return;
-        } while (!p->claim.compare_exchange_weak(v, v + 1, std::memory_order_acq_rel));
-        int k = (int) (v & 0xffffffffu);
+            int first = (int) ((v >> 16) & 0xffffu), end = (int) (v & 0xffffu);
+            if ((v & ~0xffffffffull) != tag || first >= end) return;
+            k = front ? first : end - 1;
+            next = front ? v + (1u << 16) : v - 1;
+        } while (!p->claim.compare_exchange_weak(v, next, std::memory_order_acq_rel));
         int64_t b = bound(n, align, k, parts), e = bound(n, align, k + 1, parts);
         if (b < e) task(ctx, b, e, k);
         if (p->finished.fetch_add(1, std::memory_order_acq_rel) + 1 == parts) {
@@ -153,7 +159,7 @@ void worker(Pool* p, uint64_t seen) {
             seen = p->generation;
             task = p->task; ctx = p->ctx; n = p->n; align = p->align; parts = p->parts;
         }
-        run_pieces(p, seen, task, ctx, n, align, parts);
+        run_pieces(p, seen, task, ctx, n, align, parts, false);
     }
 }
 
@@ -239,10 +245,10 @@ int nnk_run_parts(nnk_task task, void* ctx, int64_t n, int parts, int64_t align)
         gen = ++p.generation;
         p.published.store(gen, std::memory_order_release);
         p.finished.store(0, std::memory_order_relaxed);
-        p.claim.store((gen & 0xffffffffu) << 32, std::memory_order_release);
+        p.claim.store((gen & 0xffffffffu) << 32 | (uint64_t) parts, std::memory_order_release);
     }
     p.wake.notify_all();
-    run_pieces(&p, gen, task, ctx, n, align, parts);
+    run_pieces(&p, gen, task, ctx, n, align, parts, true);
     std::unique_lock<std::mutex> lock(p.m);
     p.done.wait(lock, [&] { return p.finished.load(std::memory_order_acquire) == parts; });
     return parts;

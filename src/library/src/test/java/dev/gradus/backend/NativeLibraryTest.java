@@ -88,8 +88,9 @@ class NativeLibraryTest {
      * A GEMM's blocks depend on its shape alone, so its result is the same for every thread count, on
      * every OpenBLAS kernel: every transpose, splits along rows (M > N) and columns (N >= M), beta = 1.
      * (Whether a split equals one unsplit call is a property of the BLAS kernel, not promised: the
-     * Haswell kernel rounds block edges differently.) With the default threshold, skinny products are
-     * cut into blocks small enough for OpenBLAS's unpacked path, run in turn on the caller: the same.
+     * Haswell kernel rounds block edges differently.) With the default threshold, network A's products
+     * are split (the weight gradient by rows), skinny ones in blocks small enough for OpenBLAS's unpacked
+     * path, and the small ones run in turn on the caller: the same.
      */
     @Test
     void gemmIsTheSameForEveryThreadCount() {
