@@ -164,7 +164,8 @@ public final class ReportWriter {
         }
         md.append("## Whole-epoch training throughput\n\n").append(where(null))
                 .append("One epoch of MNIST (60,000 images) with SGD (momentum 0.9, lr 0.01) and softmax cross-entropy, "
-                        + "after a warm-up; samples/s of the training loop only. A: 784-128-10, batch 32; "
+                        + "after a warm-up (Gradus: at least 50 steps and 2 s, while the JIT compiles the step's Java code; PyTorch: "
+                        + "50 steps); samples/s of the training loop only. A: 784-128-10, batch 32; "
                         + "B: 784-1024-1024-10, batch 256; C: LeNet-5, batch 64; D: conv(32, 3) conv(64, 3) maxpool(2) "
                         + "dense(128) dense(10), batch 64 (../shared/bench/README.md).\n\n")
                 .append("\"off-heap growth\" = the most off-heap memory (JavaCPP's total) that any trial gained between the "
