@@ -25,6 +25,24 @@ class TensorTest {
         }
     }
 
+    /** Owned memory starts on a cache line, whatever malloc returns; its contents and views are the tensor's. */
+    @Test
+    void memoryStartsOnACacheLine() {
+        java.util.List<Tensor> held = new java.util.ArrayList<>();
+        try {
+            for (int n = 1; n <= 300; n += 7) {   // sizes that malloc serves from its bins and from mmap
+                Tensor t = Tensor.allocate(n, n % 5 == 0 ? 4000 : 3);
+                held.add(t);
+                assertEquals(0, t.address() % Storage.ALIGN, "tensor " + t.shape() + " at " + Long.toHexString(t.address()));
+                assertEquals(0f, t.get(t.size() - 1));
+                t.set(t.size() - 1, 7f);
+                assertEquals(7f, t.rows(n - 1, 1).get(t.cols() - 1));
+            }
+        } finally {
+            held.forEach(Tensor::close);
+        }
+    }
+
     @Test
     void emptyTensorsAreAllowed() {
         try (Tensor t = Tensor.allocate(0, 5)) {
