@@ -231,6 +231,9 @@ double sum_of_squares(const float* x, int64_t n);
 // x *= s, in place.
 void scale(float* x, float s, int64_t n);
 
+// x = +0 (a network's gradients), split as sgd_update with momentum splits the same n.
+void fill_zero(float* x, int64_t n);
+
 // x = min(max(x, lo), hi), in place; NaN stays NaN (as torch.clamp).
 void clamp(float* x, float lo, float hi, int64_t n);
 

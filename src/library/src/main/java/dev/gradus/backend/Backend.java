@@ -259,6 +259,12 @@ public interface Backend {
     /** {@code x *= s}, in place. */
     void scale(Tensor x, float s);
 
+    /**
+     * {@code x = +0} (a network's {@code zeroGrad}). Native: split as the optimizer's update of the same
+     * buffer is, so that each thread zeroes the gradients it then computes and reads.
+     */
+    void zero(Tensor x);
+
     /** {@code x = min(max(x, lo), hi)}, in place (clipping by value); {@code lo <= hi}. */
     void clamp(Tensor x, float lo, float hi);
 }

@@ -414,12 +414,12 @@ public final class Network implements AutoCloseable {
 
     // ---- parameters and state --------------------------------------------------------------------
 
-    /** Sets every gradient to 0 (one memset over the gradient buffer). */
+    /** Sets every gradient to 0 (one pass over the gradient buffer, split as the optimizer's update). */
     public void zeroGrad() {
         checkOpen();
         claim(ZERO_GRAD);
         try {
-            grads.zero();
+            backend.zero(grads);
         } catch (IllegalStateException e) {
             throw closedDuring(ZERO_GRAD, e);
         } finally {

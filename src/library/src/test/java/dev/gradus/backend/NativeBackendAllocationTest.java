@@ -48,6 +48,7 @@ class NativeBackendAllocationTest {
                 b.sumOfSquares(g);
                 b.scale(g, 0.5f);
                 b.clamp(g, -1f, 1f);
+                b.zero(g);
             };
             for (int i = 0; i < 20_000; i++) {
                 step.run();   // warm-up: class loading, JIT compilation

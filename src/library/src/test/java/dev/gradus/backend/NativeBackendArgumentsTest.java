@@ -68,6 +68,7 @@ class NativeBackendArgumentsTest {
         c.add(new Call("sumOfSquares", new int[] {0}, null, t -> B.sumOfSquares(t[0])));
         c.add(new Call("scale", new int[] {0}, null, t -> B.scale(t[0], 2f)));
         c.add(new Call("clamp", new int[] {0}, null, t -> B.clamp(t[0], -1f, 1f)));
+        c.add(new Call("zero", new int[] {0}, null, t -> B.zero(t[0])));
         return c;
     }
 
@@ -110,7 +111,7 @@ class NativeBackendArgumentsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("each")
     void wrongShapeThrowsIllegalArgument(Call call) {
-        if (call.name().matches("sumOfSquares|scale|clamp")) {
+        if (call.name().matches("sumOfSquares|scale|clamp|zero")) {
             return;   // any shape is valid: they work on all elements
         }
         Tensor[] t = valid(call.name());

@@ -170,6 +170,15 @@ class NativeOptimizerEquivalenceTest {
             NATIVE.clamp(xn, -0.5f, 0.25f);
             REFERENCE.clamp(xr, -0.5f, 0.25f);
             Agreement.identical("clamp n=" + n, xn, xr);   // comparisons only; NaN stays NaN
+            xn.set(n - 1, -0f);
+            NATIVE.zero(xn);
+            REFERENCE.zero(xr);
+            Agreement.identical("zero n=" + n, xn, xr);
+            for (int i = 0; i < n; i++) {
+                if (Float.floatToRawIntBits(xn.get(i)) != 0) {
+                    throw new AssertionError("zero n=" + n + ": element " + i + " is " + xn.get(i) + ", not +0");
+                }
+            }
         }
     }
 }

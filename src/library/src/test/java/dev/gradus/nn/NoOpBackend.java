@@ -156,5 +156,6 @@ class NoOpBackend implements Backend {
 
     @Override public double sumOfSquares(Tensor x) { Checks.open("x", x); return 0; }
     @Override public void scale(Tensor x, float s) { Checks.open("x", x); }
+    @Override public void zero(Tensor x) { Checks.open("x", x); }
     @Override public void clamp(Tensor x, float lo, float hi) { Checks.clamp(x, lo, hi); }
 }

@@ -564,6 +564,17 @@ public final class NativeBackend implements Backend {
     }
 
     @Override
+    public void zero(Tensor x) {
+        Checks.open("x", x);
+        InUse.acquire(x);
+        try {
+            NnKernels.fill_zero(address(x), x.size());
+        } finally {
+            InUse.release(x);
+        }
+    }
+
+    @Override
     public void clamp(Tensor x, float lo, float hi) {
         Checks.clamp(x, lo, hi);
         InUse.acquire(x);

@@ -122,5 +122,6 @@ final class NnKernels {
     // ---- clipping
     static native double sum_of_squares(@Cast("const float*") long x, @Cast("int64_t") long n);
     static native void scale(@Cast("float*") long x, float s, @Cast("int64_t") long n);
+    static native void fill_zero(@Cast("float*") long x, @Cast("int64_t") long n);
     static native void clamp(@Cast("float*") long x, float lo, float hi, @Cast("int64_t") long n);
 }

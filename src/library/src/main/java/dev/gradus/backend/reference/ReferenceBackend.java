@@ -546,6 +546,12 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
+    public void zero(Tensor x) {
+        Checks.open("x", x);
+        x.zero();
+    }
+
+    @Override
     public void scale(Tensor x, float s) {
         Checks.open("x", x);
         InUse.acquire(x);
