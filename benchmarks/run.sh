@@ -85,11 +85,11 @@ if [ "$MODE" = quick ]; then
   CONV=(-f 1 -wi 1 -w 300ms -i 3 -r 300ms -p threads="$THREADS" -p backend=native)
   PROFILE=(--steps-a 600 --steps-b 20 --rounds 3)
   # whole epochs for Gradus and PyTorch alike; D (~35 s an epoch) with one trial
-  EPOCH_NATIVE=(--trials 3)
+  EPOCH_NATIVE=(--trials 5)
   EPOCH_NATIVE_D=(--trials 1)
   EPOCH_JAVA_A=(--trials 3 --warmup-steps 5 --max-steps 20 --test-samples 0)
   EPOCH_JAVA_B=()                                               # skipped: ~15 s per step
-  TORCH_ARGS=(--trials 3)
+  TORCH_ARGS=(--trials 5)
   TORCH_ARGS_D=(--trials 1)
   # inference, ~80 s: one fork per network × batch; the two-caller scaling at batch 1 only
   INFER=(-f 1 -wi 1 -w 300ms -i 3 -r 300ms)
@@ -106,11 +106,11 @@ else
   STEP_JAVA_B=(-f 1 -wi 1 -w 1ms -i 3 -r 1ms -p threads="$THREADS")
   CONV=(-f 1 -wi 2 -w 1s -i 5 -r 1s -p threads="$THREADS")   # native and the Java reference
   PROFILE=(--steps-a 4000 --steps-b 80 --rounds 3)
-  EPOCH_NATIVE=(--trials 3)
+  EPOCH_NATIVE=(--trials 5)
   EPOCH_NATIVE_D=(--trials 3)
   EPOCH_JAVA_A=(--trials 3 --warmup-steps 20 --max-steps 200 --test-samples 1000)
   EPOCH_JAVA_B=(--trials 3 --warmup-steps 2 --max-steps 5 --test-samples 0)
-  TORCH_ARGS=(--trials 3)
+  TORCH_ARGS=(--trials 5)
   TORCH_ARGS_D=(--trials 3)
   INFER=(-f 1 -wi 2 -w 1s -i 5 -r 1s)
   SCALING_BATCHES=1,32,256
