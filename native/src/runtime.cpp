@@ -124,11 +124,11 @@ void run_pieces(Pool* p, uint64_t gen, nnk_task task, void* ctx, int64_t n, int6
 }
 
 // How long an idle worker watches for the next job, and a caller for the workers' last pieces, before
-// sleeping. The parallel calls of a
-// training step come microseconds to milliseconds apart, and waking a sleeping thread costs tens of
-// microseconds (a futex and an inter-processor interrupt, more under a hypervisor). Measured on one
-// epoch of network B, 2 threads: 14.1-16.4k samples/s without the watch, 15.9-18.0k with it. The
-// watch pauses (_mm_pause) and ends on its own, so an idle process uses no CPU.
+// sleeping. The parallel calls of a training step come microseconds to milliseconds apart, and waking
+// a sleeping thread costs tens of microseconds (a futex and an inter-processor interrupt, more under a
+// hypervisor). Measured on one epoch of network B, 2 threads: 14.1-16.4k samples/s without the
+// watch, 15.9-18.0k with it. The watch pauses (_mm_pause) and ends on its own, so an idle process
+// uses no CPU.
 constexpr auto SPIN = std::chrono::microseconds(300);
 
 // Watches, without the lock, until `ready` or SPIN has passed; true when ready.
