@@ -275,7 +275,7 @@ NNK_API void scale(float* x, float s, int64_t n) {
 
 // Zeroing writes n floats, but is counted as the update that reads them next (parameter, gradient,
 // momentum): the same pieces, so each thread zeroes the share of the gradients its weight-gradient
-// GEMM blocks then write, in its own cache (network A's step: 5-7 us when one thread zeroed them all).
+// GEMM blocks then write, in its own cache, instead of pulling it into the caller's.
 NNK_API void fill_zero(float* x, int64_t n) {
     OptArgs a{};
     a.param = x;

@@ -47,9 +47,8 @@ final class Storage {
     private volatile String claimedFor;
 
     /**
-     * Where the memory starts: a cache line. malloc promises 16 bytes, and a 64-byte vector load from an
-     * address 16 bytes past a line spans two lines (network A's SGD update ran 13% slower so), as a
-     * row of a tensor whose row length is a multiple of 16 floats would at every row.
+     * Where the memory starts: a cache line. malloc promises 16 bytes, and then every 64-byte vector
+     * load a kernel makes over the elements spans two lines.
      */
     static final int ALIGN = 64;
 
